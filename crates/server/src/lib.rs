@@ -1,0 +1,95 @@
+//! AsyncVoter's server: the REST API under `/api/`, the 2016 API under `/stories`, and
+//! (from `--ui-dir`) the dashboard's files, all on one origin.
+
+pub mod auth;
+pub mod config;
+pub mod deadlines;
+pub mod error;
+pub mod routes;
+pub mod rules;
+pub mod store;
+pub mod views;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+
+pub use config::LegacyApi;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The operator's choices.
+    pub settings: Arc<Settings>,
+}
+
+/// The operator's choices that shape request handling.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Whether and how the 2016 API is served.
+    pub legacy_api: LegacyApi,
+    /// How often the deadline task looks for votes to reveal.
+    pub deadline_check: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            legacy_api: LegacyApi::Token,
+            deadline_check: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = routes::api();
+    Router::new()
+        .merge(api)
+        .merge(routes::legacy(state.settings.legacy_api))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // The route pattern, not the URI: paths carry voter ids, and logs stay small.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` and runs the deadline task until `shutdown` resolves;
+/// in-flight requests finish first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let deadlines = tokio::spawn(deadlines::run(
+        state.store.clone(),
+        state.settings.deadline_check,
+        stop_rx,
+    ));
+    let result = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = deadlines.await;
+    result
+}

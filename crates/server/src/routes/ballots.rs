@@ -1,0 +1,100 @@
+//! `/api/votes/{id}/ballots/{voter}`: cast, replace and withdraw sealed ballots.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{BallotReceipt, CastBallot, ErrorBody};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiResult, Json, Path};
+use crate::store::BallotCast;
+use crate::{rules, views};
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(cast_ballot, withdraw_ballot))
+}
+
+/// Casts or replaces a voter's ballot in the current round. Completing the quorum reveals
+/// the round in the same transaction.
+#[utoipa::path(
+    put, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots", request_body = CastBallot,
+    params(
+        ("id" = String, Path, description = "The vote's id"),
+        ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
+    ),
+    security(("integration_token" = [])),
+    responses(
+        (status = 200, description = "The ballot, recorded", body = BallotReceipt),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed to vote for this voter", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+        (status = 409, description = "The vote is revealed or closed", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "The card is not in the deck, or a bad voter id", body = ErrorBody),
+    )
+)]
+async fn cast_ballot(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, voter)): Path<(String, String)>,
+    Json(input): Json<CastBallot>,
+) -> ApiResult<Json<BallotReceipt>> {
+    let voter = caller.voter_for(&voter)?;
+    let vote = state.store.vote(&id).await?.vote;
+    let card = rules::card(&views::deck(&vote)?, &input.card)?;
+    let outcome = state
+        .store
+        .cast_ballot(BallotCast {
+            vote_id: id.clone(),
+            voter,
+            card,
+            at: rules::now(),
+        })
+        .await?;
+    Ok(Json(BallotReceipt {
+        vote_id: id,
+        round: outcome.ballot.round,
+        voter: outcome.ballot.voter,
+        card: outcome.ballot.card,
+        cast_at: outcome.ballot.cast_at,
+        replaced: outcome.replaced,
+        state: outcome.state,
+        ballots_cast: outcome.ballots_cast,
+    }))
+}
+
+/// Withdraws a voter's ballot while the round is open.
+#[utoipa::path(
+    delete, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots",
+    params(
+        ("id" = String, Path, description = "The vote's id"),
+        ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
+    ),
+    security(("integration_token" = [])),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not allowed to vote for this voter", body = ErrorBody),
+        (status = 404, description = "No such vote, or no ballot of this voter", body = ErrorBody),
+        (status = 409, description = "The vote is revealed or closed", body = ErrorBody),
+        (status = 422, description = "A bad voter id", body = ErrorBody),
+    )
+)]
+async fn withdraw_ballot(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, voter)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let voter = caller.voter_for(&voter)?;
+    state
+        .store
+        .withdraw_ballot(&id, &voter, rules::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

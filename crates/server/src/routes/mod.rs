@@ -1,0 +1,87 @@
+//! Every route, merged in one place.
+
+mod ballots;
+mod health;
+mod legacy;
+mod votes;
+
+use std::sync::Arc;
+
+use axum::{Extension, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::ErrorBody;
+
+use crate::AppState;
+use crate::error::{ApiError, Json};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "AsyncVoter API",
+        description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerToken),
+    tags(
+        (name = "votes", description = "Votes and their rounds"),
+        (name = "ballots", description = "Sealed ballots"),
+        (name = "health", description = "Liveness"),
+        (name = "meta", description = "This document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "integration_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The `/api/` routes and their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(votes::router())
+        .merge(ballots::router())
+        .routes(routes!(openapi_document))
+        .split_for_parts();
+    let router = router
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(Arc::new(openapi.clone())));
+    (router, openapi)
+}
+
+/// The 2016 API's routes, per the operator's choice.
+pub fn legacy(mode: crate::LegacyApi) -> Router<AppState> {
+    legacy::router(mode)
+}
+
+/// This document: every `/api/` route, generated from the code.
+#[utoipa::path(
+    get, path = "/api/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
+)]
+async fn openapi_document(
+    Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Json<Arc<utoipa::openapi::OpenApi>> {
+    Json(doc)
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("no such API route".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,274 @@
+//! `/api/votes`: list, start, read, and the owner's actions (reveal, new round, close).
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{CloseVote, ErrorBody, NewVote, VoteDetail, VoteList, VoteState};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::rules;
+use crate::store::{ListCursor, RevealCause, StateFilter, VoteQuery};
+use crate::views;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_votes, create_vote))
+        .routes(routes!(get_vote))
+        .routes(routes!(reveal_vote))
+        .routes(routes!(start_round))
+        .routes(routes!(close_vote))
+}
+
+/// Which votes to list.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StateParam {
+    /// Every vote.
+    #[default]
+    All,
+    /// Open or revealed (not closed).
+    Ongoing,
+    /// Open only.
+    Open,
+    /// Revealed only.
+    Revealed,
+    /// Closed only.
+    Closed,
+}
+
+/// Query of `GET /api/votes`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Which states to list (default `all`).
+    state: Option<StateParam>,
+    /// Only votes of this project.
+    project: Option<String>,
+    /// Only votes whose name contains this text (case-insensitive).
+    q: Option<String>,
+    /// Page size, 1–100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 100;
+
+fn encode_cursor(cursor: &ListCursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", cursor.updated_at_ms, cursor.id))
+}
+
+fn decode_cursor(text: &str) -> Result<ListCursor, ApiError> {
+    let bad = || ApiError::BadRequest("`cursor` is not one this server gave out".into());
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (ms, id) = text.split_once(':').ok_or_else(bad)?;
+    Ok(ListCursor {
+        updated_at_ms: ms.parse().map_err(|_| bad())?,
+        id: id.to_owned(),
+    })
+}
+
+/// Lists votes, newest activity first.
+#[utoipa::path(
+    get, path = "/api/votes", tag = "votes", params(ListParams),
+    responses(
+        (status = 200, description = "A page of votes", body = VoteList),
+        (status = 400, description = "A bad filter or cursor", body = ErrorBody),
+    )
+)]
+async fn list_votes(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> ApiResult<Json<VoteList>> {
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "`limit` must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let query = VoteQuery {
+        state: match params.state.unwrap_or_default() {
+            StateParam::All => StateFilter::All,
+            StateParam::Ongoing => StateFilter::Ongoing,
+            StateParam::Open => StateFilter::Only(VoteState::Open),
+            StateParam::Revealed => StateFilter::Only(VoteState::Revealed),
+            StateParam::Closed => StateFilter::Only(VoteState::Closed),
+        },
+        project: params.project.filter(|p| !p.is_empty()),
+        name_contains: params
+            .q
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty()),
+        after: params.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit,
+    };
+    let mut listings = state.store.list_votes(&query).await?;
+    let next_cursor = if listings.len() > limit as usize {
+        listings.truncate(limit as usize);
+        listings.last().map(|last| {
+            encode_cursor(&ListCursor {
+                updated_at_ms: last.vote.updated_at.timestamp_millis(),
+                id: last.vote.id.clone(),
+            })
+        })
+    } else {
+        None
+    };
+    Ok(Json(VoteList {
+        items: listings.iter().map(views::summary).collect(),
+        next_cursor,
+    }))
+}
+
+/// Starts a vote.
+#[utoipa::path(
+    post, path = "/api/votes", tag = "votes", request_body = NewVote,
+    security(("integration_token" = [])),
+    responses(
+        (status = 201, description = "The vote, started", body = VoteDetail,
+            headers(("location" = String, description = "The vote's API path"))),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+async fn create_vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewVote>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require_writer()?;
+    let owner = input
+        .owner
+        .as_deref()
+        .map(rules::external_owner)
+        .transpose()?;
+    let now = rules::now();
+    let (record, _) = rules::new_vote(input, owner, now)?;
+    let vote = state.store.create_vote(record, now).await?;
+    let detail = views::detail(&state.store.vote(&vote.id).await?)?;
+    let location = format!("/api/votes/{}", vote.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(detail),
+    ))
+}
+
+/// One vote with its tally and every round; values only after reveal.
+#[utoipa::path(
+    get, path = "/api/votes/{id}", tag = "votes",
+    params(("id" = String, Path, description = "The vote's id")),
+    responses(
+        (status = 200, description = "The vote", body = VoteDetail),
+        (status = 404, description = "No such vote", body = ErrorBody),
+    )
+)]
+async fn get_vote(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<VoteDetail>> {
+    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+}
+
+/// Reveals the current round now.
+#[utoipa::path(
+    post, path = "/api/votes/{id}/reveal", tag = "votes",
+    params(("id" = String, Path, description = "The vote's id")),
+    security(("integration_token" = [])),
+    responses(
+        (status = 200, description = "The vote, revealed", body = VoteDetail),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+        (status = 409, description = "The vote is not open", body = ErrorBody),
+    )
+)]
+async fn reveal_vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<VoteDetail>> {
+    caller.require_writer()?;
+    let vote = state.store.vote(&id).await?.vote;
+    caller.require_manager(&vote)?;
+    state
+        .store
+        .reveal(&id, RevealCause::Manual, rules::now())
+        .await?;
+    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+}
+
+/// Opens a new round on a revealed vote; earlier rounds stay readable.
+#[utoipa::path(
+    post, path = "/api/votes/{id}/rounds", tag = "votes",
+    params(("id" = String, Path, description = "The vote's id")),
+    security(("integration_token" = [])),
+    responses(
+        (status = 201, description = "The vote, in its new round", body = VoteDetail),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+        (status = 409, description = "The round is still open, or the vote is closed", body = ErrorBody),
+    )
+)]
+async fn start_round(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<VoteDetail>)> {
+    caller.require_writer()?;
+    let vote = state.store.vote(&id).await?.vote;
+    caller.require_manager(&vote)?;
+    state.store.start_round(&id, rules::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(views::detail(&state.store.vote(&id).await?)?),
+    ))
+}
+
+/// Closes the vote with its final size.
+#[utoipa::path(
+    post, path = "/api/votes/{id}/close", tag = "votes", request_body = CloseVote,
+    params(("id" = String, Path, description = "The vote's id")),
+    security(("integration_token" = [])),
+    responses(
+        (status = 200, description = "The vote, closed", body = VoteDetail),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+        (status = 409, description = "The vote is already closed", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "The size is not a card of the deck", body = ErrorBody),
+    )
+)]
+async fn close_vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(input): Json<CloseVote>,
+) -> ApiResult<Json<VoteDetail>> {
+    caller.require_writer()?;
+    let vote = state.store.vote(&id).await?.vote;
+    caller.require_manager(&vote)?;
+    let size = rules::final_size(&views::deck(&vote)?, &input.final_size)?;
+    state.store.close(&id, &size, rules::now()).await?;
+    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+}

@@ -1,0 +1,306 @@
+//! Storage behind one trait, so the SQLite default and a PostgreSQL backend serve the same
+//! callers. Every method is one transaction; state changes check the vote's state inside it.
+
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use asyncvoter_wire::{DeckKind, VoteState};
+
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such vote, ballot or record; names which.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The record exists but is not in a state that allows the change.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database cannot be reached or used right now.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    /// Anything else; logged, never shown.
+    #[error("database error")]
+    Other(#[source] sqlx::Error),
+}
+
+/// A vote as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteRecord {
+    pub id: String,
+    pub name: String,
+    pub url: Option<String>,
+    pub project: Option<String>,
+    pub owner: Option<String>,
+    pub deck: DeckKind,
+    /// The labels of a custom deck.
+    pub cards: Option<Vec<String>>,
+    pub state: VoteState,
+    pub round: u32,
+    pub quorum: Option<u32>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub final_size: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A vote to start; the store assigns id, state, round and timestamps.
+#[derive(Debug, Clone)]
+pub struct NewVoteRecord {
+    pub name: String,
+    pub url: Option<String>,
+    pub project: Option<String>,
+    pub owner: Option<String>,
+    pub deck: DeckKind,
+    pub cards: Option<Vec<String>>,
+    pub quorum: Option<u32>,
+    pub deadline: Option<DateTime<Utc>>,
+    /// Start closed with this size (the 2016 API allowed a story created already sized).
+    pub final_size: Option<String>,
+}
+
+/// One round of a vote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundRecord {
+    pub number: u32,
+    pub started_at: DateTime<Utc>,
+    pub revealed_at: Option<DateTime<Utc>>,
+    pub revealed_by: Option<RevealCause>,
+}
+
+/// One voter's ballot in one round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BallotRecord {
+    pub id: String,
+    pub round: u32,
+    pub voter: String,
+    pub card: String,
+    /// First cast in this round.
+    pub created_at: DateTime<Utc>,
+    /// Last cast or replaced.
+    pub cast_at: DateTime<Utc>,
+}
+
+/// A vote with every round and ballot, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteHistory {
+    pub vote: VoteRecord,
+    pub rounds: Vec<RoundRecord>,
+    pub ballots: Vec<BallotRecord>,
+}
+
+impl VoteHistory {
+    /// The current round.
+    pub fn current_round(&self) -> Option<&RoundRecord> {
+        self.rounds.iter().find(|r| r.number == self.vote.round)
+    }
+
+    /// Ballots of the current round.
+    pub fn current_ballots(&self) -> impl Iterator<Item = &BallotRecord> {
+        self.ballots.iter().filter(|b| b.round == self.vote.round)
+    }
+}
+
+/// A vote as lists show it: the record, when its round was revealed, and who has voted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteListing {
+    pub vote: VoteRecord,
+    pub revealed_at: Option<DateTime<Utc>>,
+    /// Voters of the current round, earliest first.
+    pub voters: Vec<String>,
+}
+
+/// Which votes a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StateFilter {
+    /// Every vote.
+    #[default]
+    All,
+    /// Open or revealed: the ongoing list.
+    Ongoing,
+    /// Exactly this state.
+    Only(VoteState),
+}
+
+/// Where a page of votes starts: after this vote in activity order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    pub updated_at_ms: i64,
+    pub id: String,
+}
+
+/// A list query; `limit` is the page size.
+#[derive(Debug, Clone, Default)]
+pub struct VoteQuery {
+    pub state: StateFilter,
+    pub project: Option<String>,
+    /// Case-insensitive part of the name.
+    pub name_contains: Option<String>,
+    pub after: Option<ListCursor>,
+    pub limit: u32,
+}
+
+/// What revealed a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevealCause {
+    /// The owner, an admin or an integration asked.
+    Manual,
+    /// The quorum was reached.
+    Quorum,
+    /// The deadline passed.
+    Deadline,
+    /// The vote was closed before anyone revealed it.
+    Close,
+}
+
+impl RevealCause {
+    /// The cause as stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevealCause::Manual => "manual",
+            RevealCause::Quorum => "quorum",
+            RevealCause::Deadline => "deadline",
+            RevealCause::Close => "close",
+        }
+    }
+
+    fn parse(text: &str) -> Option<RevealCause> {
+        [
+            RevealCause::Manual,
+            RevealCause::Quorum,
+            RevealCause::Deadline,
+            RevealCause::Close,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
+    }
+}
+
+/// A ballot to cast or replace.
+#[derive(Debug, Clone)]
+pub struct BallotCast {
+    pub vote_id: String,
+    pub voter: String,
+    pub card: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What casting did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CastOutcome {
+    pub ballot: BallotRecord,
+    /// The voter had a ballot in this round already.
+    pub replaced: bool,
+    /// The vote's state afterwards: `Revealed` when this ballot completed the quorum.
+    pub state: VoteState,
+    /// Ballots in the round afterwards.
+    pub ballots_cast: u32,
+}
+
+/// An integration allowed to write through the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integration {
+    pub name: String,
+}
+
+/// The storage every backend provides.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database can serve queries.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Starts a vote with round 1 open (or closed, when `final_size` is given).
+    async fn create_vote(
+        &self,
+        vote: NewVoteRecord,
+        at: DateTime<Utc>,
+    ) -> Result<VoteRecord, StoreError>;
+
+    /// One page of votes, newest activity first; returns up to `limit + 1` so the caller
+    /// knows whether another page follows.
+    async fn list_votes(&self, query: &VoteQuery) -> Result<Vec<VoteListing>, StoreError>;
+
+    /// A vote with every round and ballot.
+    async fn vote(&self, id: &str) -> Result<VoteHistory, StoreError>;
+
+    /// Casts or replaces a ballot in the current round of an open vote, and reveals the
+    /// round in the same transaction when it completes the quorum.
+    async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError>;
+
+    /// Withdraws a voter's ballot from the current round of an open vote.
+    async fn withdraw_ballot(
+        &self,
+        vote_id: &str,
+        voter: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Reveals the current round of an open vote.
+    async fn reveal(
+        &self,
+        vote_id: &str,
+        cause: RevealCause,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Opens the next round of a revealed vote. A deadline already past is cleared.
+    async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Closes an open or revealed vote with its final size, revealing the round if needed.
+    async fn close(
+        &self,
+        vote_id: &str,
+        final_size: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Reveals every open vote whose deadline is at or before `at`, each exactly once even
+    /// when several tasks run this together; returns their ids.
+    async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
+
+    /// Records a new integration token by its hash. Conflict when the name is taken.
+    async fn create_integration(
+        &self,
+        name: &str,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The integration a token hash belongs to.
+    async fn integration_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Integration>, StoreError>;
+}
+
+/// Opens the store a database URL names: `sqlite://PATH` (created if missing).
+pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    use anyhow::Context;
+    match url.split_once(':').map(|(scheme, _)| scheme) {
+        Some("sqlite") => {
+            let store = SqliteStore::open(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {}", redact(url)))?;
+            Ok(std::sync::Arc::new(store))
+        }
+        _ => anyhow::bail!(
+            "unsupported database URL {}: use sqlite://PATH",
+            redact(url)
+        ),
+    }
+}
+
+/// A database URL fit for logs: any password replaced.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

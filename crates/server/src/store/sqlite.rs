@@ -1,0 +1,673 @@
+//! The embedded default: one SQLite file in WAL mode.
+//!
+//! Writes go through a pool of one connection and start with `BEGIN IMMEDIATE`, so writers
+//! queue in-process instead of racing for SQLite's single write lock; reads use their own
+//! pool and see a consistent snapshot.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+
+use asyncvoter_wire::{DeckKind, VoteState};
+
+use super::*;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A SQLite database file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` and runs the migrations.
+    pub async fn open(url: &str) -> Result<SqliteStore, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        MIGRATOR.run(&writer).await?;
+        // An in-memory database exists once per connection: share the writer.
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?
+        };
+        Ok(SqliteStore { writer, reader })
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        // SQLite result codes that mean "not now" rather than "wrong": busy, locked,
+        // read-only, I/O error, disk full, cannot open.
+        const UNAVAILABLE: [&str; 6] = ["5", "6", "8", "10", "13", "14"];
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound("record"),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error)
+            }
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| UNAVAILABLE.contains(&primary_code(&c))) =>
+            {
+                StoreError::Unavailable(error)
+            }
+            _ => StoreError::Other(error),
+        }
+    }
+}
+
+/// SQLite's extended result codes carry the primary code in their low byte.
+fn primary_code(code: &str) -> &'static str {
+    match code.parse::<u32>().map(|c| c & 0xff) {
+        Ok(5) => "5",
+        Ok(6) => "6",
+        Ok(8) => "8",
+        Ok(10) => "10",
+        Ok(13) => "13",
+        Ok(14) => "14",
+        _ => "",
+    }
+}
+
+fn ms(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn new_id() -> String {
+    hex::encode(rand::random::<[u8; 12]>())
+}
+
+#[derive(sqlx::FromRow)]
+struct VoteRow {
+    id: String,
+    name: String,
+    url: Option<String>,
+    project: Option<String>,
+    owner: Option<String>,
+    deck: String,
+    cards: Option<String>,
+    state: String,
+    round: i64,
+    quorum: Option<i64>,
+    deadline: Option<i64>,
+    final_size: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    closed_at: Option<i64>,
+}
+
+impl TryFrom<VoteRow> for VoteRecord {
+    type Error = StoreError;
+
+    fn try_from(row: VoteRow) -> Result<VoteRecord, StoreError> {
+        let corrupt = |what: &str| {
+            StoreError::Other(sqlx::Error::Decode(
+                format!("vote {}: bad {what}", row.id).into(),
+            ))
+        };
+        let deck = [
+            DeckKind::Agileventures,
+            DeckKind::Fibonacci,
+            DeckKind::Tshirt,
+            DeckKind::Custom,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == row.deck)
+        .ok_or_else(|| corrupt("deck"))?;
+        let state = [VoteState::Open, VoteState::Revealed, VoteState::Closed]
+            .into_iter()
+            .find(|s| s.as_str() == row.state)
+            .ok_or_else(|| corrupt("state"))?;
+        let cards = match &row.cards {
+            Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("cards"))?),
+            None => None,
+        };
+        Ok(VoteRecord {
+            deck,
+            state,
+            cards,
+            round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
+            quorum: row.quorum.and_then(|q| u32::try_from(q).ok()),
+            deadline: row.deadline.map(time),
+            created_at: time(row.created_at),
+            updated_at: time(row.updated_at),
+            closed_at: row.closed_at.map(time),
+            id: row.id,
+            name: row.name,
+            url: row.url,
+            project: row.project,
+            owner: row.owner,
+            final_size: row.final_size,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct BallotRow {
+    id: String,
+    round: i64,
+    voter: String,
+    card: String,
+    created_at: i64,
+    cast_at: i64,
+}
+
+impl From<BallotRow> for BallotRecord {
+    fn from(row: BallotRow) -> BallotRecord {
+        BallotRecord {
+            id: row.id,
+            round: row.round as u32,
+            voter: row.voter,
+            card: row.card,
+            created_at: time(row.created_at),
+            cast_at: time(row.cast_at),
+        }
+    }
+}
+
+const VOTE_COLUMNS: &str = "v.id, v.name, v.url, v.project, v.owner, v.deck, v.cards, v.state, \
+     v.round, v.quorum, v.deadline, v.final_size, v.created_at, v.updated_at, v.closed_at";
+
+/// Why a vote in `state` refuses a ballot or a reveal.
+fn not_open(state: &str) -> StoreError {
+    StoreError::Conflict(match state {
+        "revealed" => {
+            "the vote is revealed: its ballots are read-only until a new round starts".into()
+        }
+        "closed" => "the vote is closed".into(),
+        other => format!("the vote is {other}"),
+    })
+}
+
+/// The state and current round of a vote inside a write transaction.
+async fn lock_vote(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: &str,
+) -> Result<(String, i64, Option<i64>), StoreError> {
+    sqlx::query_as("SELECT state, round, quorum FROM votes WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("vote"))
+}
+
+async fn mark_revealed(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: &str,
+    round: i64,
+    cause: RevealCause,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE rounds SET revealed_at = ?, revealed_by = ? \
+         WHERE vote_id = ? AND number = ? AND revealed_at IS NULL",
+    )
+    .bind(at)
+    .bind(cause.as_str())
+    .bind(id)
+    .bind(round)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn create_vote(
+        &self,
+        vote: NewVoteRecord,
+        at: DateTime<Utc>,
+    ) -> Result<VoteRecord, StoreError> {
+        let id = new_id();
+        let now = ms(at);
+        let cards = vote
+            .cards
+            .as_ref()
+            .map(|c| serde_json::to_string(c).expect("a list of strings serializes"));
+        let state = if vote.final_size.is_some() {
+            VoteState::Closed
+        } else {
+            VoteState::Open
+        };
+        let closed_at = vote.final_size.as_ref().map(|_| now);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO votes (id, name, url, project, owner, deck, cards, state, round, quorum, \
+             deadline, final_size, created_at, updated_at, closed_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&vote.name)
+        .bind(&vote.url)
+        .bind(&vote.project)
+        .bind(&vote.owner)
+        .bind(vote.deck.as_str())
+        .bind(&cards)
+        .bind(state.as_str())
+        .bind(vote.quorum.map(i64::from))
+        .bind(vote.deadline.map(ms))
+        .bind(&vote.final_size)
+        .bind(now)
+        .bind(now)
+        .bind(closed_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO rounds (vote_id, number, started_at, revealed_at, revealed_by) VALUES (?, 1, ?, ?, ?)")
+            .bind(&id)
+            .bind(now)
+            .bind(closed_at)
+            .bind(closed_at.map(|_| RevealCause::Close.as_str()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(VoteRecord {
+            id,
+            name: vote.name,
+            url: vote.url,
+            project: vote.project,
+            owner: vote.owner,
+            deck: vote.deck,
+            cards: vote.cards,
+            state,
+            round: 1,
+            quorum: vote.quorum,
+            deadline: vote.deadline,
+            final_size: vote.final_size,
+            created_at: time(now),
+            updated_at: time(now),
+            closed_at: closed_at.map(time),
+        })
+    }
+
+    async fn list_votes(&self, query: &VoteQuery) -> Result<Vec<VoteListing>, StoreError> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {VOTE_COLUMNS}, r.revealed_at AS round_revealed_at FROM votes v \
+             JOIN rounds r ON r.vote_id = v.id AND r.number = v.round WHERE 1 = 1"
+        ));
+        match query.state {
+            StateFilter::All => {}
+            // Spelled as the partial index is, so the planner uses it.
+            StateFilter::Ongoing => {
+                sql.push(" AND v.state <> 'closed'");
+            }
+            StateFilter::Only(state) => {
+                sql.push(" AND v.state = ").push_bind(state.as_str());
+            }
+        }
+        if let Some(project) = &query.project {
+            sql.push(" AND v.project = ").push_bind(project.clone());
+        }
+        if let Some(part) = &query.name_contains {
+            let escaped = part
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push(" AND v.name LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(after) = &query.after {
+            sql.push(" AND (v.updated_at < ")
+                .push_bind(after.updated_at_ms)
+                .push(" OR (v.updated_at = ")
+                .push_bind(after.updated_at_ms)
+                .push(" AND v.id < ")
+                .push_bind(after.id.clone())
+                .push("))");
+        }
+        sql.push(" ORDER BY v.updated_at DESC, v.id DESC LIMIT ")
+            .push_bind(i64::from(query.limit) + 1);
+
+        let mut conn = self.reader.begin().await?;
+        let rows = sql.build().fetch_all(&mut *conn).await?;
+        let mut listings = Vec::with_capacity(rows.len());
+        for row in &rows {
+            use sqlx::{FromRow, Row};
+            let revealed_at: Option<i64> = row.try_get("round_revealed_at")?;
+            listings.push(VoteListing {
+                vote: VoteRecord::try_from(VoteRow::from_row(row)?)?,
+                revealed_at: revealed_at.map(time),
+                voters: Vec::new(),
+            });
+        }
+        if !listings.is_empty() {
+            let mut voters: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT b.vote_id, b.voter FROM ballots b \
+                 JOIN votes v ON v.id = b.vote_id AND b.round = v.round WHERE b.vote_id IN (",
+            );
+            let mut ids = voters.separated(", ");
+            for listing in &listings {
+                ids.push_bind(listing.vote.id.clone());
+            }
+            voters.push(") ORDER BY b.created_at, b.id");
+            let pairs: Vec<(String, String)> =
+                voters.build_query_as().fetch_all(&mut *conn).await?;
+            for (vote_id, voter) in pairs {
+                if let Some(listing) = listings.iter_mut().find(|l| l.vote.id == vote_id) {
+                    listing.voters.push(voter);
+                }
+            }
+        }
+        conn.commit().await?;
+        Ok(listings)
+    }
+
+    async fn vote(&self, id: &str) -> Result<VoteHistory, StoreError> {
+        let mut conn = self.reader.begin().await?;
+        let row: VoteRow = sqlx::query_as(&format!(
+            "SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("vote"))?;
+        let rounds: Vec<(i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT number, started_at, revealed_at, revealed_by FROM rounds \
+             WHERE vote_id = ? ORDER BY number",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let ballots: Vec<BallotRow> = sqlx::query_as(
+            "SELECT id, round, voter, card, created_at, cast_at FROM ballots \
+             WHERE vote_id = ? ORDER BY round, created_at, id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        conn.commit().await?;
+        Ok(VoteHistory {
+            vote: row.try_into()?,
+            rounds: rounds
+                .into_iter()
+                .map(
+                    |(number, started_at, revealed_at, revealed_by)| RoundRecord {
+                        number: number as u32,
+                        started_at: time(started_at),
+                        revealed_at: revealed_at.map(time),
+                        revealed_by: revealed_by.as_deref().and_then(RevealCause::parse),
+                    },
+                )
+                .collect(),
+            ballots: ballots.into_iter().map(BallotRecord::from).collect(),
+        })
+    }
+
+    async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
+        let now = ms(cast.at);
+        let mut tx = self.begin_write().await?;
+        let (state, round, quorum) = lock_vote(&mut tx, &cast.vote_id).await?;
+        if state != "open" {
+            return Err(not_open(&state));
+        }
+        let existing: Option<(String, i64)> = sqlx::query_as(
+            "SELECT id, created_at FROM ballots WHERE vote_id = ? AND round = ? AND voter = ?",
+        )
+        .bind(&cast.vote_id)
+        .bind(round)
+        .bind(&cast.voter)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (ballot_id, created_at) = match &existing {
+            Some((id, created_at)) => {
+                sqlx::query("UPDATE ballots SET card = ?, cast_at = ? WHERE id = ?")
+                    .bind(&cast.card)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                (id.clone(), *created_at)
+            }
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO ballots (id, vote_id, round, voter, card, created_at, cast_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&id)
+                .bind(&cast.vote_id)
+                .bind(round)
+                .bind(&cast.voter)
+                .bind(&cast.card)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                (id, now)
+            }
+        };
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM ballots WHERE vote_id = ? AND round = ?")
+                .bind(&cast.vote_id)
+                .bind(round)
+                .fetch_one(&mut *tx)
+                .await?;
+        let quorum_reached = quorum.is_some_and(|q| count >= q);
+        let state = if quorum_reached {
+            VoteState::Revealed
+        } else {
+            VoteState::Open
+        };
+        sqlx::query("UPDATE votes SET updated_at = ?, state = ? WHERE id = ?")
+            .bind(now)
+            .bind(state.as_str())
+            .bind(&cast.vote_id)
+            .execute(&mut *tx)
+            .await?;
+        if quorum_reached {
+            mark_revealed(&mut tx, &cast.vote_id, round, RevealCause::Quorum, now).await?;
+        }
+        tx.commit().await?;
+        Ok(CastOutcome {
+            ballot: BallotRecord {
+                id: ballot_id,
+                round: round as u32,
+                voter: cast.voter,
+                card: cast.card,
+                created_at: time(created_at),
+                cast_at: time(now),
+            },
+            replaced: existing.is_some(),
+            state,
+            ballots_cast: count as u32,
+        })
+    }
+
+    async fn withdraw_ballot(
+        &self,
+        vote_id: &str,
+        voter: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (state, round, _) = lock_vote(&mut tx, vote_id).await?;
+        if state != "open" {
+            return Err(not_open(&state));
+        }
+        let deleted =
+            sqlx::query("DELETE FROM ballots WHERE vote_id = ? AND round = ? AND voter = ?")
+                .bind(vote_id)
+                .bind(round)
+                .bind(voter)
+                .execute(&mut *tx)
+                .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::NotFound("ballot"));
+        }
+        sqlx::query("UPDATE votes SET updated_at = ? WHERE id = ?")
+            .bind(ms(at))
+            .bind(vote_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reveal(
+        &self,
+        vote_id: &str,
+        cause: RevealCause,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (state, round, _) = lock_vote(&mut tx, vote_id).await?;
+        if state != "open" {
+            return Err(not_open(&state));
+        }
+        sqlx::query("UPDATE votes SET state = 'revealed', updated_at = ? WHERE id = ?")
+            .bind(ms(at))
+            .bind(vote_id)
+            .execute(&mut *tx)
+            .await?;
+        mark_revealed(&mut tx, vote_id, round, cause, ms(at)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let now = ms(at);
+        let mut tx = self.begin_write().await?;
+        let (state, round, _) = lock_vote(&mut tx, vote_id).await?;
+        match state.as_str() {
+            "revealed" => {}
+            "open" => {
+                return Err(StoreError::Conflict(
+                    "the current round is still open: reveal it before starting a new one".into(),
+                ));
+            }
+            other => return Err(not_open(other)),
+        }
+        sqlx::query(
+            "UPDATE votes SET state = 'open', round = round + 1, updated_at = ?, \
+             deadline = CASE WHEN deadline <= ? THEN NULL ELSE deadline END WHERE id = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(vote_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO rounds (vote_id, number, started_at) VALUES (?, ?, ?)")
+            .bind(vote_id)
+            .bind(round + 1)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn close(
+        &self,
+        vote_id: &str,
+        final_size: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = ms(at);
+        let mut tx = self.begin_write().await?;
+        let (state, round, _) = lock_vote(&mut tx, vote_id).await?;
+        if state == "closed" {
+            return Err(not_open(&state));
+        }
+        sqlx::query(
+            "UPDATE votes SET state = 'closed', final_size = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(final_size)
+        .bind(now)
+        .bind(now)
+        .bind(vote_id)
+        .execute(&mut *tx)
+        .await?;
+        mark_revealed(&mut tx, vote_id, round, RevealCause::Close, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let now = ms(at);
+        let mut tx = self.begin_write().await?;
+        let due: Vec<(String, i64)> = sqlx::query_as(
+            "UPDATE votes SET state = 'revealed', updated_at = ? \
+             WHERE state = 'open' AND deadline IS NOT NULL AND deadline <= ? RETURNING id, round",
+        )
+        .bind(now)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, round) in &due {
+            mark_revealed(&mut tx, id, *round, RevealCause::Deadline, now).await?;
+        }
+        tx.commit().await?;
+        Ok(due.into_iter().map(|(id, _)| id).collect())
+    }
+
+    async fn create_integration(
+        &self,
+        name: &str,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO integration_tokens (name, token_hash, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(token_hash)
+        .bind(ms(at))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "an integration named `{name}` already exists"
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn integration_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Integration>, StoreError> {
+        let name: Option<(String,)> =
+            sqlx::query_as("SELECT name FROM integration_tokens WHERE token_hash = ?")
+                .bind(token_hash)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(name.map(|(name,)| Integration { name }))
+    }
+}

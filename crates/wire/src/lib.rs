@@ -1,0 +1,14 @@
+//! The JSON shapes that AsyncVoter's server and dashboard exchange.
+//!
+//! Data only: no logic and no I/O, so a field renamed here fails to compile on both sides.
+//! With the `openapi` feature every type also derives its OpenAPI schema.
+
+pub mod error;
+pub mod legacy;
+pub mod statistics;
+pub mod timestamp;
+pub mod vote;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use statistics::{AgreementLabel, CardCount, Statistics};
+pub use vote::*;

@@ -1,0 +1,259 @@
+//! Votes, rounds and ballots on the `/api/` routes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::statistics::Statistics;
+use crate::timestamp::{millis, millis_opt};
+
+/// Where a vote is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VoteState {
+    /// Ballots are being cast; values are sealed.
+    Open,
+    /// The current round's ballots are visible to everyone.
+    Revealed,
+    /// A final size is recorded; the vote left the ongoing list.
+    Closed,
+}
+
+impl VoteState {
+    /// The state as it appears on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteState::Open => "open",
+            VoteState::Revealed => "revealed",
+            VoteState::Closed => "closed",
+        }
+    }
+}
+
+/// Which deck a vote uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeckKind {
+    /// The 2016 deck: 1 Simple, 2 Medium, 3 Hard, ? No opinion.
+    Agileventures,
+    /// 0 1 2 3 5 8 13 21 ?
+    Fibonacci,
+    /// XS S M L XL ?
+    Tshirt,
+    /// 2–20 cards of up to 8 characters, given when the vote starts.
+    Custom,
+}
+
+impl DeckKind {
+    /// The deck's name as it appears on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeckKind::Agileventures => "agileventures",
+            DeckKind::Fibonacci => "fibonacci",
+            DeckKind::Tshirt => "tshirt",
+            DeckKind::Custom => "custom",
+        }
+    }
+}
+
+/// One card of a deck.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Card {
+    /// What a ballot carries, e.g. `5`, `M` or `?`.
+    pub label: String,
+    /// A longer name where the deck has one, e.g. `Simple`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Someone who votes or owns a vote: a member's username or an external id such as
+/// `slack:U123`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Voter {
+    /// The id used in ballot paths.
+    pub id: String,
+    /// The name to show.
+    pub name: String,
+}
+
+/// Body of `POST /api/votes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewVote {
+    /// The story, 1–200 characters.
+    pub name: String,
+    /// Link to the ticket; http or https only.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Free text such as a team or a Slack channel.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// The deck to vote with.
+    pub deck: DeckKind,
+    /// The cards of a custom deck, in order from smallest to largest (2–20, each ≤ 8 chars).
+    #[serde(default)]
+    pub cards: Option<Vec<String>>,
+    /// Reveal automatically once this many ballots are cast.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
+    pub quorum: Option<u32>,
+    /// Reveal automatically at this time (in the future).
+    #[serde(default)]
+    pub deadline: Option<DateTime<Utc>>,
+    /// For integrations: the external id (e.g. `slack:U123`) of the person starting the vote.
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+/// A vote as lists show it: everything but the ballots' values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteSummary {
+    /// Opaque id, also the shareable link `/votes/{id}`.
+    pub id: String,
+    /// The story.
+    pub name: String,
+    /// Link to the ticket.
+    pub url: Option<String>,
+    /// Team, channel or other grouping.
+    pub project: Option<String>,
+    /// Who started it, when known.
+    pub owner: Option<Voter>,
+    /// The deck it uses.
+    pub deck: DeckKind,
+    /// Where it is in its life.
+    pub state: VoteState,
+    /// The current round, from 1.
+    pub round: u32,
+    /// Ballots that reveal the round automatically.
+    pub quorum: Option<u32>,
+    /// When the round reveals automatically.
+    #[serde(with = "millis_opt")]
+    pub deadline: Option<DateTime<Utc>>,
+    /// The recorded size once closed.
+    pub final_size: Option<String>,
+    /// Ballots cast in the current round.
+    pub ballots_cast: u32,
+    /// Who has cast one in the current round, earliest first.
+    pub voters: Vec<Voter>,
+    /// When it started.
+    #[serde(with = "millis")]
+    pub created_at: DateTime<Utc>,
+    /// Its latest activity.
+    #[serde(with = "millis")]
+    pub updated_at: DateTime<Utc>,
+    /// When the current round was revealed.
+    #[serde(with = "millis_opt")]
+    pub revealed_at: Option<DateTime<Utc>>,
+    /// When it was closed.
+    #[serde(with = "millis_opt")]
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// One vote with its deck and every round: `GET /api/votes/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteDetail {
+    /// The vote itself.
+    #[serde(flatten)]
+    pub vote: VoteSummary,
+    /// The deck's cards in order.
+    pub cards: Vec<Card>,
+    /// Every round, oldest first; the last is the current one.
+    pub rounds: Vec<Round>,
+}
+
+/// One round of ballots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Round {
+    /// From 1.
+    pub number: u32,
+    /// When it opened.
+    #[serde(with = "millis")]
+    pub started_at: DateTime<Utc>,
+    /// When it was revealed; until then its values are sealed.
+    #[serde(with = "millis_opt")]
+    pub revealed_at: Option<DateTime<Utc>>,
+    /// What revealed it: `owner`, `quorum`, `deadline` or `close`.
+    pub revealed_by: Option<String>,
+    /// Its ballots, earliest first.
+    pub ballots: Vec<Ballot>,
+    /// The numbers, once revealed.
+    pub statistics: Option<Statistics>,
+}
+
+/// One voter's ballot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ballot {
+    /// Who cast it.
+    pub voter: Voter,
+    /// When it was last cast or replaced.
+    #[serde(with = "millis")]
+    pub cast_at: DateTime<Utc>,
+    /// The card; `null` while the round is sealed.
+    pub card: Option<String>,
+}
+
+/// A page of votes: `GET /api/votes`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteList {
+    /// Newest activity first.
+    pub items: Vec<VoteSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Body of `PUT /api/votes/{id}/ballots/{voter}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CastBallot {
+    /// A card label of the vote's deck.
+    pub card: String,
+}
+
+/// What a voter gets back after casting: their own ballot and what it did to the vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BallotReceipt {
+    /// The vote.
+    pub vote_id: String,
+    /// The round the ballot counts in.
+    pub round: u32,
+    /// Whose ballot.
+    pub voter: String,
+    /// The card recorded.
+    pub card: String,
+    /// When it was recorded.
+    #[serde(with = "millis")]
+    pub cast_at: DateTime<Utc>,
+    /// True when it replaced an earlier ballot of the same voter.
+    pub replaced: bool,
+    /// The vote's state after this ballot (`revealed` when it completed the quorum).
+    pub state: VoteState,
+    /// Ballots cast in the round after this one.
+    pub ballots_cast: u32,
+}
+
+/// Body of `POST /api/votes/{id}/close`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CloseVote {
+    /// A card of the deck (not `?`).
+    pub final_size: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the server can serve requests.
+    pub status: String,
+    /// `ok`, or `unavailable` when the database does not answer.
+    pub store: String,
+}
