@@ -1,1 +1,5 @@
-fn main() {}
+//! Mounts the dashboard.
+
+fn main() {
+    leptos::mount::mount_to_body(asyncvoter_dashboard::App);
+}

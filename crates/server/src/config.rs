@@ -1,6 +1,7 @@
 //! The command line: `asyncvoter serve`, `asyncvoter token create`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -56,6 +57,12 @@ pub struct ServeArgs {
     /// The database.
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// The trunk-built dashboard (`dist`), served on the same origin as the API.
+    #[arg(long, env = "ASYNCVOTER_UI_DIR")]
+    pub ui_dir: Option<PathBuf>,
+    /// Fill an empty database with sample votes, so a newcomer sees a living dashboard.
+    #[arg(long, env = "ASYNCVOTER_DEMO")]
+    pub demo: bool,
     /// The 2016 API: `token` (integrations only), `open` (no token, as in 2016) or `off`.
     #[arg(long, env = "ASYNCVOTER_LEGACY_API", value_enum, default_value_t = LegacyApi::Token)]
     pub legacy_api: LegacyApi,

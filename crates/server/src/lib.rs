@@ -4,19 +4,24 @@
 pub mod auth;
 pub mod config;
 pub mod deadlines;
+pub mod demo;
 pub mod error;
 pub mod routes;
 pub mod rules;
 pub mod store;
+pub mod testing;
+pub mod ui;
 pub mod views;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::store::Store;
@@ -42,6 +47,8 @@ pub struct Settings {
     pub legacy_api: LegacyApi,
     /// How often the deadline task looks for votes to reveal.
     pub deadline_check: Duration,
+    /// The trunk-built dashboard to serve, if any.
+    pub ui_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -49,6 +56,7 @@ impl Default for Settings {
         Settings {
             legacy_api: LegacyApi::Token,
             deadline_check: Duration::from_millis(500),
+            ui_dir: None,
         }
     }
 }
@@ -56,10 +64,16 @@ impl Default for Settings {
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let (api, _) = routes::api();
-    Router::new()
+    let router = Router::new()
         .merge(api)
-        .merge(routes::legacy(state.settings.legacy_api))
+        .merge(routes::legacy(state.settings.legacy_api));
+    let router = match &state.settings.ui_dir {
+        Some(dir) => router.fallback_service(ui::router(dir.clone())),
+        None => router.fallback(routes::no_dashboard),
+    };
+    router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 // The route pattern, not the URI: paths carry voter ids, and logs stay small.

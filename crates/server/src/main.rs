@@ -6,7 +6,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use asyncvoter_server::config::{Cli, Command, ServeArgs, TokenCommand};
-use asyncvoter_server::{AppState, Settings, auth, rules, serve, store};
+use asyncvoter_server::{AppState, Settings, auth, demo, rules, serve, store};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -36,10 +36,21 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let store = store::open(&args.database.database_url).await?;
+    if args.demo && demo::seed_if_empty(store.as_ref()).await? {
+        tracing::info!("the database was empty: added sample votes");
+    }
+    if let Some(dir) = &args.ui_dir {
+        anyhow::ensure!(
+            dir.join("index.html").is_file(),
+            "{} has no index.html: build the dashboard first (trunk build --release)",
+            dir.display()
+        );
+    }
     let state = AppState {
         store,
         settings: std::sync::Arc::new(Settings {
             legacy_api: args.legacy_api,
+            ui_dir: args.ui_dir,
             ..Settings::default()
         }),
     };

@@ -8,19 +8,17 @@ use chrono::{DateTime, Utc};
 use crate::error::ApiError;
 use crate::store::{VoteHistory, VoteListing, VoteRecord};
 
-/// How a voter or owner id is shown: 2016 ids without their `legacy:` prefix, anonymous
-/// 2016 ballots as "anonymous", everyone else by id.
+/// How a voter or owner id is shown: external ids (`slack:U123`) by the part after their
+/// source, anonymous 2016 ballots as "anonymous", members by username.
 pub fn voter(id: &str) -> Voter {
-    let name = if let Some(user) = id.strip_prefix("legacy:") {
-        user.to_owned()
-    } else if id.starts_with("anonymous:") {
-        "anonymous".to_owned()
-    } else {
-        id.to_owned()
+    let name = match id.split_once(':') {
+        Some(("anonymous", _)) => "anonymous",
+        Some((_, user)) => user,
+        None => id,
     };
     Voter {
         id: id.to_owned(),
-        name,
+        name: name.to_owned(),
     }
 }
 

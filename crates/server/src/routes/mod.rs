@@ -7,6 +7,7 @@ mod votes;
 
 use std::sync::Arc;
 
+use axum::routing::any;
 use axum::{Extension, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -56,7 +57,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(openapi_document))
         .split_for_parts();
     let router = router
-        .fallback(api_not_found)
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(Arc::new(openapi.clone())));
     (router, openapi)
@@ -84,4 +86,9 @@ async fn api_not_found() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+/// Every non-API path when the server runs without `--ui-dir`.
+pub async fn no_dashboard() -> ApiError {
+    ApiError::NotFound("no such page: this server runs without the dashboard (`--ui-dir`)".into())
 }

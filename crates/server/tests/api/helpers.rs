@@ -7,10 +7,9 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::net::TcpListener;
-
-use asyncvoter_server::store::{self, Store};
-use asyncvoter_server::{AppState, LegacyApi, Settings, auth, rules, serve};
+use asyncvoter_server::LegacyApi;
+use asyncvoter_server::store::Store;
+use asyncvoter_server::testing::TestServer;
 use asyncvoter_wire::{BallotReceipt, VoteDetail, VoteList};
 
 /// A running server with its own database and an integration token.
@@ -20,8 +19,8 @@ pub struct TestApp {
     pub token: String,
     pub store: Arc<dyn Store>,
     pub db_path: PathBuf,
+    _server: TestServer,
     _dir: TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 /// A response's status and body text.
@@ -40,9 +39,7 @@ impl Reply {
     pub fn error_code(&self) -> String {
         let body = self.json();
         assert!(
-            body["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
+            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
             "an error body has a message: {}",
             self.body
         );
@@ -62,35 +59,15 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(legacy_api: LegacyApi) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("asyncvoter.db");
-    let store = store::open(&format!("sqlite://{}", db_path.display()))
-        .await
-        .unwrap();
-    let token = auth::new_token();
-    store
-        .create_integration("test-bot", &auth::hash_token(&token), rules::now())
-        .await
-        .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: store.clone(),
-        settings: Arc::new(Settings {
-            legacy_api,
-            deadline_check: Duration::from_millis(100),
-        }),
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = TestServer::start(&db_path, TestServer::settings(legacy_api, None)).await;
     TestApp {
-        base,
+        base: server.base.clone(),
         client: reqwest::Client::new(),
-        token,
-        store,
+        token: server.token.clone(),
+        store: server.store.clone(),
         db_path,
+        _server: server,
         _dir: dir,
-        _stop: stop,
     }
 }
 

@@ -1,6 +1,7 @@
 //! API tests: the real server on port 0 with a fresh SQLite file per test.
 
 mod bad_input;
+mod dashboard_files;
 mod ballots;
 mod durability;
 mod helpers;

@@ -1,0 +1,58 @@
+//! A real server on a free port, for this crate's API tests and the dashboard's browser
+//! tests: the same `serve` as the binary, with an integration token ready.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::store::{self, Store};
+use crate::{AppState, Settings, auth, rules, serve};
+
+/// A running server; it stops when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// A valid integration token.
+    pub token: String,
+    /// The server's store, for looking behind the API.
+    pub store: Arc<dyn Store>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TestServer {
+    /// Starts a server on 127.0.0.1:0 with a SQLite database at `db_path` (created if
+    /// missing). The deadline task checks every 100 ms unless `settings` say otherwise.
+    pub async fn start(db_path: &Path, settings: Settings) -> TestServer {
+        let store = store::open(&format!("sqlite://{}", db_path.display()))
+            .await
+            .expect("the test database opens");
+        let token = auth::new_token();
+        store
+            .create_integration(&format!("test-{}", hex::encode(rand::random::<[u8; 4]>())), &auth::hash_token(&token), rules::now())
+            .await
+            .expect("the test token is stored");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("a bound address"));
+        let state = AppState {
+            store: store.clone(),
+            settings: Arc::new(settings),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        TestServer { base, token, store, _stop: stop }
+    }
+
+    /// Settings for tests: a fast deadline check, the given 2016 API mode and dashboard.
+    pub fn settings(legacy_api: crate::LegacyApi, ui_dir: Option<&Path>) -> Settings {
+        Settings {
+            legacy_api,
+            deadline_check: Duration::from_millis(100),
+            ui_dir: ui_dir.map(Path::to_path_buf),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The dashboard's files, from the trunk-built `--ui-dir`, on the API's origin.
+//!
+//! Hashed assets are cached for a year; `index.html` is never cached and answers every
+//! other non-API path, so deep links such as `/votes/{id}` load the app.
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get_service;
+use axum::{Router, handler::HandlerWithoutStateExt};
+use tower_http::services::ServeDir;
+
+/// Paths the dashboard has a page for; any other path gets its not-found page with 404.
+const PAGES: [&str; 2] = ["/", "/history"];
+/// Prefixes of dashboard pages with an id.
+const PAGE_PREFIXES: [&str; 1] = ["/votes/"];
+
+const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+const CACHE_NEVER: &str = "no-cache";
+
+/// A router serving `dir`, for the app's fallback.
+pub fn router(dir: PathBuf) -> Router {
+    let index = dir.join("index.html");
+    let spa = move |request: Request| {
+        let index = index.clone();
+        async move { index_page(&index, request.uri().path()).await }
+    };
+    let files = ServeDir::new(&dir)
+        .append_index_html_on_directories(false)
+        .fallback(spa.into_service());
+    Router::new()
+        .fallback_service(get_service(files))
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest (the app
+/// then shows its not-found page).
+async fn index_page(index: &Path, path: &str) -> Response {
+    let status = if is_page(path) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    match tokio::fs::read(index).await {
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            Body::from(html),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, path = %index.display(), "cannot read the dashboard's index.html");
+            (StatusCode::SERVICE_UNAVAILABLE, "The dashboard is not built. Run the set-up command.").into_response()
+        }
+    }
+}
+
+fn is_page(path: &str) -> bool {
+    PAGES.contains(&path)
+        || PAGE_PREFIXES
+            .iter()
+            .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
+}
+
+/// Long lifetimes for content-hashed files, none for everything else.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let policy = if hashed && response.status().is_success() { CACHE_FOREVER } else { CACHE_NEVER };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+/// True for Trunk's content-hashed names: `main-0aee2e8e4d4fcdda.css`,
+/// `app-f56be83f8b1ed50_bg.wasm`.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    match stem.rsplit_once('-') {
+        Some((_, hash)) => hash.len() >= 10 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed("/main-0aee2e8e4d4fcdda.css"));
+        assert!(is_hashed("/asyncvoter-dashboard-f56be83f8b1ed50_bg.wasm"));
+        assert!(is_hashed("/asyncvoter-dashboard-950e6d785285e035.js"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/votes/0123456789abcdef01234567"));
+        assert!(!is_hashed("/robots.txt"));
+    }
+
+    #[test]
+    fn only_dashboard_pages_answer_200() {
+        for page in ["/", "/history", "/votes/abc"] {
+            assert!(is_page(page), "{page}");
+        }
+        for other in ["/nope", "/votes/", "/votes/a/b", "/history/x"] {
+            assert!(!is_page(other), "{other}");
+        }
+    }
+}

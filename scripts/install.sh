@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building and testing AsyncVoter needs, and skips whatever is already there:
+# the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
+# Chromium and ChromeDriver. A first run takes ~25 minutes (trunk and wasm-bindgen-cli are
+# compiled from source); later runs take seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.22.1
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "Installing trunk $TRUNK_VERSION (about 13 minutes)"
+  # Trunk's own fat-LTO profile doubles the build time for the same tool.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install trunk --version "$TRUNK_VERSION" --locked --ignore-rust-version
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 10 minutes)"
+  # Not --locked: its lock file names a crate version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
+  say "Installing wasm-opt (binaryen 132) from npm"
+  npm ci --no-audit --no-fund
+fi
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "Installing Chromium and ChromeDriver"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+# Trunk builds offline; it needs every crate fetched first.
+cargo fetch --locked >/dev/null

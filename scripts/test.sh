@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, native tests (domain, API on real SQLite,
+# browser end-to-end against the trunk release build), and wasm component tests in
+# headless Chromium. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+export PATH="$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Formatting"
+cargo fmt --all --check
+step "Lints (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "Lints (wasm)"
+cargo clippy -p asyncvoter-dashboard --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+step "Dashboard release build"
+trunk build --release
+node scripts/sizes.mjs dist
+step "Native tests: domain, API, browser end-to-end"
+cargo test --workspace --locked
+step "Component tests in headless Chromium"
+cargo test -p asyncvoter-dashboard --target wasm32-unknown-unknown --test web --locked
+step "All checks passed"

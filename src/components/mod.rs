@@ -1,0 +1,25 @@
+//! Reusable parts of the dashboard, one component per file.
+
+mod ballot_table;
+mod deck_cards;
+mod error_view;
+mod loading;
+mod site_header;
+mod state_badge;
+mod tally;
+mod vote_filters;
+mod vote_list;
+mod vote_row;
+mod voter_list;
+
+pub use ballot_table::BallotTable;
+pub use deck_cards::{DeckCards, deck_label};
+pub use error_view::{ErrorView, ErrorsView};
+pub use loading::Loading;
+pub use site_header::SiteHeader;
+pub use state_badge::StateBadge;
+pub use tally::Tally;
+pub use vote_filters::VoteFilters;
+pub use vote_list::VoteListView;
+pub use vote_row::VoteRow;
+pub use voter_list::VoterList;

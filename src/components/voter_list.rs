@@ -1,0 +1,25 @@
+use asyncvoter_wire::Voter;
+use leptos::prelude::*;
+
+/// Who has voted, by name; values are never part of it.
+#[component]
+pub fn VoterList(
+    /// The voters, earliest first.
+    voters: Vec<Voter>,
+    /// Show at most this many names, then "+N more".
+    #[prop(optional)]
+    limit: Option<usize>,
+) -> impl IntoView {
+    let limit = limit.unwrap_or(usize::MAX);
+    let hidden = voters.len().saturating_sub(limit);
+    let shown: Vec<Voter> = voters.into_iter().take(limit).collect();
+    view! {
+        <ul class="voters" aria-label="Who has voted">
+            {shown
+                .into_iter()
+                .map(|voter| view! { <li class="voter" title=voter.id>{voter.name}</li> })
+                .collect_view()}
+            {(hidden > 0).then(|| view! { <li class="voter voter--more">{format!("+{hidden} more")}</li> })}
+        </ul>
+    }
+}

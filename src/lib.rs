@@ -1,0 +1,37 @@
+//! The AsyncVoter dashboard: ongoing votes, one page per vote, history.
+//!
+//! `App` holds the contexts and the route table; screens live in `pages/`, reusable
+//! parts in `components/`, the server calls in `api`.
+
+pub mod api;
+pub mod clock;
+pub mod components;
+pub mod pages;
+pub mod routes;
+pub mod time;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::SiteHeader;
+use crate::pages::{HistoryPage, NotFoundPage, OngoingPage, VotePage};
+
+/// The whole dashboard.
+#[component]
+pub fn App() -> impl IntoView {
+    clock::provide_clock();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader />
+            <main id="main" class="page">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=OngoingPage />
+                    <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/votes/:id") view=VotePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,170 @@
+//! The server, the browser and the API calls each test needs.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+use asyncvoter_server::LegacyApi;
+use asyncvoter_server::testing::TestServer;
+
+/// How long a page may take to show what a test waits for.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// The server with the dashboard, a browser, and a way to seed data.
+pub struct World {
+    pub server: TestServer,
+    pub browser: Client,
+    api: reqwest::Client,
+    _driver: Child,
+    dir: tempfile::TempDir,
+}
+
+/// The trunk release build the server serves; the test command builds it first.
+fn dist() -> PathBuf {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no dashboard build in {}: run `trunk build --release` (the test command does)",
+        dist.display()
+    );
+    dist
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts chromedriver on a free port and waits until it answers.
+async fn chromedriver() -> (Child, String) {
+    let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {path} ({e}); the test command installs it"));
+    poll_until("chromedriver to listen", || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+    })
+    .await;
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+impl World {
+    /// A fresh database, the server on it, and a headless browser.
+    pub async fn start() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let server = TestServer::start(&dir.path().join("e2e.db"), TestServer::settings(LegacyApi::Token, Some(&dist()))).await;
+        let (driver, url) = chromedriver().await;
+        let profile = dir.path().join("chrome-profile");
+        let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .expect("a browser session");
+        World { server, browser, api: reqwest::Client::new(), _driver: driver, dir }
+    }
+
+    /// A second connection to the server's database file, for breaking it on purpose.
+    pub async fn database(&self) -> sqlx::SqlitePool {
+        let path = self.dir.path().join("e2e.db");
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+    }
+
+    /// Opens a dashboard path.
+    pub async fn open(&self, path: &str) {
+        self.browser.goto(&format!("{}{path}", self.server.base)).await.unwrap();
+    }
+
+    /// The browser's current path and query.
+    pub async fn path(&self) -> String {
+        let url = self.browser.current_url().await.unwrap();
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
+    /// Calls the API as the integration; panics unless it succeeds.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.api.request(method, format!("{}{path}", self.server.base)).bearer_auth(&self.server.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Starts a vote; returns its id.
+    pub async fn create_vote(&self, body: Value) -> String {
+        let vote = self.call(reqwest::Method::POST, "/api/votes", Some(body)).await;
+        vote["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Casts a ballot for an external voter.
+    pub async fn cast(&self, id: &str, voter: &str, card: &str) {
+        self.call(reqwest::Method::PUT, &format!("/api/votes/{id}/ballots/{voter}"), Some(json!({"card": card}))).await;
+    }
+
+    /// The text of the first element matching `css`, once it exists.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The texts of every element matching `css` right now.
+    pub async fn texts_of(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self.browser.find_all(Locator::Css(css)).await.unwrap() {
+            texts.push(element.text().await.unwrap());
+        }
+        texts
+    }
+
+}
+
+/// Polls until `check` holds, or fails after [`PATIENCE`] saying `what`.
+pub async fn poll_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    let mut every = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        every.tick().await;
+        if check().await {
+            return;
+        }
+        assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+    }
+}

@@ -1,0 +1,10 @@
+//! Browser end-to-end tests: a real Chromium through chromedriver, against the real server
+//! serving the trunk release build in `dist/`. Every test waits for content only the
+//! running wasm renders, so a blank page fails it.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+mod history_page;
+mod ongoing_page;
+mod pages;
+mod vote_page;
