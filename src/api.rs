@@ -36,7 +36,9 @@ impl fmt::Display for ApiError {
         match self {
             ApiError::Network(cause) => write!(f, "Could not reach the server ({cause})."),
             ApiError::Api { body, .. } => write!(f, "{}", body.error.message),
-            ApiError::Decode(cause) => write!(f, "The server's answer could not be read ({cause})."),
+            ApiError::Decode(cause) => {
+                write!(f, "The server's answer could not be read ({cause}).")
+            }
         }
     }
 }
@@ -62,7 +64,11 @@ pub struct VoteFilter {
 pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
     let limit = filter.limit.to_string();
     let mut query: Vec<(&str, &str)> = vec![("state", filter.state), ("limit", &limit)];
-    for (key, value) in [("project", &filter.project), ("q", &filter.name), ("cursor", &filter.cursor)] {
+    for (key, value) in [
+        ("project", &filter.project),
+        ("q", &filter.name),
+        ("cursor", &filter.cursor),
+    ] {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
             query.push((key, value));
         }
@@ -72,10 +78,16 @@ pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
 
 /// `GET /api/votes/{id}`.
 pub async fn get_vote(id: &str) -> Result<VoteDetail, ApiError> {
-    fetch(Request::get(&format!("/api/votes/{}", crate::routes::encode(id)))).await
+    fetch(Request::get(&format!(
+        "/api/votes/{}",
+        crate::routes::encode(id)
+    )))
+    .await
 }
 
-async fn fetch<T: DeserializeOwned>(request: gloo_net::http::RequestBuilder) -> Result<T, ApiError> {
+async fn fetch<T: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+) -> Result<T, ApiError> {
     let response = request
         .header("accept", "application/json")
         .send()
@@ -88,7 +100,10 @@ async fn fetch<T: DeserializeOwned>(request: gloo_net::http::RequestBuilder) -> 
 /// its status) as an [`ApiError`].
 pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    let text = response.text().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
         return serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()));
     }

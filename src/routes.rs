@@ -14,7 +14,11 @@ pub fn vote(id: &str) -> String {
 pub fn filtered(base: &str, project: Option<&str>, name: Option<&str>) -> String {
     let params: Vec<String> = [("project", project), ("q", name)]
         .into_iter()
-        .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| format!("{key}={}", encode(v))))
+        .filter_map(|(key, value)| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{key}={}", encode(v)))
+        })
         .collect();
     if params.is_empty() {
         base.to_owned()
@@ -28,7 +32,9 @@ pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -43,8 +49,14 @@ mod tests {
     fn filters_become_a_shareable_query_string() {
         assert_eq!(filtered(HOME, None, None), "/");
         assert_eq!(filtered(HOME, Some(""), Some("")), "/");
-        assert_eq!(filtered(HOME, Some("#web team"), None), "/?project=%23web%20team");
-        assert_eq!(filtered(HISTORY, Some("api"), Some("log in")), "/history?project=api&q=log%20in");
+        assert_eq!(
+            filtered(HOME, Some("#web team"), None),
+            "/?project=%23web%20team"
+        );
+        assert_eq!(
+            filtered(HISTORY, Some("api"), Some("log in")),
+            "/history?project=api&q=log%20in"
+        );
         assert_eq!(vote("abc123"), "/votes/abc123");
     }
 }

@@ -16,7 +16,11 @@ pub fn ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 pub fn until(when: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let left = when - now;
     if left < Duration::minutes(1) {
-        if left <= Duration::zero() { "now".to_owned() } else { "in under a minute".to_owned() }
+        if left <= Duration::zero() {
+            "now".to_owned()
+        } else {
+            "in under a minute".to_owned()
+        }
     } else {
         format!("in {}", span(left))
     }
@@ -66,7 +70,9 @@ mod tests {
 
     #[test]
     fn ages_read_like_a_person_would_say_them() {
-        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+            .unwrap()
+            .to_utc();
         let table = [
             (Duration::seconds(5), "just now"),
             (Duration::minutes(1), "1 min ago"),
@@ -82,7 +88,9 @@ mod tests {
 
     #[test]
     fn deadlines_count_down_then_say_now() {
-        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(until(now + Duration::minutes(20), now), "in 20 min");
         assert_eq!(until(now + Duration::hours(5), now), "in 5 h");
         assert_eq!(until(now + Duration::seconds(20), now), "in under a minute");

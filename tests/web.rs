@@ -23,12 +23,23 @@ fn container() -> web_sys::HtmlElement {
 fn texts(root: &web_sys::HtmlElement, css: &str) -> Vec<String> {
     let nodes = root.query_selector_all(css).unwrap();
     (0..nodes.length())
-        .map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default().trim().to_owned())
+        .map(|i| {
+            nodes
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
         .collect()
 }
 
 fn voter(name: &str) -> Voter {
-    Voter { id: format!("slack:{name}"), name: name.to_owned() }
+    Voter {
+        id: format!("slack:{name}"),
+        name: name.to_owned(),
+    }
 }
 
 fn summary() -> VoteSummary {
@@ -57,7 +68,10 @@ fn summary() -> VoteSummary {
 async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     let root = container();
     let vote = summary();
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Router><VoteRow vote=vote.clone() /></Router> });
+    let _mounted = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Router><VoteRow vote=vote.clone() /></Router> },
+    );
     leptos::task::tick().await;
 
     assert_eq!(texts(&root, ".tally__count"), ["3 votes"]);
@@ -68,8 +82,14 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     let text = root.text_content().unwrap();
     assert!(text.contains("Started 2 h ago"), "{text}");
     let ticket = root.query_selector(".vote-row__ticket").unwrap().unwrap();
-    assert_eq!(ticket.get_attribute("href").as_deref(), Some("https://example.com/t/1"));
-    assert_eq!(ticket.get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    assert_eq!(
+        ticket.get_attribute("href").as_deref(),
+        Some("https://example.com/t/1")
+    );
+    assert_eq!(
+        ticket.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
     let open = root.query_selector(".vote-row__open").unwrap().unwrap();
     assert_eq!(open.get_attribute("href").as_deref(), Some("/votes/abc123"));
 }
@@ -80,7 +100,10 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     let mut vote = summary();
     vote.state = VoteState::Closed;
     vote.final_size = Some("8".into());
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <Router><VoteRow vote=vote.clone() /></Router> });
+    let _mounted = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Router><VoteRow vote=vote.clone() /></Router> },
+    );
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);
     assert_eq!(texts(&root, ".vote-row__final"), ["Final size 8"]);
@@ -117,7 +140,11 @@ async fn the_error_view_shows_the_servers_own_message() {
     });
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".notice__message"), ["the vote is closed"]);
-    let button: web_sys::HtmlElement = root.query_selector("button").unwrap().unwrap().unchecked_into();
+    let button: web_sys::HtmlElement = root
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     button.click();
     assert_eq!(retried.get_untracked(), 1);
 }
@@ -127,7 +154,8 @@ async fn an_error_without_a_json_body_still_says_what_happened() {
     let init = web_sys::ResponseInit::new();
     init.set_status(502);
     init.set_status_text("Bad Gateway");
-    let raw = web_sys::Response::new_with_opt_str_and_init(Some("<html>proxy error</html>"), &init).unwrap();
+    let raw = web_sys::Response::new_with_opt_str_and_init(Some("<html>proxy error</html>"), &init)
+        .unwrap();
     let error = api::decode::<VoteDetail>(raw.into()).await.unwrap_err();
     assert_eq!(error.to_string(), "The server answered 502 Bad Gateway.");
 }

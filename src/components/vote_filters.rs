@@ -20,7 +20,14 @@ pub fn VoteFilters(
     let navigate = use_navigate();
     let go = move |project: String, name: String, replace: bool| {
         let url = routes::filtered(base, Some(&project), Some(&name));
-        navigate(&url, NavigateOptions { replace, scroll: false, ..Default::default() });
+        navigate(
+            &url,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
     let go_search = go.clone();
     let options = move || {

@@ -42,12 +42,17 @@ pub fn VoteListView(
         async move { fetch_pages(filter, pages).await }
     });
     let projects = LocalResource::new(move || async move {
-        let all = VoteFilter { state, limit: 100, ..VoteFilter::default() };
-        api::list_votes(&all).await.map(|list| distinct_projects(&list.items))
+        let all = VoteFilter {
+            state,
+            limit: 100,
+            ..VoteFilter::default()
+        };
+        api::list_votes(&all)
+            .await
+            .map(|list| distinct_projects(&list.items))
     });
-    let project_options = Signal::derive(move || {
-        projects.get().and_then(Result::ok).unwrap_or_default()
-    });
+    let project_options =
+        Signal::derive(move || projects.get().and_then(Result::ok).unwrap_or_default());
     let retry = Callback::new(move |_| votes.refetch());
     let empty = StoredValue::new(empty);
     let filtered = move || {
@@ -88,7 +93,10 @@ pub fn VoteListView(
 }
 
 /// The first `pages` pages of a list, following the server's cursors.
-async fn fetch_pages(mut filter: VoteFilter, pages: u32) -> Result<(Vec<VoteSummary>, bool), ApiError> {
+async fn fetch_pages(
+    mut filter: VoteFilter,
+    pages: u32,
+) -> Result<(Vec<VoteSummary>, bool), ApiError> {
     let mut items = Vec::new();
     for _ in 0..pages {
         let page = api::list_votes(&filter).await?;

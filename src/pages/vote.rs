@@ -5,7 +5,9 @@ use leptos_router::params::Params;
 
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
-use crate::components::{BallotTable, DeckCards, ErrorsView, Loading, StateBadge, Tally, VoterList, deck_label};
+use crate::components::{
+    BallotTable, DeckCards, ErrorsView, Loading, StateBadge, Tally, VoterList, deck_label,
+};
 use crate::pages::NotFoundView;
 use crate::time;
 
@@ -18,7 +20,14 @@ struct VoteParams {
 #[component]
 pub fn VotePage() -> impl IntoView {
     let params = use_params::<VoteParams>();
-    let id = move || params.read().as_ref().ok().and_then(|p| p.id.clone()).unwrap_or_default();
+    let id = move || {
+        params
+            .read()
+            .as_ref()
+            .ok()
+            .and_then(|p| p.id.clone())
+            .unwrap_or_default()
+    };
     let vote = LocalResource::new(move || {
         let id = id();
         async move { api::get_vote(&id).await }
@@ -48,7 +57,12 @@ fn VoteView(vote: VoteDetail) -> impl IntoView {
     let summary = vote.vote.clone();
     let created = summary.created_at;
     let current = vote.rounds.last().cloned();
-    let earlier: Vec<Round> = vote.rounds.iter().filter(|r| r.number < summary.round).cloned().collect();
+    let earlier: Vec<Round> = vote
+        .rounds
+        .iter()
+        .filter(|r| r.number < summary.round)
+        .cloned()
+        .collect();
     let title = match summary.url.clone() {
         Some(url) => view! {
             <a href=url target="_blank" rel="noopener noreferrer">
@@ -114,7 +128,11 @@ fn CurrentRound(round: Round) -> impl IntoView {
     } else if round.ballots.is_empty() {
         view! { <p class="muted">"Nobody has voted yet. Estimates stay sealed until the vote is revealed."</p> }.into_any()
     } else {
-        let voters = round.ballots.into_iter().map(|b| b.voter).collect::<Vec<_>>();
+        let voters = round
+            .ballots
+            .into_iter()
+            .map(|b| b.voter)
+            .collect::<Vec<_>>();
         view! {
             <h3 class="panel__subtitle">"Who has voted"</h3>
             <VoterList voters />

@@ -35,7 +35,11 @@ fn dist() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts chromedriver on a free port and waits until it answers.
@@ -50,7 +54,9 @@ async fn chromedriver() -> (Child, String) {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {path} ({e}); the test command installs it"));
     poll_until("chromedriver to listen", || async move {
-        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
     })
     .await;
     (child, format!("http://127.0.0.1:{port}"))
@@ -60,7 +66,11 @@ impl World {
     /// A fresh database, the server on it, and a headless browser.
     pub async fn start() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let server = TestServer::start(&dir.path().join("e2e.db"), TestServer::settings(LegacyApi::Token, Some(&dist()))).await;
+        let server = TestServer::start(
+            &dir.path().join("e2e.db"),
+            TestServer::settings(LegacyApi::Token, Some(&dist())),
+        )
+        .await;
         let (driver, url) = chromedriver().await;
         let profile = dir.path().join("chrome-profile");
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -75,24 +85,37 @@ impl World {
                 ]
             }
         });
-        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
         let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&url)
             .await
             .expect("a browser session");
-        World { server, browser, api: reqwest::Client::new(), _driver: driver, dir }
+        World {
+            server,
+            browser,
+            api: reqwest::Client::new(),
+            _driver: driver,
+            dir,
+        }
     }
 
     /// A second connection to the server's database file, for breaking it on purpose.
     pub async fn database(&self) -> sqlx::SqlitePool {
         let path = self.dir.path().join("e2e.db");
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap()
     }
 
     /// Opens a dashboard path.
     pub async fn open(&self, path: &str) {
-        self.browser.goto(&format!("{}{path}", self.server.base)).await.unwrap();
+        self.browser
+            .goto(&format!("{}{path}", self.server.base))
+            .await
+            .unwrap();
     }
 
     /// The browser's current path and query.
@@ -106,7 +129,10 @@ impl World {
 
     /// Calls the API as the integration; panics unless it succeeds.
     pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.api.request(method, format!("{}{path}", self.server.base)).bearer_auth(&self.server.token);
+        let mut request = self
+            .api
+            .request(method, format!("{}{path}", self.server.base))
+            .bearer_auth(&self.server.token);
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -119,13 +145,20 @@ impl World {
 
     /// Starts a vote; returns its id.
     pub async fn create_vote(&self, body: Value) -> String {
-        let vote = self.call(reqwest::Method::POST, "/api/votes", Some(body)).await;
+        let vote = self
+            .call(reqwest::Method::POST, "/api/votes", Some(body))
+            .await;
         vote["id"].as_str().unwrap().to_owned()
     }
 
     /// Casts a ballot for an external voter.
     pub async fn cast(&self, id: &str, voter: &str, card: &str) {
-        self.call(reqwest::Method::PUT, &format!("/api/votes/{id}/ballots/{voter}"), Some(json!({"card": card}))).await;
+        self.call(
+            reqwest::Method::PUT,
+            &format!("/api/votes/{id}/ballots/{voter}"),
+            Some(json!({"card": card})),
+        )
+        .await;
     }
 
     /// The text of the first element matching `css`, once it exists.
@@ -149,7 +182,6 @@ impl World {
         }
         texts
     }
-
 }
 
 /// Polls until `check` holds, or fails after [`PATIENCE`] saying `what`.

@@ -14,47 +14,88 @@ async fn votes_created_through_the_api_appear_with_count_voters_and_state() {
         .await;
     world.cast(&id, "slack:Ana", "ZEBRA").await;
     world.cast(&id, "slack:Ben", "QUAIL").await;
-    world.create_vote(json!({"name": "Billing export", "deck": "tshirt"})).await;
+    world
+        .create_vote(json!({"name": "Billing export", "deck": "tshirt"}))
+        .await;
 
     let page = ListPage::open(&world, "/").await;
-    page.wait_for_names(&["Checkout coupons", "Billing export"]).await;
+    page.wait_for_names(&["Checkout coupons", "Billing export"])
+        .await;
     let rows = page.rows().await;
     let checkout = rows.iter().find(|r| r.name == "Checkout coupons").unwrap();
-    for shown in ["2 votes", "2 of 3 for quorum", "Ana", "Ben", "Voting", "web", "Custom deck"] {
-        assert!(checkout.text.contains(shown), "the row shows {shown:?}: {}", checkout.text);
+    for shown in [
+        "2 votes",
+        "2 of 3 for quorum",
+        "Ana",
+        "Ben",
+        "Voting",
+        "web",
+        "Custom deck",
+    ] {
+        assert!(
+            checkout.text.contains(shown),
+            "the row shows {shown:?}: {}",
+            checkout.text
+        );
     }
     let billing = rows.iter().find(|r| r.name == "Billing export").unwrap();
     assert!(billing.text.contains("No votes yet"), "{}", billing.text);
     assert_eq!(world.text_of("h1").await, "Ongoing votes");
     let source = world.browser.source().await.unwrap();
-    assert!(!source.contains("ZEBRA") && !source.contains("QUAIL"), "sealed cards never reach the page");
+    assert!(
+        !source.contains("ZEBRA") && !source.contains("QUAIL"),
+        "sealed cards never reach the page"
+    );
 }
 
 #[tokio::test]
 async fn filtering_by_project_and_name_changes_the_list_and_the_url() {
     let world = World::start().await;
-    world.create_vote(json!({"name": "Login page", "deck": "fibonacci", "project": "web"})).await;
-    world.create_vote(json!({"name": "Login audit", "deck": "fibonacci", "project": "api"})).await;
-    world.create_vote(json!({"name": "Rate limits", "deck": "fibonacci", "project": "api"})).await;
+    world
+        .create_vote(json!({"name": "Login page", "deck": "fibonacci", "project": "web"}))
+        .await;
+    world
+        .create_vote(json!({"name": "Login audit", "deck": "fibonacci", "project": "api"}))
+        .await;
+    world
+        .create_vote(json!({"name": "Rate limits", "deck": "fibonacci", "project": "api"}))
+        .await;
 
     let page = ListPage::open(&world, "/").await;
-    page.wait_for_names(&["Login page", "Login audit", "Rate limits"]).await;
+    page.wait_for_names(&["Login page", "Login audit", "Rate limits"])
+        .await;
     page.pick_project("api").await;
     page.wait_for_names(&["Login audit", "Rate limits"]).await;
     assert_eq!(world.path().await, "/?project=api");
 
     page.search("login").await;
     page.wait_for_names(&["Login audit"]).await;
-    poll_until("the search to reach the URL", || async { world.path().await == "/?project=api&q=login" }).await;
+    poll_until("the search to reach the URL", || async {
+        world.path().await == "/?project=api&q=login"
+    })
+    .await;
 
     // The filtered view is a link: opened fresh, it shows the same votes.
     let shared = ListPage::open(&world, "/?project=web&q=LOG").await;
     shared.wait_for_names(&["Login page"]).await;
-    let select = world.browser.find(Locator::Css("select[name=project]")).await.unwrap();
+    let select = world
+        .browser
+        .find(Locator::Css("select[name=project]"))
+        .await
+        .unwrap();
     assert_eq!(select.prop("value").await.unwrap().as_deref(), Some("web"));
 
-    world.browser.find(Locator::Css(".filters__clear")).await.unwrap().click().await.unwrap();
-    shared.wait_for_names(&["Login page", "Login audit", "Rate limits"]).await;
+    world
+        .browser
+        .find(Locator::Css(".filters__clear"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shared
+        .wait_for_names(&["Login page", "Login audit", "Rate limits"])
+        .await;
     assert_eq!(world.path().await, "/");
 }
 
@@ -62,39 +103,90 @@ async fn filtering_by_project_and_name_changes_the_list_and_the_url() {
 async fn an_empty_dashboard_and_an_empty_filter_say_so() {
     let world = World::start().await;
     ListPage::open(&world, "/").await;
-    assert!(world.text_of(".empty").await.contains("No votes are in progress"));
-    world.create_vote(json!({"name": "Only one", "deck": "fibonacci"})).await;
+    assert!(
+        world
+            .text_of(".empty")
+            .await
+            .contains("No votes are in progress")
+    );
+    world
+        .create_vote(json!({"name": "Only one", "deck": "fibonacci"}))
+        .await;
     ListPage::open(&world, "/?q=nothing-matches").await;
-    assert_eq!(world.text_of(".empty").await, "No votes match these filters.");
+    assert_eq!(
+        world.text_of(".empty").await,
+        "No votes match these filters."
+    );
 }
 
 #[tokio::test]
 async fn a_server_error_shows_its_message_and_try_again_recovers() {
     let world = World::start().await;
-    world.create_vote(json!({"name": "Survives", "deck": "fibonacci"})).await;
+    world
+        .create_vote(json!({"name": "Survives", "deck": "fibonacci"}))
+        .await;
     // Break the real database under the running server, then mend it.
     let db = world.database().await;
-    sqlx::query("ALTER TABLE votes RENAME TO votes_away").execute(&db).await.unwrap();
+    sqlx::query("ALTER TABLE votes RENAME TO votes_away")
+        .execute(&db)
+        .await
+        .unwrap();
     ListPage::open(&world, "/").await;
     let error = world.text_of(".notice--error").await;
-    assert!(error.contains("something went wrong on our side"), "the server's message: {error}");
-    sqlx::query("ALTER TABLE votes_away RENAME TO votes").execute(&db).await.unwrap();
-    world.browser.find(Locator::Css(".notice--error button")).await.unwrap().click().await.unwrap();
-    ListPage { world: &world }.wait_for_names(&["Survives"]).await;
+    assert!(
+        error.contains("something went wrong on our side"),
+        "the server's message: {error}"
+    );
+    sqlx::query("ALTER TABLE votes_away RENAME TO votes")
+        .execute(&db)
+        .await
+        .unwrap();
+    world
+        .browser
+        .find(Locator::Css(".notice--error button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    ListPage { world: &world }
+        .wait_for_names(&["Survives"])
+        .await;
 }
 
 #[tokio::test]
 async fn a_vote_opens_from_the_list_without_a_reload() {
     let world = World::start().await;
-    let id = world.create_vote(json!({"name": "Follow me", "deck": "tshirt"})).await;
+    let id = world
+        .create_vote(json!({"name": "Follow me", "deck": "tshirt"}))
+        .await;
     let page = ListPage::open(&world, "/").await;
     page.wait_for_names(&["Follow me"]).await;
-    world.browser.execute("window.__same_document = true;", vec![]).await.unwrap();
-    world.browser.find(Locator::Css(".vote-row__open")).await.unwrap().click().await.unwrap();
+    world
+        .browser
+        .execute("window.__same_document = true;", vec![])
+        .await
+        .unwrap();
+    world
+        .browser
+        .find(Locator::Css(".vote-row__open"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(world.text_of(".vote__title").await, "Follow me");
     assert_eq!(world.path().await, format!("/votes/{id}"));
-    let same = world.browser.execute("return window.__same_document === true;", vec![]).await.unwrap();
-    assert_eq!(same, serde_json::Value::Bool(true), "client-side navigation keeps the document");
+    let same = world
+        .browser
+        .execute("return window.__same_document === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same,
+        serde_json::Value::Bool(true),
+        "client-side navigation keeps the document"
+    );
 }
 
 #[tokio::test]
@@ -102,5 +194,10 @@ async fn unknown_paths_show_the_not_found_page() {
     let world = World::start().await;
     world.open("/no/such/page").await;
     assert_eq!(world.text_of("#not-found-title").await, "Not found");
-    assert!(world.text_of(".notice--not-found").await.contains("There is no page at this address."));
+    assert!(
+        world
+            .text_of(".notice--not-found")
+            .await
+            .contains("There is no page at this address.")
+    );
 }

@@ -27,7 +27,9 @@ impl<'a> ListPage<'a> {
 
     /// Waits until the wasm has rendered the list, the empty state or an error.
     pub async fn settled(&self) {
-        self.world.text_of(".vote-list, .empty, .notice--error").await;
+        self.world
+            .text_of(".vote-list, .empty, .notice--error")
+            .await;
     }
 
     /// The rows shown now, read in one go so a re-render cannot tear them.
@@ -35,9 +37,13 @@ impl<'a> ListPage<'a> {
         let script = "return [...document.querySelectorAll('.vote-row')]
             .map(r => [r.querySelector('.vote-row__title').innerText, r.innerText]);";
         let rows: Vec<(String, String)> =
-            serde_json::from_value(self.world.browser.execute(script, vec![]).await.unwrap()).unwrap();
+            serde_json::from_value(self.world.browser.execute(script, vec![]).await.unwrap())
+                .unwrap();
         rows.into_iter()
-            .map(|(name, text)| Row { name: name.trim_end_matches('↗').trim().to_owned(), text })
+            .map(|(name, text)| Row {
+                name: name.trim_end_matches('↗').trim().to_owned(),
+                text,
+            })
             .collect()
     }
 
@@ -63,13 +69,23 @@ impl<'a> ListPage<'a> {
 
     /// Picks a project in the filter.
     pub async fn pick_project(&self, project: &str) {
-        let select = self.world.browser.find(Locator::Css("select[name=project]")).await.unwrap();
+        let select = self
+            .world
+            .browser
+            .find(Locator::Css("select[name=project]"))
+            .await
+            .unwrap();
         select.select_by_value(project).await.unwrap();
     }
 
     /// Types into the name search.
     pub async fn search(&self, text: &str) {
-        let input = self.world.browser.find(Locator::Css("input[name=q]")).await.unwrap();
+        let input = self
+            .world
+            .browser
+            .find(Locator::Css("input[name=q]"))
+            .await
+            .unwrap();
         input.send_keys(text).await.unwrap();
     }
 }
@@ -89,27 +105,60 @@ impl<'a> VoteView<'a> {
 
     /// The story's name.
     pub async fn title(&self) -> String {
-        self.world.text_of(".vote__title").await.trim_end_matches(" ↗").trim().to_owned()
+        self.world
+            .text_of(".vote__title")
+            .await
+            .trim_end_matches(" ↗")
+            .trim()
+            .to_owned()
     }
 
     /// `(term, value)` pairs of the facts list.
     pub async fn facts(&self) -> Vec<(String, String)> {
         let terms = self.world.texts_of(".facts dt").await;
         let values = self.world.texts_of(".facts dd").await;
-        terms.into_iter().map(|t| t.to_lowercase()).zip(values).collect()
+        terms
+            .into_iter()
+            .map(|t| t.to_lowercase())
+            .zip(values)
+            .collect()
     }
 
     /// `(voter, card)` rows of the ballot table with this caption.
     pub async fn ballots(&self, caption: &str) -> Vec<(String, String)> {
         let mut rows = Vec::new();
-        for table in self.world.browser.find_all(Locator::Css("table.ballots")).await.unwrap() {
-            let shown = table.find(Locator::Css("caption")).await.unwrap().text().await.unwrap();
+        for table in self
+            .world
+            .browser
+            .find_all(Locator::Css("table.ballots"))
+            .await
+            .unwrap()
+        {
+            let shown = table
+                .find(Locator::Css("caption"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             if shown != caption {
                 continue;
             }
             for row in table.find_all(Locator::Css("tbody tr")).await.unwrap() {
-                let voter = row.find(Locator::Css("th")).await.unwrap().text().await.unwrap();
-                let card = row.find(Locator::Css(".ballots__card")).await.unwrap().text().await.unwrap();
+                let voter = row
+                    .find(Locator::Css("th"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let card = row
+                    .find(Locator::Css(".ballots__card"))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
                 rows.push((voter, card));
             }
         }

@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use asyncvoter_wire::DeckKind;
 
 use crate::rules;
-use crate::store::{BallotCast, NewVoteRecord, RevealCause, StateFilter, Store, StoreError, VoteQuery};
+use crate::store::{
+    BallotCast, NewVoteRecord, RevealCause, StateFilter, Store, StoreError, VoteQuery,
+};
 
 /// One sample vote: what it is and what happens to it.
 struct Sample {
@@ -52,7 +54,13 @@ const SAMPLES: &[Sample] = &[
         quorum: None,
         deadline_in_hours: None,
         started_hours_ago: 26,
-        rounds: &[&[("demo:Ana", "3"), ("demo:Ben", "13"), ("demo:Chloé", "5"), ("demo:Dev", "5"), ("demo:Farah", "?")]],
+        rounds: &[&[
+            ("demo:Ana", "3"),
+            ("demo:Ben", "13"),
+            ("demo:Chloé", "5"),
+            ("demo:Dev", "5"),
+            ("demo:Farah", "?"),
+        ]],
         end: End::Revealed,
     },
     Sample {
@@ -76,7 +84,12 @@ const SAMPLES: &[Sample] = &[
         quorum: Some(4),
         deadline_in_hours: None,
         started_hours_ago: 50,
-        rounds: &[&[("demo:Ana", "M"), ("demo:Ben", "M"), ("demo:Eun-ji", "S"), ("demo:Farah", "M")]],
+        rounds: &[&[
+            ("demo:Ana", "M"),
+            ("demo:Ben", "M"),
+            ("demo:Eun-ji", "S"),
+            ("demo:Farah", "M"),
+        ]],
         end: End::Open,
     },
     Sample {
@@ -171,7 +184,9 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
                 project: Some(sample.project.to_owned()),
                 owner: Some("demo:Ana".to_owned()),
                 deck: sample.deck,
-                cards: sample.cards.map(|c| c.iter().map(|l| (*l).to_owned()).collect()),
+                cards: sample
+                    .cards
+                    .map(|c| c.iter().map(|l| (*l).to_owned()).collect()),
                 quorum: sample.quorum,
                 deadline: sample.deadline_in_hours.map(|h| now + Duration::hours(h)),
                 final_size: None,
@@ -180,7 +195,12 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
         )
         .await?;
     // Spread the ballots between the start and now, so ages look real.
-    let steps = sample.rounds.iter().map(|r| r.len() as i32 + 1).sum::<i32>().max(1);
+    let steps = sample
+        .rounds
+        .iter()
+        .map(|r| r.len() as i32 + 1)
+        .sum::<i32>()
+        .max(1);
     let step = (now - started) / (steps + 1);
     let mut at = started;
     for (index, round) in sample.rounds.iter().enumerate() {

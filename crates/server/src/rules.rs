@@ -111,12 +111,12 @@ pub fn new_vote(
 ) -> Result<(NewVoteRecord, Deck), ApiError> {
     let deck = Deck::new(input.deck, input.cards.as_deref())
         .map_err(|e| ApiError::Invalid(e.to_string()))?;
-    if let Some(quorum) = input.quorum {
-        if !(1..=MAX_QUORUM).contains(&quorum) {
-            return Err(ApiError::Invalid(format!(
-                "`quorum` must be between 1 and {MAX_QUORUM}"
-            )));
-        }
+    if let Some(quorum) = input.quorum
+        && !(1..=MAX_QUORUM).contains(&quorum)
+    {
+        return Err(ApiError::Invalid(format!(
+            "`quorum` must be between 1 and {MAX_QUORUM}"
+        )));
     }
     if let Some(deadline) = input.deadline {
         if deadline <= now {

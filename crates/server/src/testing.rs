@@ -31,7 +31,11 @@ impl TestServer {
             .expect("the test database opens");
         let token = auth::new_token();
         store
-            .create_integration(&format!("test-{}", hex::encode(rand::random::<[u8; 4]>())), &auth::hash_token(&token), rules::now())
+            .create_integration(
+                &format!("test-{}", hex::encode(rand::random::<[u8; 4]>())),
+                &auth::hash_token(&token),
+                rules::now(),
+            )
             .await
             .expect("the test token is stored");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
@@ -44,7 +48,12 @@ impl TestServer {
         tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;
         }));
-        TestServer { base, token, store, _stop: stop }
+        TestServer {
+            base,
+            token,
+            store,
+            _stop: stop,
+        }
     }
 
     /// Settings for tests: a fast deadline check, the given 2016 API mode and dashboard.

@@ -40,7 +40,11 @@ pub fn router(dir: PathBuf) -> Router {
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest (the app
 /// then shows its not-found page).
 async fn index_page(index: &Path, path: &str) -> Response {
-    let status = if is_page(path) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let status = if is_page(path) {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
     match tokio::fs::read(index).await {
         Ok(html) => (
             status,
@@ -50,23 +54,32 @@ async fn index_page(index: &Path, path: &str) -> Response {
             .into_response(),
         Err(error) => {
             tracing::error!(%error, path = %index.display(), "cannot read the dashboard's index.html");
-            (StatusCode::SERVICE_UNAVAILABLE, "The dashboard is not built. Run the set-up command.").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The dashboard is not built. Run the set-up command.",
+            )
+                .into_response()
         }
     }
 }
 
 fn is_page(path: &str) -> bool {
     PAGES.contains(&path)
-        || PAGE_PREFIXES
-            .iter()
-            .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
+        || PAGE_PREFIXES.iter().any(|prefix| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        })
 }
 
 /// Long lifetimes for content-hashed files, none for everything else.
 async fn cache_control(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    let policy = if hashed && response.status().is_success() { CACHE_FOREVER } else { CACHE_NEVER };
+    let policy = if hashed && response.status().is_success() {
+        CACHE_FOREVER
+    } else {
+        CACHE_NEVER
+    };
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));

@@ -13,8 +13,16 @@ async fn serve_dashboard() -> (TestServer, tempfile::TempDir) {
     let ui = dir.path().join("dist");
     std::fs::create_dir(&ui).unwrap();
     std::fs::write(ui.join("index.html"), INDEX).unwrap();
-    std::fs::write(ui.join("app-0123456789abcdef.js"), "console.log('app');".repeat(200)).unwrap();
-    let server = TestServer::start(&dir.path().join("ui.db"), TestServer::settings(LegacyApi::Token, Some(&ui))).await;
+    std::fs::write(
+        ui.join("app-0123456789abcdef.js"),
+        "console.log('app');".repeat(200),
+    )
+    .unwrap();
+    let server = TestServer::start(
+        &dir.path().join("ui.db"),
+        TestServer::settings(LegacyApi::Token, Some(&ui)),
+    )
+    .await;
     (server, dir)
 }
 
@@ -41,7 +49,10 @@ async fn dashboard_pages_and_deep_links_answer_the_index_uncached() {
         let response = get(&format!("{}{path}", server.base), None).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
-        assert!(header(&response, "content-type").starts_with("text/html"), "{path}");
+        assert!(
+            header(&response, "content-type").starts_with("text/html"),
+            "{path}"
+        );
         assert_eq!(response.text().await.unwrap(), INDEX, "{path}");
     }
 }
@@ -60,12 +71,18 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed() {
     let url = format!("{}/app-0123456789abcdef.js", server.base);
     let plain = get(&url, None).await;
     assert_eq!(plain.status(), StatusCode::OK);
-    assert_eq!(header(&plain, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header(&plain, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     for encoding in ["br", "gzip"] {
         let compressed = get(&url, Some(encoding)).await;
         assert_eq!(header(&compressed, "content-encoding"), encoding);
         let size = compressed.bytes().await.unwrap().len();
-        assert!(size < 200, "{encoding}: {size} bytes for 4 KB of repetition");
+        assert!(
+            size < 200,
+            "{encoding}: {size} bytes for 4 KB of repetition"
+        );
     }
 }
 
@@ -82,7 +99,11 @@ async fn api_paths_stay_json_next_to_the_dashboard() {
 #[tokio::test]
 async fn without_a_dashboard_other_paths_are_json_404() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(&dir.path().join("x.db"), TestServer::settings(LegacyApi::Token, None)).await;
+    let server = TestServer::start(
+        &dir.path().join("x.db"),
+        TestServer::settings(LegacyApi::Token, None),
+    )
+    .await;
     let response = get(&format!("{}/votes/abc", server.base), None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(header(&response, "content-type").starts_with("application/json"));

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-use tempfile::TempDir;
 use asyncvoter_server::LegacyApi;
 use asyncvoter_server::store::Store;
 use asyncvoter_server::testing::TestServer;
 use asyncvoter_wire::{BallotReceipt, VoteDetail, VoteList};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
 
 /// A running server with its own database and an integration token.
 pub struct TestApp {
@@ -39,7 +39,9 @@ impl Reply {
     pub fn error_code(&self) -> String {
         let body = self.json();
         assert!(
-            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
             "an error body has a message: {}",
             self.body
         );

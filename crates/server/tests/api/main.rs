@@ -1,8 +1,8 @@
 //! API tests: the real server on port 0 with a fresh SQLite file per test.
 
 mod bad_input;
-mod dashboard_files;
 mod ballots;
+mod dashboard_files;
 mod durability;
 mod helpers;
 mod legacy;

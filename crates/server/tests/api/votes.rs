@@ -104,24 +104,27 @@ async fn list_filters_by_state_project_and_name_newest_activity_first() {
     };
     assert_eq!(
         ids(app.list("").await),
-        [a.vote.id.clone(), c.vote.id.clone(), b.vote.id.clone()]
+        vec![a.vote.id.as_str(), c.vote.id.as_str(), b.vote.id.as_str()]
     );
     assert_eq!(
         ids(app.list("state=ongoing").await),
-        [a.vote.id.clone(), b.vote.id.clone()]
+        vec![a.vote.id.as_str(), b.vote.id.as_str()]
     );
-    assert_eq!(ids(app.list("state=closed").await), [c.vote.id.clone()]);
+    assert_eq!(
+        ids(app.list("state=closed").await),
+        vec![c.vote.id.as_str()]
+    );
     assert_eq!(
         ids(app.list("project=api").await),
-        [c.vote.id.clone(), b.vote.id.clone()]
+        vec![c.vote.id.as_str(), b.vote.id.as_str()]
     );
     assert_eq!(
         ids(app.list("q=LOGIN").await),
-        [a.vote.id.clone(), c.vote.id.clone()]
+        vec![a.vote.id.as_str(), c.vote.id.as_str()]
     );
     assert_eq!(
         ids(app.list("q=login&state=open").await),
-        [a.vote.id.clone()]
+        vec![a.vote.id.as_str()]
     );
     assert!(
         app.list("q=100%25").await.items.is_empty(),
