@@ -101,6 +101,7 @@ fn VoteView(vote: VoteDetail) -> impl IntoView {
                     <dd><time datetime=time::iso(created) title=time::exact(created)>{move || time::ago(created, now.get())}</time></dd>
                 </div>
                 {deadline}
+                {current.as_ref().and_then(revealed_fact)}
                 {summary.final_size.clone().map(|size| view! {
                     <div class="facts__final"><dt>"Final size"</dt><dd>{size}</dd></div>
                 })}
@@ -117,6 +118,27 @@ fn VoteView(vote: VoteDetail) -> impl IntoView {
             {(!earlier.is_empty()).then(|| view! { <EarlierRounds rounds=earlier /> })}
         </article>
     }
+}
+
+/// When and how the current round was revealed, as a fact of the vote.
+fn revealed_fact(round: &Round) -> Option<impl IntoView + use<>> {
+    let at = round.revealed_at?;
+    let how = match round.revealed_by.as_deref() {
+        Some("quorum") => " · quorum reached",
+        Some("deadline") => " · deadline passed",
+        Some("close") => " · on close",
+        _ => "",
+    };
+    let now = use_now();
+    Some(view! {
+        <div>
+            <dt>"Revealed"</dt>
+            <dd>
+                <time datetime=time::iso(at) title=time::exact(at)>{move || time::ago(at, now.get())}</time>
+                <span class="muted">{how}</span>
+            </dd>
+        </div>
+    })
 }
 
 /// The current round: sealed (who has voted) or revealed (every ballot).

@@ -148,7 +148,7 @@ impl World {
         let vote = self
             .call(reqwest::Method::POST, "/api/votes", Some(body))
             .await;
-        vote["id"].as_str().unwrap().to_owned()
+        vote["vote"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Casts a ballot for an external voter.

@@ -157,8 +157,7 @@ pub struct VoteSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteDetail {
-    /// The vote itself.
-    #[serde(flatten)]
+    /// The vote itself, as lists show it.
     pub vote: VoteSummary,
     /// The deck's cards in order.
     pub cards: Vec<Card>,

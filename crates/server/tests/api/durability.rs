@@ -67,7 +67,7 @@ async fn acknowledged_ballots_survive_sigkill() {
         .json()
         .await
         .unwrap();
-    let id = vote["id"].as_str().unwrap().to_owned();
+    let id = vote["vote"]["id"].as_str().unwrap().to_owned();
     let cards = ["1", "2", "3", "5", "8"];
     let casts = (0..200).map(|n| {
         let (client, base, token, id) = (&client, &base, &token, &id);

@@ -39,7 +39,7 @@ async fn a_new_vote_is_open_in_round_one_and_readable_by_anyone() {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let created = reply.json();
-    let id = created["id"].as_str().unwrap();
+    let id = created["vote"]["id"].as_str().unwrap();
     let read = app.vote(id).await;
     assert_eq!(read.vote.name, "Document the API");
     assert_eq!(
@@ -59,7 +59,7 @@ async fn a_new_vote_is_open_in_round_one_and_readable_by_anyone() {
     assert_eq!(labels, ["XS", "S", "M", "L", "XL", "?"]);
     assert_eq!(read.rounds.len(), 1);
     assert_eq!(
-        created["created_at"],
+        created["vote"]["created_at"],
         json!(asyncvoter_wire::timestamp::format(&read.vote.created_at))
     );
 }
