@@ -25,6 +25,31 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage members.
+    Member {
+        /// What to do with members.
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+}
+
+/// `asyncvoter member …`.
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a member; the password is read from the first line of stdin.
+    Add {
+        /// Their username: 2–32 of `a-z 0-9 . _ -`.
+        name: String,
+        /// Make them an admin.
+        #[arg(long)]
+        admin: bool,
+        /// The name to show (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// `asyncvoter token …`.
@@ -66,6 +91,24 @@ pub struct ServeArgs {
     /// The 2016 API: `token` (integrations only), `open` (no token, as in 2016) or `off`.
     #[arg(long, env = "ASYNCVOTER_LEGACY_API", value_enum, default_value_t = LegacyApi::Token)]
     pub legacy_api: LegacyApi,
+    /// Who may read votes: `public` (anyone) or `members` (a session or a token).
+    #[arg(long, env = "ASYNCVOTER_VISIBILITY", value_enum, default_value_t = Visibility::Public)]
+    pub visibility: Visibility,
+    /// The address people use, e.g. `https://votes.example.com`; https makes cookies Secure.
+    #[arg(long, env = "ASYNCVOTER_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Minutes without requests after which a login session ends.
+    #[arg(long, env = "ASYNCVOTER_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u64,
+}
+
+/// Who may read votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Visibility {
+    /// Anyone; ballots stay sealed until the reveal.
+    Public,
+    /// Members with a session and integrations with a token; the login page stays open.
+    Members,
 }
 
 /// How the 2016 API is served.

@@ -4,11 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use asyncvoter_wire::DeckKind;
+use asyncvoter_wire::{DeckKind, Role};
 
+use crate::auth::passwords;
+use crate::error::ApiError;
 use crate::rules;
 use crate::store::{
-    BallotCast, NewVoteRecord, RevealCause, StateFilter, Store, StoreError, VoteQuery,
+    BallotCast, MemberRecord, NewVoteRecord, RevealCause, StateFilter, Store, StoreError, VoteQuery,
 };
 
 /// One sample vote: what it is and what happens to it.
@@ -157,21 +159,46 @@ const SAMPLES: &[Sample] = &[
     },
 ];
 
-/// Adds the sample votes when the database holds no vote at all; returns whether it did.
-pub async fn seed_if_empty(store: &dyn Store) -> Result<bool, StoreError> {
+/// The demo admin's username.
+pub const DEMO_USER: &str = "demo";
+
+/// How to log in to the sample data.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+}
+
+/// Adds the sample votes and a demo admin (with a fresh random password) when the
+/// database holds no vote at all; returns the login when it did.
+pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<DemoLogin>, ApiError> {
     let any = VoteQuery {
         state: StateFilter::All,
         limit: 1,
         ..VoteQuery::default()
     };
     if !store.list_votes(&any).await?.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let now = rules::now();
+    let password = hex::encode(rand::random::<[u8; 6]>());
+    let admin = MemberRecord {
+        username: DEMO_USER.to_owned(),
+        display_name: "Demo Admin".to_owned(),
+        role: Role::Admin,
+        password_hash: passwords::hash(password.clone()).await?,
+    };
+    match store.create_member(&admin, now).await {
+        Ok(()) | Err(StoreError::Conflict(_)) => {}
+        Err(error) => return Err(error.into()),
+    }
     for sample in SAMPLES {
         seed(store, sample, now).await?;
     }
-    Ok(true)
+    Ok(Some(DemoLogin {
+        username: DEMO_USER.to_owned(),
+        password,
+    }))
 }
 
 async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -182,7 +209,7 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
                 name: sample.name.to_owned(),
                 url: sample.url.map(str::to_owned),
                 project: Some(sample.project.to_owned()),
-                owner: Some("demo:Ana".to_owned()),
+                owner: Some(DEMO_USER.to_owned()),
                 deck: sample.deck,
                 cards: sample
                     .cards

@@ -40,6 +40,9 @@ pub enum ApiError {
     /// 422: well-formed but breaks a rule.
     #[error("{0}")]
     Invalid(String),
+    /// 429: too many attempts; retry after this many seconds.
+    #[error("too many failed attempts; try again in {0} s")]
+    RateLimited(u64),
     /// 503: the database does not answer; retry later.
     #[error("the service is temporarily unavailable; try again shortly")]
     Unavailable,
@@ -61,6 +64,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,6 +82,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -101,11 +106,16 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => tracing::warn!("database unavailable"),
             _ => {}
         }
+        let retry_after = match &self {
+            ApiError::Unavailable => Some(5),
+            ApiError::RateLimited(seconds) => Some(*seconds),
+            _ => None,
+        };
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if matches!(self, ApiError::Unavailable) {
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }

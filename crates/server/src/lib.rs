@@ -20,13 +20,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::store::Store;
 
-pub use config::LegacyApi;
+pub use config::{LegacyApi, Visibility};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -49,6 +50,27 @@ pub struct Settings {
     pub deadline_check: Duration,
     /// The trunk-built dashboard to serve, if any.
     pub ui_dir: Option<PathBuf>,
+    /// Who may read votes.
+    pub visibility: Visibility,
+    /// The address people reach the server at, e.g. `https://votes.example.com`.
+    pub public_url: Option<String>,
+    /// A session ends after this long without requests.
+    pub session_idle: Duration,
+}
+
+impl Settings {
+    /// True when people reach the server over https: cookies are then `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = url::Url::parse(self.public_url.as_deref()?).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
 }
 
 impl Default for Settings {
@@ -57,6 +79,9 @@ impl Default for Settings {
             legacy_api: LegacyApi::Token,
             deadline_check: Duration::from_millis(500),
             ui_dir: None,
+            visibility: Visibility::Public,
+            public_url: None,
+            session_idle: Duration::from_secs(8 * 3600),
         }
     }
 }
@@ -71,7 +96,17 @@ pub fn app(state: AppState) -> Router {
         Some(dir) => router.fallback_service(ui::router(dir.clone())),
         None => router.fallback(routes::no_dashboard),
     };
+    // Layers run outermost-last: sessions load before the guards that read them.
     router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::guards::visibility,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::guards::csrf,
+        ))
+        .layer(auth::sessions::layer(state.store.as_ref(), &state.settings))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(
@@ -100,7 +135,8 @@ pub async fn serve(
         state.settings.deadline_check,
         stop_rx,
     ));
-    let result = axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_tx.send(true);

@@ -1,12 +1,19 @@
 //! `asyncvoter`: parse the command line, set up logging, open the store, serve.
 
+use std::io::BufRead;
+
 use anyhow::Context;
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use asyncvoter_server::config::{Cli, Command, ServeArgs, TokenCommand};
-use asyncvoter_server::{AppState, Settings, auth, demo, rules, serve, store};
+use asyncvoter_server::auth::{self, passwords};
+use asyncvoter_server::config::{
+    Cli, Command, DatabaseArgs, MemberCommand, ServeArgs, TokenCommand,
+};
+use asyncvoter_server::store::MemberRecord;
+use asyncvoter_server::{AppState, Settings, demo, rules, serve, store};
+use asyncvoter_wire::Role;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -20,24 +27,74 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => run_server(args).await,
         Command::Token {
             command: TokenCommand::Create { name, database },
-        } => {
-            let store = store::open(&database.database_url).await?;
-            let token = auth::new_token();
-            store
-                .create_integration(&name, &auth::hash_token(&token), rules::now())
-                .await
-                .context("could not create the token")?;
-            eprintln!("Created a token for `{name}`. It is shown once; keep it secret:");
-            println!("{token}");
-            Ok(())
-        }
+        } => create_token(&name, &database).await,
+        Command::Member {
+            command:
+                MemberCommand::Add {
+                    name,
+                    admin,
+                    display_name,
+                    database,
+                },
+        } => add_member(&name, admin, display_name.as_deref(), &database).await,
     }
+}
+
+async fn create_token(name: &str, database: &DatabaseArgs) -> anyhow::Result<()> {
+    let store = store::open(&database.database_url).await?;
+    let token = auth::new_token();
+    store
+        .create_integration(name, &auth::hash_token(&token), rules::now())
+        .await
+        .context("could not create the token")?;
+    eprintln!("Created a token for `{name}`. It is shown once; keep it secret:");
+    println!("{token}");
+    Ok(())
+}
+
+async fn add_member(
+    name: &str,
+    admin: bool,
+    display_name: Option<&str>,
+    database: &DatabaseArgs,
+) -> anyhow::Result<()> {
+    let username = rules::username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let display_name = rules::display_name(display_name.unwrap_or(&username))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!("Password for {username} (one line on stdin):");
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("reading the password from stdin")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    passwords::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = store::open(&database.database_url).await?;
+    let record = MemberRecord {
+        username: username.clone(),
+        display_name,
+        role: if admin { Role::Admin } else { Role::Member },
+        password_hash: passwords::hash(password)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    store
+        .create_member(&record, rules::now())
+        .await
+        .context("could not add the member")?;
+    eprintln!("Added {} `{username}`.", record.role.as_str());
+    Ok(())
 }
 
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let store = store::open(&args.database.database_url).await?;
-    if args.demo && demo::seed_if_empty(store.as_ref()).await? {
-        tracing::info!("the database was empty: added sample votes");
+    if args.demo
+        && let Some(login) = demo::seed_if_empty(store.as_ref()).await?
+    {
+        println!(
+            "Sample votes added. Log in as `{}` with password `{}`.",
+            login.username, login.password
+        );
     }
     if let Some(dir) = &args.ui_dir {
         anyhow::ensure!(
@@ -51,6 +108,9 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         settings: std::sync::Arc::new(Settings {
             legacy_api: args.legacy_api,
             ui_dir: args.ui_dir,
+            visibility: args.visibility,
+            public_url: args.public_url.map(|u| u.to_string()),
+            session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
             ..Settings::default()
         }),
     };

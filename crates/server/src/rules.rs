@@ -71,6 +71,36 @@ pub fn project(raw: Option<&str>) -> Result<Option<String>, ApiError> {
     Ok(Some(project.to_owned()))
 }
 
+/// A username: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit, not `me`.
+/// Upper case is folded, so `Ana` and `ana` are one member.
+pub fn username(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim().to_lowercase();
+    let ok = (2..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        && name != "me";
+    if ok {
+        Ok(name)
+    } else {
+        Err(ApiError::Invalid(
+            "a username is 2–32 of a-z 0-9 . _ -, starting with a letter or digit".into(),
+        ))
+    }
+}
+
+/// A display name: trimmed, 1–60 printable characters.
+pub fn display_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(ApiError::Invalid(
+            "a display name has 1–60 printable characters".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 /// True for an id an integration vouches for, such as `slack:U123`.
 pub fn is_external(voter: &str) -> bool {
     voter.contains(':')
@@ -203,6 +233,15 @@ mod tests {
         assert!(name(&"x".repeat(201)).is_err());
         assert!(name(&"é".repeat(200)).is_ok(), "characters, not bytes");
         assert!(name("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn usernames_are_folded_and_bounded() {
+        assert_eq!(username(" Ana ").unwrap(), "ana");
+        for bad in ["a", "me", "-ana", "ana smith", "slack:U1", &"x".repeat(33)] {
+            assert!(username(bad).is_err(), "{bad}");
+        }
+        assert!(username("dev.ops_2-b").is_ok());
     }
 
     #[test]

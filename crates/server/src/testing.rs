@@ -62,6 +62,7 @@ impl TestServer {
             legacy_api,
             deadline_check: Duration::from_millis(100),
             ui_dir: ui_dir.map(Path::to_path_buf),
+            ..Settings::default()
         }
     }
 }

@@ -5,10 +5,12 @@
 
 pub mod error;
 pub mod legacy;
+pub mod member;
 pub mod statistics;
 pub mod timestamp;
 pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
+pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
 pub use statistics::{AgreementLabel, CardCount, Statistics};
 pub use vote::*;

@@ -163,6 +163,10 @@ pub struct VoteDetail {
     pub cards: Vec<Card>,
     /// Every round, oldest first; the last is the current one.
     pub rounds: Vec<Round>,
+    /// The caller's own card in the current round, when they have cast one. Only its voter
+    /// ever sees it before the reveal.
+    #[serde(default)]
+    pub my_card: Option<String>,
 }
 
 /// One round of ballots.

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ("id" = String, Path, description = "The vote's id"),
         ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
     ),
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The ballot, recorded", body = BallotReceipt),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
@@ -76,7 +76,7 @@ async fn cast_ballot(
         ("id" = String, Path, description = "The vote's id"),
         ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
     ),
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 204, description = "Withdrawn"),
         (status = 401, description = "No or bad token", body = ErrorBody),

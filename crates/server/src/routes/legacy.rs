@@ -53,6 +53,9 @@ impl FromRequestParts<AppState> for LegacyAccess {
         }
         match Caller::from_request_parts(parts, state).await? {
             Caller::Integration(_) => Ok(LegacyAccess),
+            Caller::Member(_) => Err(ApiError::Forbidden(
+                "the 2016 API is for integrations: use an integration token".into(),
+            )),
             Caller::Anonymous => Err(ApiError::Unauthorized(
                 "the 2016 API needs an integration token (`Authorization: Bearer …`)".into(),
             )),

@@ -3,13 +3,15 @@
 mod ballots;
 mod health;
 mod legacy;
+mod members;
+mod session;
 mod votes;
 
 use std::sync::Arc;
 
 use axum::routing::any;
 use axum::{Extension, Router};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,6 +32,8 @@ use crate::error::{ApiError, Json};
     tags(
         (name = "votes", description = "Votes and their rounds"),
         (name = "ballots", description = "Sealed ballots"),
+        (name = "session", description = "Logging in and out"),
+        (name = "members", description = "Members, managed by admins"),
         (name = "health", description = "Liveness"),
         (name = "meta", description = "This document"),
     )
@@ -45,6 +49,11 @@ impl Modify for BearerToken {
             "integration_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // Browser sessions also need the `x-asyncvoter-csrf` header on every change.
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("asyncvoter"))),
+        );
     }
 }
 
@@ -54,6 +63,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(health::router())
         .merge(votes::router())
         .merge(ballots::router())
+        .merge(session::router())
+        .merge(members::router())
         .routes(routes!(openapi_document))
         .split_for_parts();
     let router = router

@@ -127,8 +127,9 @@ async fn list_votes(
     } else {
         None
     };
+    let names = views::Names::load(state.store.as_ref(), views::listing_ids(&listings)).await?;
     Ok(Json(VoteList {
-        items: listings.iter().map(views::summary).collect(),
+        items: listings.iter().map(|l| views::summary(l, &names)).collect(),
         next_cursor,
     }))
 }
@@ -136,7 +137,7 @@ async fn list_votes(
 /// Starts a vote.
 #[utoipa::path(
     post, path = "/api/votes", tag = "votes", request_body = NewVote,
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 201, description = "The vote, started", body = VoteDetail,
             headers(("location" = String, description = "The vote's API path"))),
@@ -152,16 +153,11 @@ async fn create_vote(
     caller: Caller,
     Json(input): Json<NewVote>,
 ) -> ApiResult<impl IntoResponse> {
-    caller.require_writer()?;
-    let owner = input
-        .owner
-        .as_deref()
-        .map(rules::external_owner)
-        .transpose()?;
+    let owner = caller.owner_for(input.owner.as_deref())?;
     let now = rules::now();
     let (record, _) = rules::new_vote(input, owner, now)?;
     let vote = state.store.create_vote(record, now).await?;
-    let detail = views::detail(&state.store.vote(&vote.id).await?)?;
+    let detail = detail_for(&state, &vote.id, &caller).await?;
     let location = format!("/api/votes/{}", vote.id);
     Ok((
         StatusCode::CREATED,
@@ -181,16 +177,28 @@ async fn create_vote(
 )]
 async fn get_vote(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VoteDetail>> {
-    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+    Ok(Json(detail_for(&state, &id, &caller).await?))
+}
+
+/// A vote as `caller` may see it, with members' display names.
+pub(crate) async fn detail_for(
+    state: &AppState,
+    id: &str,
+    caller: &Caller,
+) -> ApiResult<VoteDetail> {
+    let history = state.store.vote(id).await?;
+    let names = views::Names::load(state.store.as_ref(), views::history_ids(&history)).await?;
+    views::detail(&history, &names, caller.voter_id())
 }
 
 /// Reveals the current round now.
 #[utoipa::path(
     post, path = "/api/votes/{id}/reveal", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The vote, revealed", body = VoteDetail),
         (status = 401, description = "No or bad token", body = ErrorBody),
@@ -211,14 +219,14 @@ async fn reveal_vote(
         .store
         .reveal(&id, RevealCause::Manual, rules::now())
         .await?;
-    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+    Ok(Json(detail_for(&state, &id, &caller).await?))
 }
 
 /// Opens a new round on a revealed vote; earlier rounds stay readable.
 #[utoipa::path(
     post, path = "/api/votes/{id}/rounds", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 201, description = "The vote, in its new round", body = VoteDetail),
         (status = 401, description = "No or bad token", body = ErrorBody),
@@ -238,7 +246,7 @@ async fn start_round(
     state.store.start_round(&id, rules::now()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(views::detail(&state.store.vote(&id).await?)?),
+        Json(detail_for(&state, &id, &caller).await?),
     ))
 }
 
@@ -246,7 +254,7 @@ async fn start_round(
 #[utoipa::path(
     post, path = "/api/votes/{id}/close", tag = "votes", request_body = CloseVote,
     params(("id" = String, Path, description = "The vote's id")),
-    security(("integration_token" = [])),
+    security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "The vote, closed", body = VoteDetail),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
@@ -270,5 +278,5 @@ async fn close_vote(
     caller.require_manager(&vote)?;
     let size = rules::final_size(&views::deck(&vote)?, &input.final_size)?;
     state.store.close(&id, &size, rules::now()).await?;
-    Ok(Json(views::detail(&state.store.vote(&id).await?)?))
+    Ok(Json(detail_for(&state, &id, &caller).await?))
 }

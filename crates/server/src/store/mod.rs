@@ -6,7 +6,7 @@ mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, VoteState};
+use asyncvoter_wire::{DeckKind, Role, VoteState};
 
 pub use sqlite::SqliteStore;
 
@@ -201,6 +201,16 @@ pub struct CastOutcome {
     pub ballots_cast: u32,
 }
 
+/// A member as stored, with their password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// argon2id, PHC string.
+    pub password_hash: String,
+}
+
 /// An integration allowed to write through the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Integration {
@@ -275,6 +285,51 @@ pub trait Store: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> Result<Option<Integration>, StoreError>;
+
+    /// Adds a member. Conflict when the username is taken.
+    async fn create_member(
+        &self,
+        member: &MemberRecord,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// A member by username.
+    async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError>;
+
+    /// Every member, by username.
+    async fn members(&self) -> Result<Vec<MemberRecord>, StoreError>;
+
+    /// Replaces a member's password hash.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// `(username, display name)` of the given members that exist.
+    async fn display_names(
+        &self,
+        usernames: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// When `key` failed to log in since `since`, oldest first.
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError>;
+
+    /// Records a failed login under each key, and forgets failures before `forget_before`.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Where login sessions are kept, in the same database.
+    fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore>;
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (created if missing).

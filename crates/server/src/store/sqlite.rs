@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
-use asyncvoter_wire::{DeckKind, VoteState};
+use asyncvoter_wire::{DeckKind, Role, VoteState};
 
 use super::*;
 
@@ -23,6 +23,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    sessions: std::sync::Arc<tower_sessions_sqlx_store::SqliteStore>,
 }
 
 impl SqliteStore {
@@ -51,7 +52,15 @@ impl SqliteStore {
                 .connect_with(options)
                 .await?
         };
-        Ok(SqliteStore { writer, reader })
+        // Sessions are single-statement reads and writes; they use the reader pool so a
+        // cookie check never queues behind the writer.
+        let sessions = tower_sessions_sqlx_store::SqliteStore::new(reader.clone());
+        sessions.migrate().await?;
+        Ok(SqliteStore {
+            writer,
+            reader,
+            sessions: std::sync::Arc::new(sessions),
+        })
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
@@ -669,5 +678,159 @@ impl Store for SqliteStore {
                 .fetch_optional(&self.reader)
                 .await?;
         Ok(name.map(|(name,)| Integration { name }))
+    }
+
+    async fn create_member(
+        &self,
+        member: &MemberRecord,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO members (username, display_name, role, password_hash, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&member.username)
+        .bind(&member.display_name)
+        .bind(member.role.as_str())
+        .bind(&member.password_hash)
+        .bind(ms(at))
+        .bind(ms(at))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "a member named `{}` already exists",
+                member.username
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError> {
+        let row: Option<MemberRow> = sqlx::query_as(
+            "SELECT username, display_name, role, password_hash FROM members WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(MemberRecord::try_from).transpose()
+    }
+
+    async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
+        let rows: Vec<MemberRow> = sqlx::query_as(
+            "SELECT username, display_name, role, password_hash FROM members ORDER BY username",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(MemberRecord::try_from).collect()
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let updated =
+            sqlx::query("UPDATE members SET password_hash = ?, updated_at = ? WHERE username = ?")
+                .bind(password_hash)
+                .bind(ms(at))
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound("member"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn display_names(
+        &self,
+        usernames: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        if usernames.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT username, display_name FROM members WHERE username IN (");
+        let mut names = sql.separated(", ");
+        for username in usernames {
+            names.push_bind(username.clone());
+        }
+        sql.push(")");
+        Ok(sql.build_query_as().fetch_all(&self.reader).await?)
+    }
+
+    async fn login_failures(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        let times: Vec<(i64,)> =
+            sqlx::query_as("SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at")
+                .bind(key)
+                .bind(ms(since))
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(times.into_iter().map(|(at,)| time(at)).collect())
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(ms(forget_before))
+            .execute(&mut *tx)
+            .await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
+                .bind(key)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore> {
+        self.sessions.clone()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    username: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+}
+
+impl TryFrom<MemberRow> for MemberRecord {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> Result<MemberRecord, StoreError> {
+        let role = [Role::Member, Role::Admin]
+            .into_iter()
+            .find(|r| r.as_str() == row.role)
+            .ok_or_else(|| {
+                StoreError::Other(sqlx::Error::Decode(
+                    format!("member {}: bad role", row.username).into(),
+                ))
+            })?;
+        Ok(MemberRecord {
+            username: row.username,
+            display_name: row.display_name,
+            role,
+            password_hash: row.password_hash,
+        })
     }
 }

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::LegacyApi;
-use asyncvoter_server::store::Store;
+use asyncvoter_server::auth::passwords;
+use asyncvoter_server::store::{MemberRecord, Store};
 use asyncvoter_server::testing::TestServer;
+use asyncvoter_server::{LegacyApi, Settings, rules};
+use asyncvoter_wire::Role;
 use asyncvoter_wire::{BallotReceipt, VoteDetail, VoteList};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -23,9 +25,10 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
-/// A response's status and body text.
+/// A response's status, headers and body text.
 pub struct Reply {
     pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
     pub body: String,
 }
 
@@ -59,9 +62,17 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server with the given 2016 API mode.
 pub async fn spawn_app_with(legacy_api: LegacyApi) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    spawn_app_with_settings(TestServer::settings(legacy_api, None)).await
+}
+
+/// Starts a server with these settings on a fresh database.
+pub async fn spawn_app_with_settings(settings: Settings) -> TestApp {
+    start_in(tempfile::tempdir().unwrap(), settings).await
+}
+
+async fn start_in(dir: TempDir, settings: Settings) -> TestApp {
     let db_path = dir.path().join("asyncvoter.db");
-    let server = TestServer::start(&db_path, TestServer::settings(legacy_api, None)).await;
+    let server = TestServer::start(&db_path, settings).await;
     TestApp {
         base: server.base.clone(),
         client: reqwest::Client::new(),
@@ -70,6 +81,15 @@ pub async fn spawn_app_with(legacy_api: LegacyApi) -> TestApp {
         db_path,
         _server: server,
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Stops this server and starts a new one on the same database file.
+    pub async fn restart(self, settings: Settings) -> TestApp {
+        let TestApp { _server, _dir, .. } = self;
+        drop(_server);
+        start_in(_dir, settings).await
     }
 }
 
@@ -82,6 +102,25 @@ pub enum As<'a> {
     Bot,
     /// Any `Authorization` header value.
     Header(&'a str),
+    /// A logged-in member's browser: their session cookie and the dashboard's CSRF header.
+    Member(&'a Session),
+}
+
+/// A member's session, as a browser holds it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// `name=value` of the session cookie.
+    pub cookie: String,
+}
+
+/// The `name=value` pair of a response's session cookie, if it set one.
+pub fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("asyncvoter=") || v.starts_with("__Host-asyncvoter="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
 }
 
 impl TestApp {
@@ -98,6 +137,9 @@ impl TestApp {
             As::Anonymous => request,
             As::Bot => request.bearer_auth(&self.token),
             As::Header(value) => request.header("authorization", value),
+            As::Member(session) => request
+                .header("cookie", &session.cookie)
+                .header("x-asyncvoter-csrf", "1"),
         };
         if let Some(body) = body {
             request = request.json(&body);
@@ -105,6 +147,7 @@ impl TestApp {
         let response = request.send().await.expect("the server answers");
         Reply {
             status: response.status(),
+            headers: response.headers().clone(),
             body: response.text().await.unwrap(),
         }
     }
@@ -128,6 +171,68 @@ impl TestApp {
             .expect("the server answers");
         Reply {
             status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    /// Adds a member straight to the store; returns their password.
+    pub async fn add_member(&self, username: &str, role: Role) -> String {
+        let password = format!("{username}-secret-pass");
+        let record = MemberRecord {
+            username: username.to_owned(),
+            display_name: format!("{} Tester", username.to_uppercase()),
+            role,
+            password_hash: passwords::hash(password.clone()).await.unwrap(),
+        };
+        self.store
+            .create_member(&record, rules::now())
+            .await
+            .unwrap();
+        password
+    }
+
+    /// `POST /api/session` as a browser would; the reply and the cookie it set.
+    pub async fn log_in_with(&self, username: &str, password: &str) -> (Reply, Option<Session>) {
+        let reply = self
+            .send_with(
+                Method::POST,
+                "/api/session",
+                &[("x-asyncvoter-csrf", "1")],
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        let cookie = session_cookie(&reply.headers).map(|cookie| Session { cookie });
+        (reply, cookie)
+    }
+
+    /// Adds a member and logs them in.
+    pub async fn member(&self, username: &str, role: Role) -> Session {
+        let password = self.add_member(username, role).await;
+        let (reply, session) = self.log_in_with(username, &password).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        session.expect("login sets a cookie")
+    }
+
+    /// Sends a request with exactly these extra headers and no credentials of its own.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
             body: response.text().await.unwrap(),
         }
     }

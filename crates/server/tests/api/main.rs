@@ -1,12 +1,18 @@
 //! API tests: the real server on port 0 with a fresh SQLite file per test.
 
+mod authorization;
 mod bad_input;
+
 mod ballots;
 mod dashboard_files;
 mod durability;
 mod helpers;
 mod legacy;
+mod members;
 mod openapi;
+
 mod reveals;
 mod sealing;
+mod security;
+
 mod votes;

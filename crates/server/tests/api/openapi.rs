@@ -24,7 +24,15 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/votes/{id}/rounds", "post"),
         ("/api/votes/{id}/close", "post"),
         ("/api/openapi.json", "get"),
+        ("/api/session", "post"),
+        ("/api/session", "get"),
+        ("/api/session", "delete"),
+        ("/api/session/password", "put"),
+        ("/api/members", "get"),
+        ("/api/members", "post"),
+        ("/api/members/{username}/password", "put"),
     ];
+
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in expected {
         assert!(
@@ -40,4 +48,5 @@ async fn the_document_lists_every_api_route_with_its_methods() {
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["integration_token"].is_object());
+    assert!(doc["components"]["securitySchemes"]["session_cookie"].is_object());
 }

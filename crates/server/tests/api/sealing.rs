@@ -131,3 +131,71 @@ async fn no_response_shows_a_cast_card_before_reveal() {
         );
     }
 }
+
+#[tokio::test]
+async fn members_see_only_their_own_card_until_the_reveal_then_everyone_sees_all() {
+    use asyncvoter_wire::Role;
+    let app = spawn_app().await;
+    let ana = app.member("ana", Role::Member).await;
+    let ben = app.member("ben", Role::Member).await;
+    let cleo = app.member("cleo", Role::Member).await;
+    let id = app
+        .create_vote(json!({"name": "Leak scan", "deck": "custom", "cards": CARDS}))
+        .await
+        .vote
+        .id;
+    for (who, card) in [(&ana, "ZEBRA"), (&ben, "QUAIL")] {
+        let reply = app
+            .send(
+                As::Member(who),
+                Method::PUT,
+                &ballot_path(&id, "me"),
+                Some(json!({"card": card})),
+            )
+            .await;
+        assert_eq!(reply.status, reqwest::StatusCode::OK);
+    }
+    let endpoints = [
+        format!("/api/votes/{id}"),
+        "/api/votes".to_owned(),
+        "/api/votes?state=open".to_owned(),
+        "/api/session".to_owned(),
+        "/api/members".to_owned(),
+        "/api/openapi.json".to_owned(),
+    ];
+    for path in &endpoints {
+        for (label, who) in [("cleo", As::Member(&cleo)), ("anonymous", As::Anonymous)] {
+            let reply = app.send(who, Method::GET, path, None).await;
+            assert_sealed(
+                &format!("{path} as {label}"),
+                &reply.body,
+                &["ZEBRA", "QUAIL"],
+            );
+        }
+        let as_ana = app.send(As::Member(&ana), Method::GET, path, None).await;
+        assert_sealed(&format!("{path} as ana"), &as_ana.body, &["QUAIL"]);
+    }
+    let ana_view = app
+        .send(
+            As::Member(&ana),
+            Method::GET,
+            &format!("/api/votes/{id}"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(ana_view["my_card"], "ZEBRA", "a voter sees their own card");
+
+    app.act(&id, "reveal", None).await;
+    for who in [As::Member(&cleo), As::Anonymous] {
+        let body = without_deck(
+            &app.send(who, Method::GET, &format!("/api/votes/{id}"), None)
+                .await
+                .body,
+        );
+        assert!(
+            body.contains("ZEBRA") && body.contains("QUAIL"),
+            "after reveal everyone sees all: {body}"
+        );
+    }
+}

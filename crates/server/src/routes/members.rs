@@ -1,0 +1,127 @@
+//! `/api/members`: admins list and add members and reset their passwords.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{ErrorBody, Member, NewMember, PasswordReset, Role};
+
+use crate::AppState;
+use crate::auth::{Caller, passwords};
+use crate::error::{ApiResult, Json, Path};
+use crate::rules;
+use crate::store::MemberRecord;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_members, add_member))
+        .routes(routes!(reset_password))
+}
+
+fn member(record: MemberRecord) -> Member {
+    Member {
+        username: record.username,
+        display_name: record.display_name,
+        role: record.role,
+    }
+}
+
+/// Every member.
+#[utoipa::path(
+    get, path = "/api/members", tag = "members",
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Members by username", body = Vec<Member>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    )
+)]
+async fn list_members(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<Member>>> {
+    caller.require_admin()?;
+    Ok(Json(
+        state
+            .store
+            .members()
+            .await?
+            .into_iter()
+            .map(member)
+            .collect(),
+    ))
+}
+
+/// Adds a member.
+#[utoipa::path(
+    post, path = "/api/members", tag = "members", request_body = NewMember,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 201, description = "Added", body = Member),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "The username is taken", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "A bad username, name or password", body = ErrorBody),
+    )
+)]
+async fn add_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<NewMember>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require_admin()?;
+    let username = rules::username(&input.username)?;
+    let display_name = rules::display_name(input.display_name.as_deref().unwrap_or(&username))?;
+    passwords::check_strength(&input.password)?;
+    let record = MemberRecord {
+        username,
+        display_name,
+        role: input.role.unwrap_or(Role::Member),
+        password_hash: passwords::hash(input.password).await?,
+    };
+    state.store.create_member(&record, rules::now()).await?;
+    let location = format!("/api/members/{}", record.username);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(member(record)),
+    ))
+}
+
+/// Sets a new password for a member.
+#[utoipa::path(
+    put, path = "/api/members/{username}/password", tag = "members", request_body = PasswordReset,
+    params(("username" = String, Path, description = "The member's username")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Reset"),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such member", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "The password is too short or too long", body = ErrorBody),
+    )
+)]
+async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(username): Path<String>,
+    Json(input): Json<PasswordReset>,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    passwords::check_strength(&input.password)?;
+    let hash = passwords::hash(input.password).await?;
+    state
+        .store
+        .set_password(&username, &hash, rules::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,146 @@
+//! `/api/session`: log in, who am I, log out, change my password.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use tower_sessions::Session;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{ErrorBody, Login, Member, PasswordChange};
+
+use crate::AppState;
+use crate::auth::{Caller, login_limit, passwords, sessions};
+use crate::error::{ApiError, ApiResult, Json};
+use crate::rules;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(log_in, who_am_i, log_out))
+        .routes(routes!(change_password))
+}
+
+/// The client's address, when the server knows it.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// Logs a member in: a new session id, an HttpOnly cookie. The 11th failure within a
+/// minute, per account or per address, gets 429.
+#[utoipa::path(
+    post, path = "/api/session", tag = "session", request_body = Login,
+    responses(
+        (status = 200, description = "Logged in; the cookie is set", body = Member),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 403, description = "A cross-site request (send `x-asyncvoter-csrf`)", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing", body = ErrorBody),
+        (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody),
+    )
+)]
+async fn log_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    session: Session,
+    Json(login): Json<Login>,
+) -> ApiResult<Json<Member>> {
+    let username = login.username.trim().to_lowercase();
+    let keys = login_limit::keys(&username, address);
+    let now = rules::now();
+    login_limit::check(state.store.as_ref(), &keys, now).await?;
+    let record = state.store.member(&username).await?;
+    // An unknown username is checked against a decoy hash: as slow as a wrong password.
+    let hash = record.as_ref().map(|m| m.password_hash.clone());
+    let verified = passwords::verify(login.password, hash).await;
+    let Some(record) = record.filter(|_| verified) else {
+        return fail(&state, &keys).await;
+    };
+    sessions::log_in(&session, &record).await?;
+    Ok(Json(Member {
+        username: record.username,
+        display_name: record.display_name,
+        role: record.role,
+    }))
+}
+
+async fn fail(state: &AppState, keys: &[String]) -> ApiResult<Json<Member>> {
+    login_limit::record(state.store.as_ref(), keys, rules::now()).await?;
+    Err(ApiError::Unauthorized("wrong username or password".into()))
+}
+
+/// The logged-in member.
+#[utoipa::path(
+    get, path = "/api/session", tag = "session",
+    responses(
+        (status = 200, description = "The member of this session", body = Member),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    )
+)]
+async fn who_am_i(caller: Caller) -> ApiResult<Json<Member>> {
+    Ok(Json(caller.require_member()?.clone()))
+}
+
+/// Logs out: the session ends on the server and the cookie is cleared.
+#[utoipa::path(
+    delete, path = "/api/session", tag = "session",
+    responses(
+        (status = 204, description = "Logged out (or was not logged in)"),
+        (status = 403, description = "A cross-site request", body = ErrorBody),
+    )
+)]
+async fn log_out(session: Session) -> ApiResult<StatusCode> {
+    sessions::log_out(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the logged-in member's own password.
+#[utoipa::path(
+    put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Wrong current password, or not a member", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "The new password is too short or too long", body = ErrorBody),
+    )
+)]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(change): Json<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let member = caller.require_member()?;
+    passwords::check_strength(&change.new_password)?;
+    let current = state
+        .store
+        .member(&member.username)
+        .await?
+        .map(|m| m.password_hash);
+    if !passwords::verify(change.current_password, current).await {
+        return Err(ApiError::Forbidden("the current password is wrong".into()));
+    }
+    let hash = passwords::hash(change.new_password).await?;
+    state
+        .store
+        .set_password(&member.username, &hash, rules::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

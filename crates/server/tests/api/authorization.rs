@@ -1,0 +1,291 @@
+//! The authorization matrix: anonymous, member, owner, admin and integration against every
+//! state-changing endpoint, each expected status asserted. The server decides, not the UI.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use asyncvoter_wire::Role;
+
+use crate::helpers::*;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Actor {
+    Anonymous,
+    Member,
+    Owner,
+    Admin,
+    Integration,
+}
+
+const ACTORS: [Actor; 5] = [
+    Actor::Anonymous,
+    Actor::Member,
+    Actor::Owner,
+    Actor::Admin,
+    Actor::Integration,
+];
+
+/// The five callers: `ben` (a member), `ana` (owns the votes), `root` (admin), the bot.
+struct Cast {
+    member: Session,
+    owner: Session,
+    admin: Session,
+    passwords: [(String, String); 3],
+}
+
+impl Cast {
+    async fn new(app: &TestApp) -> Cast {
+        let mut passwords = Vec::new();
+        let mut sessions = Vec::new();
+        for (name, role) in [
+            ("ben", Role::Member),
+            ("ana", Role::Member),
+            ("root", Role::Admin),
+        ] {
+            let password = app.add_member(name, role).await;
+            let (_, session) = app.log_in_with(name, &password).await;
+            sessions.push(session.unwrap());
+            passwords.push((name.to_owned(), password));
+        }
+        let admin = sessions.pop().unwrap();
+        let owner = sessions.pop().unwrap();
+        let member = sessions.pop().unwrap();
+        Cast {
+            member,
+            owner,
+            admin,
+            passwords: passwords.try_into().unwrap(),
+        }
+    }
+
+    fn who(&self, actor: Actor) -> As<'_> {
+        match actor {
+            Actor::Anonymous => As::Anonymous,
+            Actor::Member => As::Member(&self.member),
+            Actor::Owner => As::Member(&self.owner),
+            Actor::Admin => As::Member(&self.admin),
+            Actor::Integration => As::Bot,
+        }
+    }
+
+    fn password_of(&self, actor: Actor) -> String {
+        let name = match actor {
+            Actor::Member => "ben",
+            Actor::Owner => "ana",
+            Actor::Admin => "root",
+            _ => return "no-password-here".into(),
+        };
+        self.passwords
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+            .clone()
+    }
+}
+
+/// A vote owned by `ana`, in the given state.
+async fn vote_of_ana(app: &TestApp, cast: &Cast, state: &str) -> String {
+    let created = app
+        .send(
+            As::Member(&cast.owner),
+            Method::POST,
+            "/api/votes",
+            Some(json!({"name": "ana's", "deck": "fibonacci"})),
+        )
+        .await;
+    let id = created.json()["vote"]["id"].as_str().unwrap().to_owned();
+    if state == "revealed" {
+        assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
+    }
+    id
+}
+
+/// One state-changing endpoint: its name, the request for an actor (after any set-up), and
+/// the status each actor must get, in [`ACTORS`] order.
+struct Row {
+    name: &'static str,
+    expected: [u16; 5],
+}
+
+async fn request_for(
+    app: &TestApp,
+    cast: &Cast,
+    row: &str,
+    actor: Actor,
+) -> (Method, String, Option<Value>) {
+    match row {
+        "start a vote" => (
+            Method::POST,
+            "/api/votes".into(),
+            Some(json!({"name": "x", "deck": "tshirt"})),
+        ),
+        "cast as me" => {
+            let id = vote_of_ana(app, cast, "open").await;
+            (
+                Method::PUT,
+                ballot_path(&id, "me"),
+                Some(json!({"card": "5"})),
+            )
+        }
+        "cast for an external voter" => {
+            let id = vote_of_ana(app, cast, "open").await;
+            (
+                Method::PUT,
+                ballot_path(&id, "slack:U1"),
+                Some(json!({"card": "5"})),
+            )
+        }
+        "cast as the member ana" => {
+            let id = vote_of_ana(app, cast, "open").await;
+            (
+                Method::PUT,
+                ballot_path(&id, "ana"),
+                Some(json!({"card": "5"})),
+            )
+        }
+        "withdraw my ballot" => {
+            let id = vote_of_ana(app, cast, "open").await;
+            if matches!(actor, Actor::Member | Actor::Owner | Actor::Admin) {
+                let cast_first = app
+                    .send(
+                        cast.who(actor),
+                        Method::PUT,
+                        &ballot_path(&id, "me"),
+                        Some(json!({"card": "3"})),
+                    )
+                    .await;
+                assert_eq!(cast_first.status, StatusCode::OK);
+            }
+            (Method::DELETE, ballot_path(&id, "me"), None)
+        }
+        "reveal" => (
+            Method::POST,
+            format!("/api/votes/{}/reveal", vote_of_ana(app, cast, "open").await),
+            None,
+        ),
+        "start a new round" => (
+            Method::POST,
+            format!(
+                "/api/votes/{}/rounds",
+                vote_of_ana(app, cast, "revealed").await
+            ),
+            None,
+        ),
+        "close" => (
+            Method::POST,
+            format!("/api/votes/{}/close", vote_of_ana(app, cast, "open").await),
+            Some(json!({"final_size": "5"})),
+        ),
+        "add a member" => {
+            let username = format!("new{}", rand_suffix());
+            (
+                Method::POST,
+                "/api/members".into(),
+                Some(json!({"username": username, "password": "long-enough-1"})),
+            )
+        }
+        "reset a password" => {
+            let target = format!("target{}", rand_suffix());
+            app.add_member(&target, Role::Member).await;
+            (
+                Method::PUT,
+                format!("/api/members/{target}/password"),
+                Some(json!({"password": "reset-pass-1"})),
+            )
+        }
+
+        "change my password" => {
+            let current = cast.password_of(actor);
+            (
+                Method::PUT,
+                "/api/session/password".into(),
+                Some(json!({"current_password": current, "new_password": current})),
+            )
+        }
+        "start a 2016 story" => (
+            Method::POST,
+            "/stories".into(),
+            Some(json!({"name": "legacy"})),
+        ),
+        other => unreachable!("{other}"),
+    }
+}
+
+fn rand_suffix() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+#[tokio::test]
+async fn every_state_change_is_authorized_by_the_server() {
+    let app = spawn_app().await;
+    let cast = Cast::new(&app).await;
+    //                                   anonymous member owner admin integration
+    let rows = [
+        Row {
+            name: "start a vote",
+            expected: [401, 201, 201, 201, 201],
+        },
+        Row {
+            name: "cast as me",
+            expected: [401, 200, 200, 200, 403],
+        },
+        Row {
+            name: "cast for an external voter",
+            expected: [401, 403, 403, 403, 200],
+        },
+        Row {
+            name: "cast as the member ana",
+            expected: [401, 403, 200, 403, 403],
+        },
+        Row {
+            name: "withdraw my ballot",
+            expected: [401, 204, 204, 204, 403],
+        },
+        Row {
+            name: "reveal",
+            expected: [401, 403, 200, 200, 200],
+        },
+        Row {
+            name: "start a new round",
+            expected: [401, 403, 201, 201, 201],
+        },
+        Row {
+            name: "close",
+            expected: [401, 403, 200, 200, 200],
+        },
+        Row {
+            name: "add a member",
+            expected: [401, 403, 403, 201, 403],
+        },
+        Row {
+            name: "reset a password",
+            expected: [401, 403, 403, 204, 403],
+        },
+        Row {
+            name: "change my password",
+            expected: [401, 204, 204, 204, 403],
+        },
+        Row {
+            name: "start a 2016 story",
+            expected: [401, 403, 403, 403, 200],
+        },
+    ];
+    let mut mismatches = Vec::new();
+    for row in &rows {
+        for (actor, expected) in ACTORS.iter().zip(row.expected) {
+            let (method, path, body) = request_for(&app, &cast, row.name, *actor).await;
+            let reply = app.send(cast.who(*actor), method, &path, body).await;
+            if reply.status.as_u16() != expected {
+                mismatches.push(format!(
+                    "{} as {actor:?}: {} (expected {expected}) {}",
+                    row.name, reply.status, reply.body
+                ));
+            } else if !reply.status.is_success() {
+                reply.error_code();
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
