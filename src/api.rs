@@ -3,10 +3,17 @@
 
 use std::fmt;
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use asyncvoter_wire::{ErrorBody, VoteDetail, VoteList};
+use asyncvoter_wire::{
+    BallotReceipt, CastBallot, CloseVote, ErrorBody, Login, Member, NewMember, NewVote,
+    PasswordChange, PasswordReset, VoteDetail, VoteList,
+};
+
+/// The header the server requires on every change made with a session cookie.
+const CSRF_HEADER: &str = "x-asyncvoter-csrf";
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +35,11 @@ impl ApiError {
     /// True when the server said the thing asked for does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::Api { status: 404, .. })
+    }
+
+    /// True when the server wants a login first.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Api { status: 401, .. })
     }
 }
 
@@ -85,15 +97,155 @@ pub async fn get_vote(id: &str) -> Result<VoteDetail, ApiError> {
     .await
 }
 
-async fn fetch<T: DeserializeOwned>(
-    request: gloo_net::http::RequestBuilder,
+/// The logged-in member, or `None` when nobody is.
+pub async fn who_am_i() -> Result<Option<Member>, ApiError> {
+    match fetch(Request::get("/api/session")).await {
+        Ok(member) => Ok(Some(member)),
+        Err(error) if error.is_unauthorized() => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `POST /api/session`.
+pub async fn log_in(login: &Login) -> Result<Member, ApiError> {
+    change(Method::POST, "/api/session", Some(login)).await
+}
+
+/// `DELETE /api/session`.
+pub async fn log_out() -> Result<(), ApiError> {
+    change_without_answer(Method::DELETE, "/api/session", None::<&()>).await
+}
+
+/// `PUT /api/session/password`.
+pub async fn change_password(password: &PasswordChange) -> Result<(), ApiError> {
+    change_without_answer(Method::PUT, "/api/session/password", Some(password)).await
+}
+
+/// `POST /api/votes`.
+pub async fn create_vote(vote: &NewVote) -> Result<VoteDetail, ApiError> {
+    change(Method::POST, "/api/votes", Some(vote)).await
+}
+
+/// `PUT /api/votes/{id}/ballots/me`.
+pub async fn cast(id: &str, card: &str) -> Result<BallotReceipt, ApiError> {
+    let body = CastBallot {
+        card: card.to_owned(),
+    };
+    change(
+        Method::PUT,
+        &format!("{}/ballots/me", vote_path(id)),
+        Some(&body),
+    )
+    .await
+}
+
+/// `DELETE /api/votes/{id}/ballots/me`.
+pub async fn withdraw(id: &str) -> Result<(), ApiError> {
+    change_without_answer(
+        Method::DELETE,
+        &format!("{}/ballots/me", vote_path(id)),
+        None::<&()>,
+    )
+    .await
+}
+
+/// `POST /api/votes/{id}/reveal`.
+pub async fn reveal(id: &str) -> Result<VoteDetail, ApiError> {
+    change(
+        Method::POST,
+        &format!("{}/reveal", vote_path(id)),
+        None::<&()>,
+    )
+    .await
+}
+
+/// `POST /api/votes/{id}/rounds`.
+pub async fn new_round(id: &str) -> Result<VoteDetail, ApiError> {
+    change(
+        Method::POST,
+        &format!("{}/rounds", vote_path(id)),
+        None::<&()>,
+    )
+    .await
+}
+
+/// `POST /api/votes/{id}/close`.
+pub async fn close(id: &str, final_size: &str) -> Result<VoteDetail, ApiError> {
+    let body = CloseVote {
+        final_size: final_size.to_owned(),
+    };
+    change(
+        Method::POST,
+        &format!("{}/close", vote_path(id)),
+        Some(&body),
+    )
+    .await
+}
+
+/// `GET /api/members`.
+pub async fn members() -> Result<Vec<Member>, ApiError> {
+    fetch(Request::get("/api/members")).await
+}
+
+/// `POST /api/members`.
+pub async fn add_member(member: &NewMember) -> Result<Member, ApiError> {
+    change(Method::POST, "/api/members", Some(member)).await
+}
+
+/// `PUT /api/members/{username}/password`.
+pub async fn reset_password(username: &str, reset: &PasswordReset) -> Result<(), ApiError> {
+    let path = format!("/api/members/{}/password", crate::routes::encode(username));
+    change_without_answer(Method::PUT, &path, Some(reset)).await
+}
+
+fn vote_path(id: &str) -> String {
+    format!("/api/votes/{}", crate::routes::encode(id))
+}
+
+async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    decode(send(request.header("accept", "application/json"), None::<&()>).await?).await
+}
+
+/// A state change, answered with `T`.
+async fn change<T: DeserializeOwned, B: Serialize>(
+    method: Method,
+    url: &str,
+    body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let response = request
+    decode(send(changing(method, url), body).await?).await
+}
+
+/// A state change answered with 204.
+async fn change_without_answer<B: Serialize>(
+    method: Method,
+    url: &str,
+    body: Option<&B>,
+) -> Result<(), ApiError> {
+    let response = send(changing(method, url), body).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<()>(response).await
+    }
+}
+
+fn changing(method: Method, url: &str) -> RequestBuilder {
+    RequestBuilder::new(url)
+        .method(method)
+        .header(CSRF_HEADER, "1")
         .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+}
+
+async fn send<B: Serialize>(
+    request: RequestBuilder,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
+    let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
+    let request = match body {
+        Some(body) => request.json(body).map_err(network)?,
+        None => request.build().map_err(network)?,
+    };
+    request.send().await.map_err(network)
 }
 
 /// Reads a response: `T` on success, otherwise the server's error body (or, failing that,

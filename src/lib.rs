@@ -8,6 +8,8 @@ pub mod clock;
 pub mod components;
 pub mod pages;
 pub mod routes;
+pub mod session;
+pub mod task;
 pub mod time;
 
 use leptos::prelude::*;
@@ -15,12 +17,16 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::SiteHeader;
-use crate::pages::{HistoryPage, NotFoundPage, OngoingPage, VotePage};
+use crate::pages::{
+    AccountPage, AdminPage, HistoryPage, LoginPage, NewVotePage, NotFoundPage, OngoingPage,
+    VotePage,
+};
 
 /// The whole dashboard.
 #[component]
 pub fn App() -> impl IntoView {
     clock::provide_clock();
+    session::provide_session();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -29,6 +35,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=OngoingPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/votes/new") view=NewVotePage />
                     <Route path=path!("/votes/:id") view=VotePage />
                 </Routes>
             </main>

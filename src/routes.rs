@@ -4,10 +4,33 @@
 pub const HOME: &str = "/";
 /// Closed votes.
 pub const HISTORY: &str = "/history";
+/// Starting a vote.
+pub const NEW_VOTE: &str = "/votes/new";
+/// Logging in.
+pub const LOGIN: &str = "/login";
+/// Managing members (admins).
+pub const ADMIN: &str = "/admin";
+/// The member's own account.
+pub const ACCOUNT: &str = "/account";
 
 /// The shareable page of one vote.
 pub fn vote(id: &str) -> String {
     format!("/votes/{}", encode(id))
+}
+
+/// The login page, returning to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    format!("{LOGIN}?next={}", encode(next))
+}
+
+/// Where to go after logging in: `next` when it is a path on this site, else home.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => HOME.to_owned(),
+    }
 }
 
 /// A list page with its filters in the query string, so a filtered view is a link.
@@ -58,5 +81,23 @@ mod tests {
             "/history?project=api&q=log%20in"
         );
         assert_eq!(vote("abc123"), "/votes/abc123");
+    }
+
+    #[test]
+    fn login_returns_only_to_paths_on_this_site() {
+        assert_eq!(
+            login_then("/votes/abc?x=1"),
+            "/login?next=%2Fvotes%2Fabc%3Fx%3D1"
+        );
+        assert_eq!(safe_next(Some("/votes/abc")), "/votes/abc");
+        for unsafe_next in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(unsafe_next)), "/", "{unsafe_next}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -159,3 +159,46 @@ async fn an_error_without_a_json_body_still_says_what_happened() {
     let error = api::decode::<VoteDetail>(raw.into()).await.unwrap_err();
     assert_eq!(error.to_string(), "The server answered 502 Bad Gateway.");
 }
+
+#[wasm_bindgen_test]
+async fn the_card_picker_offers_real_buttons_with_key_hints_and_marks_my_card() {
+    use asyncvoter_dashboard::components::{CardPicker, PickerMemory};
+    use asyncvoter_wire::Card;
+    let cards: Vec<Card> = ["1", "2", "3", "?"]
+        .iter()
+        .zip([
+            Some("Simple"),
+            Some("Medium"),
+            Some("Hard"),
+            Some("No opinion"),
+        ])
+        .map(|(label, name)| Card {
+            label: (*label).into(),
+            name: name.map(Into::into),
+        })
+        .collect();
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <CardPicker vote_id="v1" cards=cards.clone() my_card=Some("2".to_owned()) on_change=Callback::new(|_| ()) memory=PickerMemory::default() />
+        }
+    });
+    leptos::task::tick().await;
+    let buttons = root.query_selector_all("button.deck__card").unwrap();
+    assert_eq!(buttons.length(), 4, "every card is a button");
+    let attr = |i: u32, name: &str| {
+        let element: web_sys::Element = buttons.item(i).unwrap().unchecked_into();
+        element.get_attribute(name).unwrap_or_default()
+    };
+    let pressed: Vec<String> = (0..4).map(|i| attr(i, "aria-pressed")).collect();
+    assert_eq!(
+        pressed,
+        ["false", "true", "false", "false"],
+        "my card is marked"
+    );
+    let keys: Vec<String> = (0..4).map(|i| attr(i, "aria-keyshortcuts")).collect();
+    assert_eq!(keys, ["1", "2", "3", "?"]);
+    assert_eq!(attr(0, "aria-label"), "Vote 1 (Simple)");
+    assert_eq!(attr(0, "type"), "button");
+    assert_eq!(texts(&root, ".deck__key"), ["1", "2", "3", "?"]);
+}

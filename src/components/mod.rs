@@ -1,9 +1,12 @@
 //! Reusable parts of the dashboard, one component per file.
 
 mod ballot_table;
+mod card_picker;
 mod deck_cards;
 mod error_view;
 mod loading;
+mod login_prompt;
+mod owner_controls;
 mod site_header;
 mod state_badge;
 mod tally;
@@ -13,9 +16,12 @@ mod vote_row;
 mod voter_list;
 
 pub use ballot_table::BallotTable;
+pub use card_picker::{CardPicker, PickerMemory};
 pub use deck_cards::{DeckCards, deck_label};
 pub use error_view::{ErrorView, ErrorsView};
 pub use loading::Loading;
+pub use login_prompt::LoginPrompt;
+pub use owner_controls::OwnerControls;
 pub use site_header::SiteHeader;
 pub use state_badge::StateBadge;
 pub use tally::Tally;

@@ -1,9 +1,13 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
+use crate::api;
 use crate::routes;
+use crate::session::{Visitor, use_session};
 
-/// The bar on every page: the name and the main sections.
+/// The bar on every page: the name, the main sections, and the visitor's account.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
@@ -16,6 +20,49 @@ pub fn SiteHeader() -> impl IntoView {
                 <A href=routes::HOME exact=true>"Ongoing"</A>
                 <A href=routes::HISTORY>"History"</A>
             </nav>
+            <AccountMenu />
         </header>
+    }
+}
+
+/// "Log in", or the member's links and "Log out".
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        let path = location.pathname.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let log_out = move |_| {
+        spawn_local(async move {
+            if api::log_out().await.is_ok() {
+                session.logged_out();
+            }
+        });
+    };
+    view! {
+        <div class="account">
+            {move || match session.visitor() {
+                Visitor::Unknown => ().into_any(),
+                Visitor::Anonymous => {
+                    let login = routes::login_then(&here());
+                    view! { <a class="button button--small" href=login>"Log in"</a> }.into_any()
+                }
+                Visitor::Member(member) => view! {
+                    <A href=routes::NEW_VOTE attr:class="button button--small">"New vote"</A>
+                    {session.is_admin().then(|| view! { <A href=routes::ADMIN attr:class="account__link">"Members"</A> })}
+                    <A href=routes::ACCOUNT attr:class="account__link account__name">{member.display_name}</A>
+                    <button type="button" class="link-button" on:click=log_out>"Log out"</button>
+                }
+                .into_any(),
+            }}
+        </div>
     }
 }

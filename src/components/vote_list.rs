@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError, VoteFilter};
-use crate::components::{ErrorsView, Loading, VoteFilters, VoteRow};
+use crate::components::{ErrorsView, Loading, LoginPrompt, VoteFilters, VoteRow};
 
 /// Votes per page fetched from the server.
 const PAGE: u32 = 50;
@@ -64,7 +64,11 @@ pub fn VoteListView(
         <Transition fallback=|| view! { <Loading label="Loading votes…" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
                 {move || Suspend::new(async move {
-                    votes.await.map(|(items, more)| {
+                    let result = votes.await;
+                    if let Err(error) = &result && error.is_unauthorized() {
+                        return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
+                    }
+                    result.map(|(items, more)| {
                         if items.is_empty() {
                             let message = if filtered() {
                                 "No votes match these filters.".to_owned()

@@ -1,11 +1,19 @@
 //! One routed screen per file.
 
+mod account;
+mod admin;
 mod history;
+mod login;
+mod new_vote;
 mod not_found;
 mod ongoing;
 mod vote;
 
+pub use account::AccountPage;
+pub use admin::AdminPage;
 pub use history::HistoryPage;
+pub use login::LoginPage;
+pub use new_vote::NewVotePage;
 pub use not_found::{NotFoundPage, NotFoundView};
 pub use ongoing::OngoingPage;
 pub use vote::VotePage;

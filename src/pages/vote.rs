@@ -1,4 +1,4 @@
-use asyncvoter_wire::{Round, VoteDetail, VoteState};
+use asyncvoter_wire::{Role, Round, VoteDetail, VoteState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
@@ -6,9 +6,11 @@ use leptos_router::params::Params;
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, DeckCards, ErrorsView, Loading, StateBadge, Tally, VoterList, deck_label,
+    BallotTable, CardPicker, DeckCards, ErrorsView, Loading, LoginPrompt, OwnerControls,
+    PickerMemory, StateBadge, Tally, VoterList, deck_label,
 };
 use crate::pages::NotFoundView;
+use crate::session::use_session;
 use crate::time;
 
 #[derive(Params, Clone, PartialEq)]
@@ -28,17 +30,21 @@ pub fn VotePage() -> impl IntoView {
             .and_then(|p| p.id.clone())
             .unwrap_or_default()
     };
+    let session = use_session();
     let vote = LocalResource::new(move || {
         let id = id();
+        // Logging in or out changes what the page may show (the visitor's own card).
+        session.visitor();
         async move { api::get_vote(&id).await }
     });
     let retry = Callback::new(move |_| vote.refetch());
+    let memory = PickerMemory::default();
     view! {
         <Transition fallback=|| view! { <Loading label="Loading the vote…" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
                 {move || Suspend::new(async move {
                     match vote.await {
-                        Ok(vote) => Ok(view! { <VoteView vote /> }.into_any()),
+                        Ok(vote) => Ok(view! { <VoteView vote reload=retry memory /> }.into_any()),
                         Err(error) if error.is_not_found() => Ok(view! {
                             <NotFoundView message="There is no vote with this link. It may have been mistyped." />
                         }.into_any()),
@@ -52,7 +58,7 @@ pub fn VotePage() -> impl IntoView {
 
 /// Everything about one vote.
 #[component]
-fn VoteView(vote: VoteDetail) -> impl IntoView {
+fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> impl IntoView {
     let now = use_now();
     let summary = vote.vote.clone();
     let created = summary.created_at;
@@ -111,12 +117,59 @@ fn VoteView(vote: VoteDetail) -> impl IntoView {
                 <Tally cast=summary.ballots_cast quorum=summary.quorum />
                 {current.map(|round| view! { <CurrentRound round /> })}
             </section>
-            <section class="panel" aria-labelledby="deck-title">
-                <h2 id="deck-title">"Cards"</h2>
-                <DeckCards cards=vote.cards.clone() />
-            </section>
+            <Voting vote=vote.clone() reload memory />
+            <ManageVote vote=vote.clone() reload />
             {(!earlier.is_empty()).then(|| view! { <EarlierRounds rounds=earlier /> })}
         </article>
+    }
+}
+
+/// The deck: buttons to vote with for a member while the vote is open, otherwise the
+/// cards for reference (with a way to log in and vote).
+#[component]
+fn Voting(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> impl IntoView {
+    let session = use_session();
+    let open = vote.vote.state == VoteState::Open;
+    move || {
+        let cards = vote.cards.clone();
+        if open && session.is_logged_in() {
+            view! {
+                <section class="panel" aria-labelledby="deck-title">
+                    <h2 id="deck-title">"Your vote"</h2>
+                    <CardPicker vote_id=vote.vote.id.clone() cards my_card=vote.my_card.clone() on_change=reload memory />
+                </section>
+            }
+            .into_any()
+        } else {
+            view! {
+                <section class="panel" aria-labelledby="deck-title">
+                    <h2 id="deck-title">"Cards"</h2>
+                    <DeckCards cards />
+                    {(open && !session.is_logged_in()).then(|| view! { <LoginPrompt purpose="to vote." /> })}
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Reveal, new round and close, for the owner and admins.
+#[component]
+fn ManageVote(vote: VoteDetail, reload: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    move || {
+        let member = session.member()?;
+        let owner = vote
+            .vote
+            .owner
+            .as_ref()
+            .is_some_and(|o| o.id == member.username);
+        let may = (owner || member.role == Role::Admin) && vote.vote.state != VoteState::Closed;
+        may.then(|| {
+            view! {
+                <OwnerControls vote_id=vote.vote.id.clone() state=vote.vote.state cards=vote.cards.clone() on_change=reload />
+            }
+        })
     }
 }
 

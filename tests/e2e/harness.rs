@@ -8,8 +8,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-use asyncvoter_server::LegacyApi;
+use asyncvoter_server::auth::passwords;
+use asyncvoter_server::store::MemberRecord;
 use asyncvoter_server::testing::TestServer;
+use asyncvoter_server::{LegacyApi, Settings, rules};
+use asyncvoter_wire::Role;
 
 /// How long a page may take to show what a test waits for.
 pub const PATIENCE: Duration = Duration::from_secs(15);
@@ -17,10 +20,26 @@ pub const PATIENCE: Duration = Duration::from_secs(15);
 /// The server with the dashboard, a browser, and a way to seed data.
 pub struct World {
     pub server: TestServer,
-    pub browser: Client,
+    /// The first browser; [`World::another_browser`] opens more, each with its own cookies.
+    pub browser: Tab,
     api: reqwest::Client,
+    driver_url: String,
     _driver: Child,
     dir: tempfile::TempDir,
+}
+
+/// One browser session.
+pub struct Tab {
+    pub client: Client,
+    base: String,
+}
+
+impl std::ops::Deref for Tab {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// The trunk release build the server serves; the test command builds it first.
@@ -65,41 +84,51 @@ async fn chromedriver() -> (Child, String) {
 impl World {
     /// A fresh database, the server on it, and a headless browser.
     pub async fn start() -> World {
+        World::start_with(|settings| settings).await
+    }
+
+    /// Like [`World::start`], with the server's settings adjusted.
+    pub async fn start_with(adjust: impl FnOnce(Settings) -> Settings) -> World {
         let dir = tempfile::tempdir().unwrap();
-        let server = TestServer::start(
-            &dir.path().join("e2e.db"),
-            TestServer::settings(LegacyApi::Token, Some(&dist())),
-        )
-        .await;
-        let (driver, url) = chromedriver().await;
-        let profile = dir.path().join("chrome-profile");
-        let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let capabilities = json!({
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
-        let Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&url)
-            .await
-            .expect("a browser session");
+        let settings = adjust(TestServer::settings(LegacyApi::Token, Some(&dist())));
+        let server = TestServer::start(&dir.path().join("e2e.db"), settings).await;
+        let (driver, driver_url) = chromedriver().await;
+        let browser = open_browser(&driver_url, &dir.path().join("profile-1"), &server.base).await;
         World {
             server,
             browser,
             api: reqwest::Client::new(),
+            driver_url,
             _driver: driver,
             dir,
         }
+    }
+
+    /// Another browser with its own profile: a second person.
+    pub async fn another_browser(&self, name: &str) -> Tab {
+        open_browser(
+            &self.driver_url,
+            &self.dir.path().join(format!("profile-{name}")),
+            &self.server.base,
+        )
+        .await
+    }
+
+    /// Adds a member straight to the store; returns their password.
+    pub async fn add_member(&self, username: &str, display_name: &str, role: Role) -> String {
+        let password = format!("{username}-password");
+        let record = MemberRecord {
+            username: username.to_owned(),
+            display_name: display_name.to_owned(),
+            role,
+            password_hash: passwords::hash(password.clone()).await.unwrap(),
+        };
+        self.server
+            .store
+            .create_member(&record, rules::now())
+            .await
+            .unwrap();
+        password
     }
 
     /// A second connection to the server's database file, for breaking it on purpose.
@@ -110,21 +139,14 @@ impl World {
             .unwrap()
     }
 
-    /// Opens a dashboard path.
+    /// Opens a dashboard path in the first browser.
     pub async fn open(&self, path: &str) {
-        self.browser
-            .goto(&format!("{}{path}", self.server.base))
-            .await
-            .unwrap();
+        self.browser.open(path).await;
     }
 
-    /// The browser's current path and query.
+    /// The first browser's current path and query.
     pub async fn path(&self) -> String {
-        let url = self.browser.current_url().await.unwrap();
-        match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        }
+        self.browser.path().await
     }
 
     /// Calls the API as the integration; panics unless it succeeds.
@@ -161,9 +183,65 @@ impl World {
         .await;
     }
 
+    /// The text of the first element matching `css` in the first browser, once it exists.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.browser.text_of(css).await
+    }
+
+    /// The texts of every element matching `css` in the first browser right now.
+    pub async fn texts_of(&self, css: &str) -> Vec<String> {
+        self.browser.texts_of(css).await
+    }
+}
+
+async fn open_browser(driver_url: &str, profile: &std::path::Path, base: &str) -> Tab {
+    let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": chrome,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(driver_url)
+        .await
+        .expect("a browser session");
+    Tab {
+        client,
+        base: base.to_owned(),
+    }
+}
+
+impl Tab {
+    /// Opens a dashboard path.
+    pub async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    /// The current path and query.
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
+    }
+
     /// The text of the first element matching `css`, once it exists.
     pub async fn text_of(&self, css: &str) -> String {
-        self.browser
+        self.client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
@@ -174,13 +252,54 @@ impl World {
             .unwrap()
     }
 
-    /// The texts of every element matching `css` right now.
+    /// The texts of every element matching `css` right now, read in one go.
     pub async fn texts_of(&self, css: &str) -> Vec<String> {
-        let mut texts = Vec::new();
-        for element in self.browser.find_all(Locator::Css(css)).await.unwrap() {
-            texts.push(element.text().await.unwrap());
-        }
-        texts
+        let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);";
+        let texts = self.client.execute(script, vec![json!(css)]).await.unwrap();
+        serde_json::from_value(texts).unwrap()
+    }
+
+    /// Waits until an element matching `css` has exactly `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        poll_until(&format!("`{css}` to read {text:?}"), || async move {
+            self.texts_of(css).await.iter().any(|t| t.trim() == text)
+        })
+        .await;
+    }
+
+    /// Types into the field named `name`, replacing what it held.
+    pub async fn fill(&self, name: &str, value: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(&format!("[name=\"{name}\"]")))
+            .await
+            .unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    /// Clicks the first element matching `css`, once it exists.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Presses keys as a person would on the page itself.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
     }
 }
 

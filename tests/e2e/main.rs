@@ -3,8 +3,11 @@
 //! running wasm renders, so a blank page fails it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod admin_pages;
 mod harness;
 mod history_page;
+mod members_flow;
 mod ongoing_page;
 mod pages;
+mod security_in_browser;
 mod vote_page;

@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 
-use crate::harness::{World, poll_until};
+use crate::harness::{Tab, World, poll_until};
 
 /// One vote in a list, as shown.
 #[derive(Debug, Clone)]
@@ -90,9 +90,9 @@ impl<'a> ListPage<'a> {
     }
 }
 
-/// `/votes/:id`.
+/// `/votes/:id` in one browser.
 pub struct VoteView<'a> {
-    pub world: &'a World,
+    pub tab: &'a Tab,
 }
 
 impl<'a> VoteView<'a> {
@@ -100,23 +100,25 @@ impl<'a> VoteView<'a> {
     pub async fn open(world: &'a World, id: &str) -> VoteView<'a> {
         world.open(&format!("/votes/{id}")).await;
         world.text_of(".vote, .notice").await;
-        VoteView { world }
+        VoteView {
+            tab: &world.browser,
+        }
     }
 
     /// The story's name.
     pub async fn title(&self) -> String {
-        self.world
+        self.tab
             .text_of(".vote__title")
             .await
-            .trim_end_matches(" ↗")
+            .trim_end_matches('↗')
             .trim()
             .to_owned()
     }
 
     /// `(term, value)` pairs of the facts list.
     pub async fn facts(&self) -> Vec<(String, String)> {
-        let terms = self.world.texts_of(".facts dt").await;
-        let values = self.world.texts_of(".facts dd").await;
+        let terms = self.tab.texts_of(".facts dt").await;
+        let values = self.tab.texts_of(".facts dd").await;
         terms
             .into_iter()
             .map(|t| t.to_lowercase())
@@ -124,44 +126,17 @@ impl<'a> VoteView<'a> {
             .collect()
     }
 
-    /// `(voter, card)` rows of the ballot table with this caption.
+    /// `(voter, card)` rows of the ballot table with this caption, read in one go.
     pub async fn ballots(&self, caption: &str) -> Vec<(String, String)> {
-        let mut rows = Vec::new();
-        for table in self
-            .world
-            .browser
-            .find_all(Locator::Css("table.ballots"))
+        let script = "return [...document.querySelectorAll('table.ballots')]
+            .filter(t => t.querySelector('caption').innerText === arguments[0])
+            .flatMap(t => [...t.querySelectorAll('tbody tr')])
+            .map(r => [r.querySelector('th').innerText, r.querySelector('.ballots__card').innerText]);";
+        let rows = self
+            .tab
+            .execute(script, vec![serde_json::json!(caption)])
             .await
-            .unwrap()
-        {
-            let shown = table
-                .find(Locator::Css("caption"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            if shown != caption {
-                continue;
-            }
-            for row in table.find_all(Locator::Css("tbody tr")).await.unwrap() {
-                let voter = row
-                    .find(Locator::Css("th"))
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
-                let card = row
-                    .find(Locator::Css(".ballots__card"))
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
-                rows.push((voter, card));
-            }
-        }
-        rows
+            .unwrap();
+        serde_json::from_value(rows).unwrap()
     }
 }

@@ -15,7 +15,15 @@ use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
 /// Paths the dashboard has a page for; any other path gets its not-found page with 404.
-const PAGES: [&str; 2] = ["/", "/history"];
+const PAGES: [&str; 6] = [
+    "/",
+    "/history",
+    "/login",
+    "/account",
+    "/admin",
+    "/votes/new",
+];
+
 /// Prefixes of dashboard pages with an id.
 const PAGE_PREFIXES: [&str; 1] = ["/votes/"];
 
@@ -114,7 +122,15 @@ mod tests {
 
     #[test]
     fn only_dashboard_pages_answer_200() {
-        for page in ["/", "/history", "/votes/abc"] {
+        for page in [
+            "/",
+            "/history",
+            "/votes/abc",
+            "/login",
+            "/votes/new",
+            "/admin",
+            "/account",
+        ] {
             assert!(is_page(page), "{page}");
         }
         for other in ["/nope", "/votes/", "/votes/a/b", "/history/x"] {

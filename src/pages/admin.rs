@@ -1,0 +1,134 @@
+use asyncvoter_wire::{Member, NewMember, PasswordReset, Role};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::{ErrorsView, Loading, LoginPrompt};
+use crate::session::use_session;
+use crate::task::Task;
+
+/// `/admin`: admins add members and reset passwords.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="page-head">
+            <h1>"Members"</h1>
+            <p class="lede">"Who can log in to vote, and who runs votes for everyone."</p>
+        </div>
+        {move || {
+            if session.is_admin() {
+                view! { <Members /> }.into_any()
+            } else if session.is_logged_in() {
+                view! { <p class="notice">"Only admins manage members."</p> }.into_any()
+            } else {
+                view! { <LoginPrompt purpose="as an admin to manage members." /> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Members() -> impl IntoView {
+    let members = LocalResource::new(api::members);
+    let reload = Callback::new(move |_| members.refetch());
+    view! {
+        <AddMember on_added=reload />
+        <Transition fallback=|| view! { <Loading label="Loading members…" /> }>
+            <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry=reload /> }>
+                {move || Suspend::new(async move {
+                    members.await.map(|members| view! {
+                        <table class="ballots members">
+                            <caption>{format!("{} members", members.len())}</caption>
+                            <thead>
+                                <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Password"</th></tr>
+                            </thead>
+                            <tbody>
+                                {members.into_iter().map(|member| view! { <MemberRow member /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn MemberRow(member: Member) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let username = StoredValue::new(member.username.clone());
+    let reset = Task::<()>::new();
+    let label = format!("New password for {}", member.username);
+    view! {
+        <tr>
+            <th scope="row">{member.display_name}</th>
+            <td>{member.username.clone()}</td>
+            <td>{member.role.as_str()}</td>
+            <td>
+                <form class="inline-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let body = PasswordReset { password: password.get() };
+                    reset.run(async move { api::reset_password(&username.get_value(), &body).await }, move |()| password.set(String::new()));
+                }>
+                    <input type="password" autocomplete="new-password" minlength="8" required aria-label=label bind:value=password />
+                    <button type="submit" class="button button--small" disabled=move || reset.pending()>"Reset"</button>
+                </form>
+                {move || reset.value().map(|()| view! { <span class="confirmation" role="status">"Password reset."</span> })}
+                {move || reset.error().map(|message| view! { <span class="form-error" role="alert">{message}</span> })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddMember(on_added: Callback<()>) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let admin = RwSignal::new(false);
+    let add = Task::<Member>::new();
+    view! {
+        <form
+            class="form panel"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let member = NewMember {
+                    username: username.get(),
+                    display_name: Some(display_name.get()).filter(|d| !d.trim().is_empty()),
+                    password: password.get(),
+                    role: Some(if admin.get() { Role::Admin } else { Role::Member }),
+                };
+                add.run(async move { api::add_member(&member).await }, move |_| {
+                    for field in [username, display_name, password] {
+                        field.set(String::new());
+                    }
+                    admin.set(false);
+                    on_added.run(());
+                });
+            }
+        >
+            <h2>"Add a member"</h2>
+            <div class="form__row">
+                <label class="field">
+                    <span class="field__label">"Username"</span>
+                    <input name="username" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{1,31}" bind:value=username />
+                </label>
+                <label class="field">
+                    <span class="field__label">"Display name"</span>
+                    <input name="display_name" maxlength="60" bind:value=display_name />
+                </label>
+                <label class="field">
+                    <span class="field__label">"First password (8+ characters)"</span>
+                    <input type="password" name="password" autocomplete="new-password" minlength="8" required bind:value=password />
+                </label>
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" name="admin" bind:checked=admin />
+                " Admin: may run every vote and manage members"
+            </label>
+            {move || add.value().map(|member| view! { <p class="confirmation" role="status">{format!("Added {}.", member.username)}</p> })}
+            {move || add.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <button type="submit" class="button" disabled=move || add.pending()>"Add member"</button>
+        </form>
+    }
+}

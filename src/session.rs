@@ -1,0 +1,75 @@
+//! Who is logged in, for every component: `provide_session()` in `App`, `use_session()`
+//! anywhere below it.
+
+use asyncvoter_wire::{Member, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+
+/// What the dashboard knows about the visitor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Visitor {
+    /// Still asking the server.
+    Unknown,
+    /// Not logged in.
+    Anonymous,
+    /// Logged in.
+    Member(Member),
+}
+
+/// The visitor, shared by every component.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionContext(RwSignal<Visitor>);
+
+impl SessionContext {
+    /// The logged-in member, if any.
+    pub fn member(&self) -> Option<Member> {
+        match self.0.get() {
+            Visitor::Member(member) => Some(member),
+            _ => None,
+        }
+    }
+
+    /// The visitor, tracked.
+    pub fn visitor(&self) -> Visitor {
+        self.0.get()
+    }
+
+    /// True once logged in.
+    pub fn is_logged_in(&self) -> bool {
+        self.member().is_some()
+    }
+
+    /// True for a logged-in admin.
+    pub fn is_admin(&self) -> bool {
+        self.member().is_some_and(|m| m.role == Role::Admin)
+    }
+
+    /// Records a login.
+    pub fn logged_in(&self, member: Member) {
+        self.0.set(Visitor::Member(member));
+    }
+
+    /// Records a logout.
+    pub fn logged_out(&self) {
+        self.0.set(Visitor::Anonymous);
+    }
+}
+
+/// Asks the server who is logged in and shares the answer; call once in `App`.
+pub fn provide_session() {
+    let visitor = RwSignal::new(Visitor::Unknown);
+    provide_context(SessionContext(visitor));
+    spawn_local(async move {
+        // An unreachable server shows up where data is loaded; here it means "not known".
+        let answer = api::who_am_i().await.ok().flatten();
+        visitor.set(answer.map_or(Visitor::Anonymous, Visitor::Member));
+    });
+}
+
+/// The session context; a logged-out one where none was provided (component tests).
+pub fn use_session() -> SessionContext {
+    use_context::<SessionContext>()
+        .unwrap_or_else(|| SessionContext(RwSignal::new(Visitor::Anonymous)))
+}

@@ -1,0 +1,92 @@
+//! `/admin`, `/account` and the members-only mode, in the browser.
+
+use serde_json::json;
+
+use asyncvoter_server::Visibility;
+use asyncvoter_wire::Role;
+
+use crate::harness::{Tab, World, poll_until};
+use crate::pages::ListPage;
+
+async fn log_in(tab: &Tab, username: &str, password: &str, next: &str) {
+    tab.open(&format!("/login?next={}", next.replace('/', "%2F")))
+        .await;
+    tab.fill("username", username).await;
+    tab.fill("password", password).await;
+    tab.click("form button[type=submit]").await;
+    poll_until("the login to finish", || async {
+        !tab.path().await.starts_with("/login")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_member_and_resets_a_password_who_then_changes_it() {
+    let world = World::start().await;
+    let root = world.add_member("root", "Root Admin", Role::Admin).await;
+    let tab = &world.browser;
+    log_in(tab, "root", &root, "/admin").await;
+    tab.fill("username", "cleo").await;
+    tab.fill("display_name", "Cleo Park").await;
+    tab.fill("password", "first-password").await;
+    tab.click("form.form button[type=submit]").await;
+    tab.wait_for_text(".confirmation", "Added cleo.").await;
+    tab.wait_for_text(".members tbody th", "Cleo Park").await;
+
+    let reset = "input[aria-label='New password for cleo']";
+    tab.find(fantoccini::Locator::Css(reset))
+        .await
+        .unwrap()
+        .send_keys("second-password")
+        .await
+        .unwrap();
+    tab.click(".members tr:has(input[aria-label='New password for cleo']) button")
+        .await;
+    tab.wait_for_text(".members .confirmation", "Password reset.")
+        .await;
+
+    let cleo = world.another_browser("cleo").await;
+    log_in(&cleo, "cleo", "second-password", "/account").await;
+    cleo.wait_for_text(".facts dd", "Cleo Park").await;
+    cleo.fill("current_password", "second-password").await;
+    cleo.fill("new_password", "third-password").await;
+    cleo.fill("repeat_password", "third-password").await;
+    cleo.click("form button[type=submit]").await;
+    cleo.wait_for_text(".confirmation", "Your password is changed.")
+        .await;
+}
+
+#[tokio::test]
+async fn members_only_servers_ask_for_a_login_then_show_the_votes() {
+    let world = World::start_with(|settings| asyncvoter_server::Settings {
+        visibility: Visibility::Members,
+        ..settings
+    })
+    .await;
+    world
+        .create_vote(json!({"name": "Private roadmap", "deck": "fibonacci"}))
+        .await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    world.open("/").await;
+    let prompt = world.text_of(".login-prompt").await;
+    assert!(prompt.contains("members only"), "{prompt}");
+    assert!(
+        !world
+            .browser
+            .source()
+            .await
+            .unwrap()
+            .contains("Private roadmap")
+    );
+    world.browser.click(".login-prompt a").await;
+    poll_until("the login page", || async {
+        world.path().await.starts_with("/login")
+    })
+    .await;
+    world.browser.fill("username", "ana").await;
+    world.browser.fill("password", &password).await;
+    world.browser.click("form button[type=submit]").await;
+    ListPage { world: &world }
+        .wait_for_names(&["Private roadmap"])
+        .await;
+}

@@ -1,0 +1,151 @@
+//! Members voting from their own browsers, and the owner running the vote.
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use asyncvoter_wire::Role;
+
+use crate::harness::{Tab, World, poll_until};
+use crate::pages::{ListPage, VoteView};
+
+/// Logs in through the login page the visitor is on, and waits to be sent on.
+async fn log_in_here(tab: &Tab, username: &str, password: &str) {
+    tab.text_of("form [name=username]").await;
+    tab.fill("username", username).await;
+    tab.fill("password", password).await;
+    tab.click("form button[type=submit]").await;
+    poll_until("the login to finish", || async {
+        !tab.path().await.starts_with("/login")
+    })
+    .await;
+}
+
+/// The labels of the pressed card buttons.
+async fn pressed(tab: &Tab) -> Vec<String> {
+    tab.texts_of("button.deck__card[aria-pressed=true] .deck__label")
+        .await
+}
+
+#[tokio::test]
+async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes() {
+    let world = World::start().await;
+    let ana_password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let ben_password = world.add_member("ben", "Ben Okoro", Role::Member).await;
+
+    // A logs in and starts a vote from the dashboard.
+    let a = &world.browser;
+    a.open("/login?next=%2Fvotes%2Fnew").await;
+    log_in_here(a, "ana", &ana_password).await;
+    assert_eq!(a.path().await, "/votes/new");
+    a.fill("name", "Checkout coupons").await;
+    a.fill("project", "web").await;
+    a.click("form button[type=submit]").await;
+    a.wait_for_text(".vote__title", "Checkout coupons").await;
+    let id = a.path().await.trim_start_matches("/votes/").to_owned();
+
+    // B follows the shared link logged out, logs in from it and lands back on the vote.
+    let b = world.another_browser("ben").await;
+    b.open(&format!("/votes/{id}")).await;
+    b.wait_for_text(".vote__title", "Checkout coupons").await;
+    b.click(".login-prompt a").await;
+    log_in_here(&b, "ben", &ben_password).await;
+    assert_eq!(b.path().await, format!("/votes/{id}"));
+
+    // B votes with the keyboard (5th card: 5), then changes it (7th card: 13).
+    b.text_of("button.deck__card").await;
+    b.press("5").await;
+    b.wait_for_text(
+        ".picker__status",
+        "Your vote (5) is recorded. You can change it until the vote is revealed.",
+    )
+    .await;
+    assert_eq!(pressed(&b).await, ["5"]);
+    b.press("7").await;
+    b.wait_for_text(
+        ".picker__status",
+        "Your vote (13) is recorded. You can change it until the vote is revealed.",
+    )
+    .await;
+    assert_eq!(pressed(&b).await, ["13"]);
+
+    // A sees that B voted, not what.
+    a.open(&format!("/votes/{id}")).await;
+    a.wait_for_text(".tally__count", "1 vote").await;
+    assert_eq!(a.texts_of(".panel .voters .voter").await, ["Ben Okoro"]);
+    assert!(pressed(a).await.is_empty(), "A has not voted");
+    assert!(
+        a.texts_of("table.ballots").await.is_empty(),
+        "no values before the reveal"
+    );
+    let tally = a.text_of(".panel").await;
+    assert!(!tally.contains("13"), "{tally}");
+
+    // A reveals: both see the values.
+    a.click(".owner-controls button").await;
+    let page = VoteView { tab: a };
+    poll_until("A to see the ballots", || async {
+        page.ballots("Ballots of round 1").await == [("Ben Okoro".to_owned(), "13".to_owned())]
+    })
+    .await;
+    b.open(&format!("/votes/{id}")).await;
+    let page_b = VoteView { tab: &b };
+    poll_until("B to see the ballots", || async {
+        page_b.ballots("Ballots of round 1").await == [("Ben Okoro".to_owned(), "13".to_owned())]
+    })
+    .await;
+
+    // A closes with a final size from the deck; the vote leaves the ongoing list.
+    let select = a
+        .find(Locator::Css("select[name=final_size]"))
+        .await
+        .unwrap();
+    select.select_by_value("13").await.unwrap();
+    a.click(".owner-controls form button[type=submit]").await;
+    a.wait_for_text(".facts__final dd", "13").await;
+    let ongoing = ListPage::open(&world, "/").await;
+    ongoing.wait_for_names(&[]).await;
+    let history = ListPage::open(&world, "/history").await;
+    history.wait_for_names(&["Checkout coupons"]).await;
+}
+
+#[tokio::test]
+async fn a_member_withdraws_a_vote_and_only_owners_get_the_controls() {
+    let world = World::start().await;
+    let password = world.add_member("ben", "Ben Okoro", Role::Member).await;
+    let id = world
+        .create_vote(json!({"name": "Not ben's", "deck": "tshirt", "owner": "slack:Dana"}))
+        .await;
+    let tab = &world.browser;
+    tab.open(&format!("/login?next=%2Fvotes%2F{id}")).await;
+    log_in_here(tab, "ben", &password).await;
+    tab.click("button.deck__card[aria-label='Vote M']").await;
+    tab.wait_for_text(
+        ".picker__status",
+        "Your vote (M) is recorded. You can change it until the vote is revealed.",
+    )
+    .await;
+    tab.wait_for_text(".tally__count", "1 vote").await;
+    tab.click(".picker .link-button").await;
+    tab.wait_for_text(".picker__status", "Your vote is withdrawn.")
+        .await;
+    tab.wait_for_text(".tally__count", "No votes yet").await;
+    assert!(pressed(tab).await.is_empty());
+    assert!(
+        tab.texts_of(".owner-controls").await.is_empty(),
+        "ben does not own this vote"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_explained_on_the_login_page() {
+    let world = World::start().await;
+    world.add_member("ana", "Ana Lima", Role::Member).await;
+    let tab = &world.browser;
+    tab.open("/login").await;
+    tab.fill("username", "ana").await;
+    tab.fill("password", "not-her-password").await;
+    tab.click("form button[type=submit]").await;
+    tab.wait_for_text(".form-error", "wrong username or password")
+        .await;
+    assert_eq!(tab.path().await, "/login");
+}

@@ -1,0 +1,48 @@
+//! What the browser must never do: run markup from a vote's name, accept a script link.
+
+use serde_json::json;
+
+use asyncvoter_wire::Role;
+
+use crate::harness::World;
+use crate::pages::ListPage;
+
+const HOSTILE: &str = "<img src=x onerror=window.__xss=1>";
+
+#[tokio::test]
+async fn a_vote_named_like_markup_renders_as_text_and_runs_nothing() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": HOSTILE, "deck": "tshirt"}))
+        .await;
+    let list = ListPage::open(&world, "/").await;
+    list.wait_for_names(&[HOSTILE]).await;
+    world.open(&format!("/votes/{id}")).await;
+    world.browser.wait_for_text(".vote__title", HOSTILE).await;
+    let ran = world
+        .browser
+        .execute("return window.__xss !== undefined || document.querySelectorAll('main img').length > 0;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(ran, json!(false), "the name stayed text");
+}
+
+#[tokio::test]
+async fn a_javascript_link_is_refused_when_starting_a_vote() {
+    let world = World::start().await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let tab = &world.browser;
+    tab.open("/login?next=%2Fvotes%2Fnew").await;
+    tab.fill("username", "ana").await;
+    tab.fill("password", &password).await;
+    tab.click("form button[type=submit]").await;
+    tab.text_of("form [name=url]").await;
+    tab.fill("name", "Sneaky").await;
+    tab.fill("url", "javascript:alert(1)").await;
+    tab.click("form button[type=submit]").await;
+    tab.wait_for_text(".form-error", "`url` must be an http or https link")
+        .await;
+    assert_eq!(tab.path().await, "/votes/new");
+    let votes = world.call(reqwest::Method::GET, "/api/votes", None).await;
+    assert_eq!(votes["items"], json!([]), "nothing was created");
+}
