@@ -38,7 +38,8 @@ fn Members() -> impl IntoView {
                 {move || Suspend::new(async move {
                     members.await.map(|members| view! {
                         <table class="ballots members">
-                            <caption>{format!("{} members", members.len())}</caption>
+                            <caption>{match members.len() { 1 => "1 member".to_owned(), n => format!("{n} members") }}</caption>
+
                             <thead>
                                 <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Password"</th></tr>
                             </thead>

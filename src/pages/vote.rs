@@ -211,7 +211,7 @@ fn CurrentRound(round: Round) -> impl IntoView {
         view! {
             <h3 class="panel__subtitle">"Who has voted"</h3>
             <VoterList voters />
-            <p class="muted sealed-note">"🔒 Estimates stay sealed until the vote is revealed."</p>
+            <p class="muted sealed-note">"Estimates stay sealed until the vote is revealed."</p>
         }
         .into_any()
     }
