@@ -5,27 +5,15 @@ use serde_json::json;
 use asyncvoter_server::Visibility;
 use asyncvoter_wire::Role;
 
-use crate::harness::{Tab, World, poll_until};
+use crate::harness::{World, poll_until};
 use crate::pages::ListPage;
-
-async fn log_in(tab: &Tab, username: &str, password: &str, next: &str) {
-    tab.open(&format!("/login?next={}", next.replace('/', "%2F")))
-        .await;
-    tab.fill("username", username).await;
-    tab.fill("password", password).await;
-    tab.click("form button[type=submit]").await;
-    poll_until("the login to finish", || async {
-        !tab.path().await.starts_with("/login")
-    })
-    .await;
-}
 
 #[tokio::test]
 async fn an_admin_adds_a_member_and_resets_a_password_who_then_changes_it() {
     let world = World::start().await;
     let root = world.add_member("root", "Root Admin", Role::Admin).await;
     let tab = &world.browser;
-    log_in(tab, "root", &root, "/admin").await;
+    tab.log_in("root", &root, "/admin").await;
     tab.fill("username", "cleo").await;
     tab.fill("display_name", "Cleo Park").await;
     tab.fill("password", "first-password").await;
@@ -46,7 +34,7 @@ async fn an_admin_adds_a_member_and_resets_a_password_who_then_changes_it() {
         .await;
 
     let cleo = world.another_browser("cleo").await;
-    log_in(&cleo, "cleo", "second-password", "/account").await;
+    cleo.log_in("cleo", "second-password", "/account").await;
     cleo.wait_for_text(".facts dd", "Cleo Park").await;
     cleo.fill("current_password", "second-password").await;
     cleo.fill("new_password", "third-password").await;

@@ -291,6 +291,26 @@ impl Tab {
             .unwrap();
     }
 
+    /// Logs in on the login page with `next` as the place to return to, and waits to be
+    /// sent on.
+    pub async fn log_in(&self, username: &str, password: &str, next: &str) {
+        self.open(&format!("/login?next={}", next.replace('/', "%2F")))
+            .await;
+        self.log_in_here(username, password).await;
+    }
+
+    /// Logs in through the login page the visitor is on, and waits to be sent on.
+    pub async fn log_in_here(&self, username: &str, password: &str) {
+        self.text_of("form [name=username]").await;
+        self.fill("username", username).await;
+        self.fill("password", password).await;
+        self.click("form button[type=submit]").await;
+        poll_until("the login to finish", || async {
+            !self.path().await.starts_with("/login")
+        })
+        .await;
+    }
+
     /// Presses keys as a person would on the page itself.
     pub async fn press(&self, keys: &str) {
         self.client

@@ -8,18 +8,6 @@ use asyncvoter_wire::Role;
 use crate::harness::{Tab, World, poll_until};
 use crate::pages::{ListPage, VoteView};
 
-/// Logs in through the login page the visitor is on, and waits to be sent on.
-async fn log_in_here(tab: &Tab, username: &str, password: &str) {
-    tab.text_of("form [name=username]").await;
-    tab.fill("username", username).await;
-    tab.fill("password", password).await;
-    tab.click("form button[type=submit]").await;
-    poll_until("the login to finish", || async {
-        !tab.path().await.starts_with("/login")
-    })
-    .await;
-}
-
 /// The labels of the pressed card buttons.
 async fn pressed(tab: &Tab) -> Vec<String> {
     tab.texts_of("button.deck__card[aria-pressed=true] .deck__label")
@@ -34,8 +22,7 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
 
     // A logs in and starts a vote from the dashboard.
     let a = &world.browser;
-    a.open("/login?next=%2Fvotes%2Fnew").await;
-    log_in_here(a, "ana", &ana_password).await;
+    a.log_in("ana", &ana_password, "/votes/new").await;
     assert_eq!(a.path().await, "/votes/new");
     a.fill("name", "Checkout coupons").await;
     a.fill("project", "web").await;
@@ -48,7 +35,7 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
     b.open(&format!("/votes/{id}")).await;
     b.wait_for_text(".vote__title", "Checkout coupons").await;
     b.click(".login-prompt a").await;
-    log_in_here(&b, "ben", &ben_password).await;
+    b.log_in_here("ben", &ben_password).await;
     assert_eq!(b.path().await, format!("/votes/{id}"));
 
     // B votes with the keyboard (5th card: 5), then changes it (7th card: 13).
@@ -116,8 +103,7 @@ async fn a_member_withdraws_a_vote_and_only_owners_get_the_controls() {
         .create_vote(json!({"name": "Not ben's", "deck": "tshirt", "owner": "slack:Dana"}))
         .await;
     let tab = &world.browser;
-    tab.open(&format!("/login?next=%2Fvotes%2F{id}")).await;
-    log_in_here(tab, "ben", &password).await;
+    tab.log_in("ben", &password, &format!("/votes/{id}")).await;
     tab.click("button.deck__card[aria-label='Vote M']").await;
     tab.wait_for_text(
         ".picker__status",

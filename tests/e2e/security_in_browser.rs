@@ -32,10 +32,7 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
     let world = World::start().await;
     let password = world.add_member("ana", "Ana Lima", Role::Member).await;
     let tab = &world.browser;
-    tab.open("/login?next=%2Fvotes%2Fnew").await;
-    tab.fill("username", "ana").await;
-    tab.fill("password", &password).await;
-    tab.click("form button[type=submit]").await;
+    tab.log_in("ana", &password, "/votes/new").await;
     tab.text_of("form [name=url]").await;
     tab.fill("name", "Sneaky").await;
     tab.fill("url", "javascript:alert(1)").await;

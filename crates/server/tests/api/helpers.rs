@@ -33,6 +33,15 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Reads a whole response.
+    pub async fn read(response: reqwest::Response) -> Reply {
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -145,11 +154,7 @@ impl TestApp {
             request = request.json(&body);
         }
         let response = request.send().await.expect("the server answers");
-        Reply {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Reply::read(response).await
     }
 
     /// Sends raw bytes with a content type.
@@ -169,11 +174,7 @@ impl TestApp {
             .send()
             .await
             .expect("the server answers");
-        Reply {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Reply::read(response).await
     }
 
     /// Adds a member straight to the store; returns their password.
@@ -230,11 +231,7 @@ impl TestApp {
             request = request.json(&body);
         }
         let response = request.send().await.expect("the server answers");
-        Reply {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+        Reply::read(response).await
     }
 
     /// `POST /api/votes` as the bot; panics unless 201.
