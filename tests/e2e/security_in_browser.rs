@@ -43,3 +43,65 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
     let votes = world.call(reqwest::Method::GET, "/api/votes", None).await;
     assert_eq!(votes["items"], json!([]), "nothing was created");
 }
+
+/// The page's visible text without the deck (whose cards are public), read in one go.
+async fn text_without_deck(tab: &crate::harness::Tab) -> String {
+    let script = "const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('.deck').forEach(d => d.remove());
+        return copy.textContent;";
+    tab.execute(script, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn no_page_shows_a_sealed_card_to_another_member_or_a_visitor_until_the_reveal() {
+    let world = World::start().await;
+    let password = world.add_member("cleo", "Cleo Park", Role::Member).await;
+    let id = world
+        .create_vote(
+            json!({"name": "Leak scan", "deck": "custom", "cards": ["ZEBRA", "QUAIL", "OTTER"]}),
+        )
+        .await;
+    world.cast(&id, "slack:Ana", "ZEBRA").await;
+    world.cast(&id, "slack:Ben", "QUAIL").await;
+
+    let member = &world.browser;
+    member.log_in("cleo", &password, "/").await;
+    let visitor = world.another_browser("visitor").await;
+    for tab in [member, &visitor] {
+        for path in [
+            "/".to_owned(),
+            format!("/votes/{id}"),
+            "/history".to_owned(),
+        ] {
+            tab.open(&path).await;
+            tab.text_of(".vote-list, .vote, .empty").await;
+            let text = text_without_deck(tab).await;
+            assert!(
+                !text.contains("ZEBRA") && !text.contains("QUAIL"),
+                "{path} shows a sealed card: {text}"
+            );
+        }
+    }
+
+    world
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/votes/{id}/reveal"),
+            None,
+        )
+        .await;
+    for tab in [member, &visitor] {
+        tab.open(&format!("/votes/{id}")).await;
+        tab.text_of("table.ballots").await;
+        let text = text_without_deck(tab).await;
+        assert!(
+            text.contains("ZEBRA") && text.contains("QUAIL"),
+            "after the reveal both show: {text}"
+        );
+    }
+}
