@@ -24,8 +24,21 @@ pub struct World {
     pub browser: Tab,
     api: reqwest::Client,
     driver_url: String,
-    _driver: Child,
+    _driver: Driver,
     dir: tempfile::TempDir,
+}
+
+/// chromedriver and every browser it started, in a process group of their own: dropping
+/// it kills the whole group, so a failing test leaves no browser behind.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.id() {
+            // The group id is chromedriver's pid (see `process_group(0)`).
+            let _ = std::process::Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).status();
+        }
+    }
 }
 
 /// One browser session.
@@ -62,13 +75,14 @@ fn free_port() -> u16 {
 }
 
 /// Starts chromedriver on a free port and waits until it answers.
-async fn chromedriver() -> (Child, String) {
+async fn chromedriver() -> (Driver, String) {
     let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let port = free_port();
     let child = Command::new(&path)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {path} ({e}); the test command installs it"));
@@ -78,7 +92,7 @@ async fn chromedriver() -> (Child, String) {
             .is_ok()
     })
     .await;
-    (child, format!("http://127.0.0.1:{port}"))
+    (Driver(child), format!("http://127.0.0.1:{port}"))
 }
 
 impl World {
