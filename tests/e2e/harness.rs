@@ -36,7 +36,9 @@ impl Drop for Driver {
     fn drop(&mut self) {
         if let Some(pid) = self.0.id() {
             // The group id is chromedriver's pid (see `process_group(0)`).
-            let _ = std::process::Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).status();
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
         }
     }
 }
