@@ -51,6 +51,7 @@ pub fn VoteListView(
             .await
             .map(|list| distinct_projects(&list.items))
     });
+    // The list itself reports a failing server; the picker just offers no projects then.
     let project_options =
         Signal::derive(move || projects.get().and_then(Result::ok).unwrap_or_default());
     let retry = Callback::new(move |_| votes.refetch());
