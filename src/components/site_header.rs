@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::api;
+use crate::components::login_prompt::use_login_link;
 use crate::routes;
 use crate::session::{Visitor, use_session};
 
@@ -29,17 +29,7 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 fn AccountMenu() -> impl IntoView {
     let session = use_session();
-    let location = use_location();
-    let here = move || {
-        let search = location.search.get();
-        let search = search.trim_start_matches('?');
-        let path = location.pathname.get();
-        if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        }
-    };
+    let login_link = use_login_link();
     let log_out = move |_| {
         spawn_local(async move {
             if api::log_out().await.is_ok() {
@@ -52,8 +42,7 @@ fn AccountMenu() -> impl IntoView {
             {move || match session.visitor() {
                 Visitor::Unknown => ().into_any(),
                 Visitor::Anonymous => {
-                    let login = routes::login_then(&here());
-                    view! { <a class="button button--small" href=login>"Log in"</a> }.into_any()
+                    view! { <a class="button button--small" href=login_link()>"Log in"</a> }.into_any()
                 }
                 Visitor::Member(member) => view! {
                     <A href=routes::NEW_VOTE attr:class="button button--small">"New vote"</A>
