@@ -4,12 +4,17 @@
 use std::collections::HashMap;
 
 use asyncvoter_estimation::{Deck, statistics};
-use asyncvoter_wire::{Ballot, Round, VoteDetail, VoteSummary, Voter};
+use asyncvoter_wire::{
+    Ballot, DeckKind, DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, Round,
+    SizeCount, VoteDetail, VoteState, VoteSummary, Voter, VoterBallots,
+};
 use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
 use crate::rules;
-use crate::store::{Store, VoteHistory, VoteListing, VoteRecord};
+use crate::store::{
+    OverviewRecord, REVEAL_BUCKET_HOURS, Store, VoteHistory, VoteListing, VoteRecord,
+};
 
 /// Members' display names, looked up once per response.
 #[derive(Debug, Default)]
@@ -162,4 +167,110 @@ pub fn detail(
         cards: deck.cards(),
         rounds,
     })
+}
+
+/// The overview from the database's aggregates: projects by ongoing votes, sizes in deck
+/// order, voters by display name.
+pub fn overview(
+    record: OverviewRecord,
+    since: DateTime<Utc>,
+    window_days: u32,
+    names: &Names,
+) -> Overview {
+    let revealed = record.reveal_buckets.iter().sum();
+    let limits = REVEAL_BUCKET_HOURS.iter().copied().map(Some).chain([None]);
+    Overview {
+        since,
+        window_days,
+        projects: projects(&record.ongoing),
+        final_sizes: final_sizes(record.final_sizes),
+        ballots_by_voter: record
+            .ballots_by_voter
+            .iter()
+            .map(|(voter, ballots)| VoterBallots {
+                voter: names.voter(voter),
+                ballots: *ballots,
+            })
+            .collect(),
+        voters: record.voters,
+        reveal_times: RevealTimes {
+            revealed,
+            median_seconds: record
+                .reveal_median_ms
+                .map(|ms| u64::try_from(ms / 1000).unwrap_or(0)),
+            buckets: limits
+                .zip(record.reveal_buckets)
+                .map(|(up_to_hours, count)| RevealBucket { up_to_hours, count })
+                .collect(),
+        },
+    }
+}
+
+/// Ongoing votes per project, most first, then by name (votes without a project last).
+fn projects(ongoing: &[(Option<String>, VoteState, u32)]) -> Vec<ProjectVotes> {
+    let mut projects: Vec<ProjectVotes> = Vec::new();
+    for (project, state, n) in ongoing {
+        let index = match projects.iter().position(|p| &p.project == project) {
+            Some(index) => index,
+            None => {
+                projects.push(ProjectVotes {
+                    project: project.clone(),
+                    open: 0,
+                    revealed: 0,
+                });
+                projects.len() - 1
+            }
+        };
+        match state {
+            VoteState::Open => projects[index].open += n,
+            _ => projects[index].revealed += n,
+        }
+    }
+    projects.sort_by(|a, b| {
+        (b.open + b.revealed)
+            .cmp(&(a.open + a.revealed))
+            .then_with(|| a.project.is_none().cmp(&b.project.is_none()))
+            .then_with(|| a.project.cmp(&b.project))
+    });
+    projects
+}
+
+/// Closed votes per deck, each deck's sizes in card order (off-deck and custom sizes by
+/// count).
+fn final_sizes(groups: Vec<(DeckKind, String, u32)>) -> Vec<DeckSizes> {
+    let mut decks: Vec<DeckSizes> = Vec::new();
+    for kind in [
+        DeckKind::Agileventures,
+        DeckKind::Fibonacci,
+        DeckKind::Tshirt,
+        DeckKind::Custom,
+    ] {
+        let mut sizes: Vec<SizeCount> = groups
+            .iter()
+            .filter(|(deck, _, _)| *deck == kind)
+            .map(|(_, size, count)| SizeCount {
+                size: size.clone(),
+                count: *count,
+            })
+            .collect();
+        if sizes.is_empty() {
+            continue;
+        }
+        let order: Vec<String> = Deck::new(kind, None)
+            .map(|deck| deck.labels().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let rank = |size: &str| order.iter().position(|l| l == size).unwrap_or(usize::MAX);
+        sizes.sort_by(|a, b| {
+            rank(&a.size)
+                .cmp(&rank(&b.size))
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.size.cmp(&b.size))
+        });
+        decks.push(DeckSizes {
+            deck: kind,
+            closed: sizes.iter().map(|s| s.count).sum(),
+            sizes,
+        });
+    }
+    decks
 }

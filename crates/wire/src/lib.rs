@@ -6,11 +6,15 @@
 pub mod error;
 pub mod legacy;
 pub mod member;
+pub mod overview;
 pub mod statistics;
 pub mod timestamp;
 pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
+pub use overview::{
+    DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,
+};
 pub use statistics::{AgreementLabel, CardCount, Statistics};
 pub use vote::*;

@@ -5,6 +5,7 @@ mod health;
 mod legacy;
 mod members;
 mod session;
+mod stats;
 mod votes;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use crate::error::{ApiError, Json};
         (name = "ballots", description = "Sealed ballots"),
         (name = "session", description = "Logging in and out"),
         (name = "members", description = "Members, managed by admins"),
+        (name = "stats", description = "Figures across votes"),
         (name = "health", description = "Liveness"),
         (name = "meta", description = "This document"),
     )
@@ -65,6 +67,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ballots::router())
         .merge(session::router())
         .merge(members::router())
+        .merge(stats::router())
         .routes(routes!(openapi_document))
         .split_for_parts();
     let router = router

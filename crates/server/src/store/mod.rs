@@ -211,6 +211,28 @@ pub struct MemberRecord {
     pub password_hash: String,
 }
 
+/// Upper limits, in hours, of the reveal-time buckets; a last bucket holds the rest.
+pub const REVEAL_BUCKET_HOURS: [u32; 4] = [1, 4, 24, 72];
+
+/// The overview's figures as the database aggregates them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OverviewRecord {
+    /// `(project, state, votes)` of every ongoing vote group.
+    pub ongoing: Vec<(Option<String>, VoteState, u32)>,
+    /// `(deck, final size, votes)` of every closed vote group.
+    pub final_sizes: Vec<(DeckKind, String, u32)>,
+    /// `(voter, ballots)` since the window start, most first, at most the limit asked.
+    pub ballots_by_voter: Vec<(String, u32)>,
+    /// Distinct voters since the window start.
+    pub voters: u32,
+    /// Rounds revealed (by owner, quorum or deadline, not by closing) since the window
+    /// start, per [`REVEAL_BUCKET_HOURS`] bucket (one more
+    /// than the limits).
+    pub reveal_buckets: Vec<u32>,
+    /// Median milliseconds from round start to reveal, for those rounds.
+    pub reveal_median_ms: Option<i64>,
+}
+
 /// An integration allowed to write through the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Integration {
@@ -271,6 +293,14 @@ pub trait Store: Send + Sync + 'static {
     /// Reveals every open vote whose deadline is at or before `at`, each exactly once even
     /// when several tasks run this together; returns their ids.
     async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
+
+    /// The overview's aggregates, computed in the database: activity since `since`, the
+    /// `top_voters` most active voters.
+    async fn overview(
+        &self,
+        since: DateTime<Utc>,
+        top_voters: u32,
+    ) -> Result<OverviewRecord, StoreError>;
 
     /// Records a new integration token by its hash. Conflict when the name is taken.
     async fn create_integration(

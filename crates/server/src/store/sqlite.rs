@@ -115,6 +115,31 @@ fn new_id() -> String {
     hex::encode(rand::random::<[u8; 12]>())
 }
 
+fn deck_kind(text: &str) -> Option<DeckKind> {
+    [
+        DeckKind::Agileventures,
+        DeckKind::Fibonacci,
+        DeckKind::Tshirt,
+        DeckKind::Custom,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == text)
+}
+
+fn vote_state(text: &str) -> Option<VoteState> {
+    [VoteState::Open, VoteState::Revealed, VoteState::Closed]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Other(sqlx::Error::Decode(format!("bad {what}").into()))
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 #[derive(sqlx::FromRow)]
 struct VoteRow {
     id: String,
@@ -143,19 +168,8 @@ impl TryFrom<VoteRow> for VoteRecord {
                 format!("vote {}: bad {what}", row.id).into(),
             ))
         };
-        let deck = [
-            DeckKind::Agileventures,
-            DeckKind::Fibonacci,
-            DeckKind::Tshirt,
-            DeckKind::Custom,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == row.deck)
-        .ok_or_else(|| corrupt("deck"))?;
-        let state = [VoteState::Open, VoteState::Revealed, VoteState::Closed]
-            .into_iter()
-            .find(|s| s.as_str() == row.state)
-            .ok_or_else(|| corrupt("state"))?;
+        let deck = deck_kind(&row.deck).ok_or_else(|| corrupt("deck"))?;
+        let state = vote_state(&row.state).ok_or_else(|| corrupt("state"))?;
         let cards = match &row.cards {
             Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("cards"))?),
             None => None,
@@ -643,6 +657,69 @@ impl Store for SqliteStore {
         Ok(due.into_iter().map(|(id, _)| id).collect())
     }
 
+    async fn overview(
+        &self,
+        since: DateTime<Utc>,
+        top_voters: u32,
+    ) -> Result<OverviewRecord, StoreError> {
+        let since = ms(since);
+        let mut conn = self.reader.begin().await?;
+        let mut ongoing = Vec::new();
+        let rows: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT project, state, COUNT(*) FROM votes WHERE state <> 'closed' \
+             GROUP BY project, state",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (project, state, n) in rows {
+            ongoing.push((
+                project,
+                vote_state(&state).ok_or_else(|| corrupt("state"))?,
+                count(n),
+            ));
+        }
+        let mut final_sizes = Vec::new();
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT deck, final_size, COUNT(*) FROM votes WHERE state = 'closed' \
+             GROUP BY deck, final_size",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (deck, size, n) in rows {
+            final_sizes.push((
+                deck_kind(&deck).ok_or_else(|| corrupt("deck"))?,
+                size,
+                count(n),
+            ));
+        }
+        let ballots_by_voter: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT voter, COUNT(*) AS n FROM ballots WHERE cast_at >= ? \
+             GROUP BY voter ORDER BY n DESC, voter LIMIT ?",
+        )
+        .bind(since)
+        .bind(i64::from(top_voters))
+        .fetch_all(&mut *conn)
+        .await?;
+        let voters: i64 =
+            sqlx::query_scalar("SELECT COUNT(DISTINCT voter) FROM ballots WHERE cast_at >= ?")
+                .bind(since)
+                .fetch_one(&mut *conn)
+                .await?;
+        let (reveal_buckets, reveal_median_ms) = reveal_times(&mut conn, since).await?;
+        conn.commit().await?;
+        Ok(OverviewRecord {
+            ongoing,
+            final_sizes,
+            ballots_by_voter: ballots_by_voter
+                .into_iter()
+                .map(|(voter, n)| (voter, count(n)))
+                .collect(),
+            voters: count(voters),
+            reveal_buckets,
+            reveal_median_ms,
+        })
+    }
+
     async fn create_integration(
         &self,
         name: &str,
@@ -833,4 +910,50 @@ impl TryFrom<MemberRow> for MemberRecord {
             password_hash: row.password_hash,
         })
     }
+}
+
+/// Rounds revealed since `since` per [`REVEAL_BUCKET_HOURS`] bucket, and the median time
+/// they stayed sealed. Rounds closed unrevealed never had a reveal to wait for.
+async fn reveal_times(
+    conn: &mut sqlx::SqliteConnection,
+    since: i64,
+) -> Result<(Vec<u32>, Option<i64>), StoreError> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT CASE");
+    for (bucket, hours) in REVEAL_BUCKET_HOURS.iter().enumerate() {
+        sql.push(" WHEN revealed_at - started_at < ")
+            .push_bind(i64::from(*hours) * 3_600_000)
+            .push(" THEN ")
+            .push_bind(bucket as i64);
+    }
+    sql.push(" ELSE ")
+        .push_bind(REVEAL_BUCKET_HOURS.len() as i64)
+        .push(
+            " END AS bucket, COUNT(*) FROM rounds WHERE revealed_by <> 'close' AND revealed_at >= ",
+        )
+        .push_bind(since)
+        .push(" GROUP BY bucket");
+    let rows: Vec<(i64, i64)> = sql.build_query_as().fetch_all(&mut *conn).await?;
+    let mut buckets = vec![0; REVEAL_BUCKET_HOURS.len() + 1];
+    for (bucket, n) in rows {
+        if let Some(slot) = usize::try_from(bucket)
+            .ok()
+            .and_then(|b| buckets.get_mut(b))
+        {
+            *slot = count(n);
+        }
+    }
+    let revealed: u32 = buckets.iter().sum();
+    if revealed == 0 {
+        return Ok((buckets, None));
+    }
+    // The lower middle one, so an even count still names a real round.
+    let median: i64 = sqlx::query_scalar(
+        "SELECT revealed_at - started_at AS sealed FROM rounds \
+         WHERE revealed_by <> 'close' AND revealed_at >= ? ORDER BY sealed LIMIT 1 OFFSET ?",
+    )
+    .bind(since)
+    .bind(i64::from((revealed - 1) / 2))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((buckets, Some(median)))
 }

@@ -10,6 +10,7 @@ mod helpers;
 mod legacy;
 mod members;
 mod openapi;
+mod overview;
 
 mod reveals;
 mod sealing;

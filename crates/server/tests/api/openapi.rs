@@ -31,6 +31,7 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/members", "get"),
         ("/api/members", "post"),
         ("/api/members/{username}/password", "put"),
+        ("/api/stats/overview", "get"),
     ];
 
     let paths = doc["paths"].as_object().unwrap();
