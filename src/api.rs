@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use asyncvoter_wire::{
-    BallotReceipt, CastBallot, CloseVote, ErrorBody, Login, Member, NewMember, NewVote,
+    BallotReceipt, CastBallot, CloseVote, ErrorBody, Login, Member, NewMember, NewVote, Overview,
     PasswordChange, PasswordReset, VoteDetail, VoteList,
 };
 
@@ -104,6 +104,11 @@ pub async fn who_am_i() -> Result<Option<Member>, ApiError> {
         Err(error) if error.is_unauthorized() => Ok(None),
         Err(error) => Err(error),
     }
+}
+
+/// `GET /api/stats/overview`.
+pub async fn overview() -> Result<Overview, ApiError> {
+    fetch(Request::get("/api/stats/overview")).await
 }
 
 /// `POST /api/session`.

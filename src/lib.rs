@@ -6,6 +6,7 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod numbers;
 pub mod pages;
 pub mod routes;
 pub mod session;
@@ -18,8 +19,8 @@ use leptos_router::path;
 
 use crate::components::SiteHeader;
 use crate::pages::{
-    AccountPage, AdminPage, HistoryPage, LoginPage, NewVotePage, NotFoundPage, OngoingPage,
-    VotePage,
+    AccountPage, AdminPage, HistoryPage, InsightsPage, LoginPage, NewVotePage, NotFoundPage,
+    OngoingPage, VotePage,
 };
 
 /// The whole dashboard.
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=OngoingPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/insights") view=InsightsPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin") view=AdminPage />

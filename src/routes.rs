@@ -4,6 +4,8 @@
 pub const HOME: &str = "/";
 /// Closed votes.
 pub const HISTORY: &str = "/history";
+/// Charts across votes.
+pub const INSIGHTS: &str = "/insights";
 /// Starting a vote.
 pub const NEW_VOTE: &str = "/votes/new";
 /// Logging in.

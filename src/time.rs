@@ -27,7 +27,7 @@ pub fn until(when: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 /// A duration in its largest sensible unit: "5 min", "3 h", "2 d".
-fn span(duration: Duration) -> String {
+pub fn span(duration: Duration) -> String {
     if duration < Duration::hours(1) {
         format!("{} min", duration.num_minutes())
     } else if duration < Duration::days(2) {

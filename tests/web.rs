@@ -2,8 +2,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use asyncvoter_dashboard::api::{self, ApiError};
-use asyncvoter_dashboard::components::{ErrorView, Tally, VoteRow};
-use asyncvoter_wire::{DeckKind, VoteDetail, VoteState, VoteSummary, Voter};
+use asyncvoter_dashboard::components::chart::{Bar, Headers, RowChart};
+use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRow};
+use asyncvoter_estimation::{Deck, statistics};
+use asyncvoter_wire::{Ballot, DeckKind, Round, VoteDetail, VoteState, VoteSummary, Voter};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -201,4 +203,175 @@ async fn the_card_picker_offers_real_buttons_with_key_hints_and_marks_my_card() 
     assert_eq!(attr(0, "aria-label"), "Vote 1 (Simple)");
     assert_eq!(attr(0, "type"), "button");
     assert_eq!(texts(&root, ".deck__key"), ["1", "2", "3", "?"]);
+}
+
+fn attribute(root: &web_sys::HtmlElement, css: &str, name: &str) -> String {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .get_attribute(name)
+        .unwrap_or_else(|| panic!("{css} has no {name}"))
+}
+
+/// A revealed Fibonacci round with these `(voter, card)` ballots and the statistics the
+/// server's estimation crate computes for them.
+fn revealed_round(ballots: &[(&str, &str)]) -> Round {
+    let deck = Deck::new(DeckKind::Fibonacci, None).unwrap();
+    let ids: Vec<(String, &str)> = ballots
+        .iter()
+        .map(|(name, card)| (voter(name).id, *card))
+        .collect();
+    Round {
+        number: 2,
+        started_at: Utc::now() - Duration::hours(1),
+        revealed_at: Some(Utc::now()),
+        revealed_by: Some("manual".into()),
+        ballots: ballots
+            .iter()
+            .map(|(name, card)| Ballot {
+                voter: voter(name),
+                cast_at: Utc::now(),
+                card: Some((*card).to_owned()),
+            })
+            .collect(),
+        statistics: Some(statistics(&deck, ids.iter().map(|(v, c)| (v.as_str(), *c)))),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_results_chart_draws_one_bar_per_card_scaled_to_the_mode() {
+    let root = container();
+    let round = revealed_round(&[
+        ("Ana", "3"),
+        ("Ben", "5"),
+        ("Chloé", "5"),
+        ("Dev", "5"),
+        ("Eun", "13"),
+        ("Farah", "?"),
+    ]);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RoundResults round=round.clone() with_no_opinion=true /> }
+    });
+    leptos::task::tick().await;
+
+    let labels = texts(&root, ".chart__bar .chart__label");
+    assert_eq!(
+        labels,
+        ["0", "1", "2", "3", "5", "8", "13", "21", "?"],
+        "deck order, ? last"
+    );
+    // The tallest bar (3 ballots on 5) fills the 120-unit plot; one ballot is a third.
+    let height = |card: &str| {
+        attribute(
+            &root,
+            &format!(".chart__bar[data-label='{card}'] rect"),
+            "height",
+        )
+    };
+    assert_eq!(height("5"), "120");
+    assert_eq!(height("3"), "40");
+    assert_eq!(height("13"), "40");
+    assert_eq!(height("8"), "0");
+    assert_eq!(height("?"), "40");
+    assert_eq!(texts(&root, ".chart__bar--mode .chart__label"), ["5"]);
+    assert_eq!(texts(&root, ".chart__bar--mode .chart__value"), ["★ 3"]);
+    assert_eq!(texts(&root, ".chart__bar--apart .chart__label"), ["?"]);
+    assert_eq!(
+        texts(&root, ".chart__bar[data-label='5'] .chart__note"),
+        ["60 %"]
+    );
+
+    let svg = root.query_selector("svg").unwrap().unwrap();
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(texts(&root, "svg title"), ["Ballots per card, round 2"]);
+    let description = texts(&root, "svg desc").join("");
+    assert!(
+        description.contains("5 of 6 ballots counted; most chosen 5."),
+        "{description}"
+    );
+    assert!(description.contains("5: 3 (most chosen)"), "{description}");
+
+    // The table holds the same numbers.
+    let rows: Vec<String> = texts(&root, ".data-table tbody tr");
+    assert_eq!(rows.len(), 9);
+    assert_eq!(
+        texts(&root, ".data-table tbody tr:nth-child(5) td"),
+        ["3", "60 %"]
+    );
+    assert_eq!(
+        texts(&root, ".data-table tbody tr:nth-child(5) th"),
+        ["5 ★ most chosen"]
+    );
+    assert_eq!(
+        texts(&root, ".data-table tbody tr:nth-child(9) td"),
+        ["1", "no opinion"]
+    );
+
+    let facts: Vec<String> = texts(&root, ".facts--results > div");
+    for expected in [
+        "Counted5 of 6 (1 no opinion)",
+        "AgreementMajority · 60 %",
+        "Median5",
+        "Lowest Ana (3)",
+        "Highest Eun (13)",
+    ] {
+        let squashed = expected.replace(' ', "");
+        assert!(
+            facts.iter().any(|f| f.replace([' ', '\n'], "") == squashed),
+            "{expected} in {facts:?}"
+        );
+    }
+    assert_eq!(texts(&root, ".flag"), ["⚑ Far apart: talk it through"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_sealed_round_draws_no_chart() {
+    let root = container();
+    let mut round = revealed_round(&[("Ana", "3")]);
+    round.revealed_at = None;
+    round.statistics = None;
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <RoundResults round=round.clone() with_no_opinion=true /> }
+    });
+    leptos::task::tick().await;
+    assert!(root.query_selector("svg").unwrap().is_none());
+    assert_eq!(root.text_content().unwrap_or_default(), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_row_chart_scales_bars_to_the_longest() {
+    let root = container();
+    let bars = vec![
+        Bar::new("web-shop", 3),
+        Bar::new("a project with a long name", 1),
+    ];
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <RowChart id="rows" title="Votes by project" summary="2 projects." bars=bars.clone()
+                headers=Headers { label: "Project", value: "Votes", note: None } />
+        }
+    });
+    leptos::task::tick().await;
+    let width = |label: &str| {
+        attribute(
+            &root,
+            &format!(".chart__bar[data-label='{label}'] rect"),
+            "width",
+        )
+    };
+    assert_eq!(width("web-shop"), "170");
+    assert_eq!(width("a project with a long name"), "57");
+    assert_eq!(
+        texts(&root, ".chart__bar .chart__label"),
+        ["web-shop", "a project with…"]
+    );
+    assert_eq!(
+        texts(&root, ".data-table tbody th"),
+        ["web-shop", "a project with a long name"]
+    );
+    assert_eq!(texts(&root, ".data-table tbody td"), ["3", "1"]);
+    assert_eq!(
+        attribute(&root, "svg", "aria-labelledby"),
+        "rows-title rows-desc"
+    );
 }

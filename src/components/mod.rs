@@ -2,11 +2,13 @@
 
 mod ballot_table;
 mod card_picker;
+pub mod chart;
 mod deck_cards;
 mod error_view;
 mod loading;
 mod login_prompt;
 mod owner_controls;
+mod round_results;
 mod site_header;
 mod state_badge;
 mod tally;
@@ -22,6 +24,7 @@ pub use error_view::{ErrorView, ErrorsView};
 pub use loading::Loading;
 pub use login_prompt::LoginPrompt;
 pub use owner_controls::OwnerControls;
+pub use round_results::{RoundResults, RoundsCompared, distribution};
 pub use site_header::SiteHeader;
 pub use state_badge::StateBadge;
 pub use tally::Tally;

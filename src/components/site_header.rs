@@ -19,6 +19,7 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Sections" class="site-nav">
                 <A href=routes::HOME exact=true>"Ongoing"</A>
                 <A href=routes::HISTORY>"History"</A>
+                <A href=routes::INSIGHTS>"Insights"</A>
             </nav>
             <AccountMenu />
         </header>

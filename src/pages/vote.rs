@@ -7,7 +7,7 @@ use crate::api::{self, ApiError};
 use crate::clock::use_now;
 use crate::components::{
     BallotTable, CardPicker, DeckCards, ErrorsView, Loading, LoginPrompt, OwnerControls,
-    PickerMemory, StateBadge, Tally, VoterList, deck_label,
+    PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
 };
 use crate::pages::NotFoundView;
 use crate::session::use_session;
@@ -69,6 +69,13 @@ fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> imp
         .filter(|r| r.number < summary.round)
         .cloned()
         .collect();
+    let with_no_opinion = vote.cards.iter().any(|c| c.label == "?");
+    let revealed_rounds: Vec<Round> = vote
+        .rounds
+        .iter()
+        .filter(|r| r.statistics.is_some())
+        .cloned()
+        .collect();
     let title = match summary.url.clone() {
         Some(url) => view! {
             <a href=url target="_blank" rel="noopener noreferrer">
@@ -115,11 +122,12 @@ fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> imp
             <section class="panel" aria-labelledby="tally-title">
                 <h2 id="tally-title">{format!("Round {}", summary.round)}</h2>
                 <Tally cast=summary.ballots_cast quorum=summary.quorum />
-                {current.map(|round| view! { <CurrentRound round /> })}
+                {current.map(|round| view! { <CurrentRound round with_no_opinion /> })}
+                {(revealed_rounds.len() > 1).then(|| view! { <RoundsCompared rounds=revealed_rounds /> })}
             </section>
             <Voting vote=vote.clone() reload memory />
             <ManageVote vote=vote.clone() reload />
-            {(!earlier.is_empty()).then(|| view! { <EarlierRounds rounds=earlier /> })}
+            {(!earlier.is_empty()).then(|| view! { <EarlierRounds rounds=earlier with_no_opinion /> })}
         </article>
     }
 }
@@ -194,12 +202,16 @@ fn revealed_fact(round: &Round) -> Option<impl IntoView + use<>> {
     })
 }
 
-/// The current round: sealed (who has voted) or revealed (every ballot).
+/// The current round: sealed (who has voted) or revealed (its numbers and every ballot).
 #[component]
-fn CurrentRound(round: Round) -> impl IntoView {
+fn CurrentRound(round: Round, with_no_opinion: bool) -> impl IntoView {
     if round.revealed_at.is_some() {
         let caption = format!("Ballots of round {}", round.number);
-        view! { <BallotTable ballots=round.ballots caption /> }.into_any()
+        view! {
+            <RoundResults round=round.clone() with_no_opinion />
+            <BallotTable ballots=round.ballots caption />
+        }
+        .into_any()
     } else if round.ballots.is_empty() {
         view! { <p class="muted">"Nobody has voted yet. Estimates stay sealed until the vote is revealed."</p> }.into_any()
     } else {
@@ -219,7 +231,7 @@ fn CurrentRound(round: Round) -> impl IntoView {
 
 /// Rounds before the current one, each folded away.
 #[component]
-fn EarlierRounds(rounds: Vec<Round>) -> impl IntoView {
+fn EarlierRounds(rounds: Vec<Round>, with_no_opinion: bool) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="earlier-title">
             <h2 id="earlier-title">"Earlier rounds"</h2>
@@ -231,6 +243,7 @@ fn EarlierRounds(rounds: Vec<Round>) -> impl IntoView {
                     view! {
                         <details class="round">
                             <summary>{format!("Round {} · {} ballots", round.number, round.ballots.len())}</summary>
+                            <RoundResults round=round.clone() with_no_opinion />
                             <BallotTable ballots=round.ballots caption />
                         </details>
                     }

@@ -9,5 +9,6 @@ mod history_page;
 mod members_flow;
 mod ongoing_page;
 mod pages;
+mod results_charts;
 mod security_in_browser;
 mod vote_page;

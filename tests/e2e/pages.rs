@@ -140,3 +140,51 @@ impl<'a> VoteView<'a> {
         serde_json::from_value(rows).unwrap()
     }
 }
+
+/// One bar of a chart as drawn: its label, its value and its drawn extent.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct DrawnBar {
+    pub label: String,
+    pub value: u32,
+    /// Height of a column, width of a row, in chart units.
+    pub extent: u32,
+    pub highlighted: bool,
+}
+
+/// A chart figure (`<figure class="chart">`) as a reader meets it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Chart {
+    /// Its accessible name: the SVG's `<title>`.
+    pub title: String,
+    pub role: String,
+    pub bars: Vec<DrawnBar>,
+    /// The data table's body rows, each cell's text.
+    pub table: Vec<Vec<String>>,
+}
+
+impl Chart {
+    /// Reads the chart in the figure `css`, once it is rendered.
+    pub async fn read(tab: &Tab, css: &str) -> Chart {
+        tab.text_of(&format!("{css} svg")).await;
+        let script = "const figure = document.querySelector(arguments[0]);
+            const svg = figure.querySelector('svg');
+            return {
+              title: svg.querySelector('title').textContent,
+              role: svg.getAttribute('role'),
+              bars: [...svg.querySelectorAll('.chart__bar')].map(g => {
+                const rect = g.querySelector('rect');
+                const vertical = svg.getAttribute('class').indexOf('rows') < 0;
+                return { label: g.dataset.label, value: Number(g.dataset.value),
+                  extent: Number(rect.getAttribute(vertical ? 'height' : 'width')),
+                  highlighted: g.classList.contains('chart__bar--mode') };
+              }),
+              table: [...figure.querySelectorAll('.data-table tbody tr')]
+                .map(r => [...r.children].map(c => c.textContent.trim())),
+            };";
+        let chart = tab
+            .execute(script, vec![serde_json::json!(css)])
+            .await
+            .unwrap();
+        serde_json::from_value(chart).unwrap()
+    }
+}
