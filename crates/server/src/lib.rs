@@ -6,6 +6,7 @@ pub mod config;
 pub mod deadlines;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod routes;
 pub mod rules;
 pub mod store;
@@ -39,6 +40,23 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The operator's choices.
     pub settings: Arc<Settings>,
+    /// Fans the event log out to `/api/events` streams.
+    pub events: Arc<events::Hub>,
+}
+
+impl AppState {
+    /// The state over `store`, with the event hub started.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        settings: Settings,
+    ) -> Result<AppState, store::StoreError> {
+        let events = events::Hub::start(store.clone(), settings.events).await?;
+        Ok(AppState {
+            store,
+            settings: Arc::new(settings),
+            events,
+        })
+    }
 }
 
 /// The operator's choices that shape request handling.
@@ -56,6 +74,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// A session ends after this long without requests.
     pub session_idle: Duration,
+    /// Event stream buffering and replay limits.
+    pub events: events::HubSettings,
 }
 
 impl Settings {
@@ -82,6 +102,7 @@ impl Default for Settings {
             visibility: Visibility::Public,
             public_url: None,
             session_idle: Duration::from_secs(8 * 3600),
+            events: events::HubSettings::default(),
         }
     }
 }
@@ -135,7 +156,13 @@ pub async fn serve(
         state.settings.deadline_check,
         stop_rx,
     ));
+    let hub = state.events.clone();
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Event streams never finish by themselves: end them so the graceful shutdown can.
+    let shutdown = async move {
+        shutdown.await;
+        hub.close();
+    };
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -103,17 +103,17 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    let state = AppState {
-        store,
-        settings: std::sync::Arc::new(Settings {
-            legacy_api: args.legacy_api,
-            ui_dir: args.ui_dir,
-            visibility: args.visibility,
-            public_url: args.public_url.map(|u| u.to_string()),
-            session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
-            ..Settings::default()
-        }),
+    let settings = Settings {
+        legacy_api: args.legacy_api,
+        ui_dir: args.ui_dir,
+        visibility: args.visibility,
+        public_url: args.public_url.map(|u| u.to_string()),
+        session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
+        ..Settings::default()
     };
+    let state = AppState::new(store, settings)
+        .await
+        .context("cannot read the event log")?;
     let listener = TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

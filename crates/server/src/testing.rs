@@ -40,10 +40,9 @@ impl TestServer {
             .expect("the test token is stored");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base = format!("http://{}", listener.local_addr().expect("a bound address"));
-        let state = AppState {
-            store: store.clone(),
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(store.clone(), settings)
+            .await
+            .expect("the event hub starts");
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;
@@ -65,4 +64,60 @@ impl TestServer {
             ..Settings::default()
         }
     }
+}
+
+/// One event read from a `text/event-stream`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SseEvent {
+    /// The `id:` field.
+    pub id: Option<String>,
+    /// The `event:` field (`message` when absent).
+    pub event: String,
+    /// The `data:` lines, joined by newlines.
+    pub data: String,
+}
+
+/// Splits a `text/event-stream` into events as its bytes arrive; comments are dropped.
+#[derive(Debug, Default)]
+pub struct SseParser {
+    pending: String,
+}
+
+impl SseParser {
+    /// Adds received bytes; returns the events they complete.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<SseEvent> {
+        self.pending
+            .push_str(&String::from_utf8_lossy(bytes).replace("\r\n", "\n"));
+        let mut events = Vec::new();
+        while let Some(end) = self.pending.find("\n\n") {
+            let block: String = self.pending.drain(..end + 2).collect();
+            if let Some(event) = parse_block(&block) {
+                events.push(event);
+            }
+        }
+        events
+    }
+}
+
+fn parse_block(block: &str) -> Option<SseEvent> {
+    let mut event = SseEvent {
+        event: "message".into(),
+        ..SseEvent::default()
+    };
+    let mut data: Vec<&str> = Vec::new();
+    for line in block.lines() {
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "id" => event.id = Some(value.to_owned()),
+            "event" => event.event = value.to_owned(),
+            "data" => data.push(value),
+            _ => {}
+        }
+    }
+    if data.is_empty() {
+        return None;
+    }
+    event.data = data.join("\n");
+    Some(event)
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crate::error::ApiError;
 use crate::rules;
 use crate::store::{
-    OverviewRecord, REVEAL_BUCKET_HOURS, Store, VoteHistory, VoteListing, VoteRecord,
+    OverviewRecord, REVEAL_BUCKET_HOURS, Store, StoreError, VoteHistory, VoteListing, VoteRecord,
 };
 
 /// Members' display names, looked up once per response.
@@ -25,7 +25,7 @@ impl Names {
     pub async fn load<'a>(
         store: &dyn Store,
         ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Names, ApiError> {
+    ) -> Result<Names, StoreError> {
         let mut members: Vec<String> = ids
             .into_iter()
             .filter(|id| !rules::is_external(id))

@@ -4,6 +4,7 @@
 //! With the `openapi` feature every type also derives its OpenAPI schema.
 
 pub mod error;
+pub mod event;
 pub mod legacy;
 pub mod member;
 pub mod overview;
@@ -12,6 +13,7 @@ pub mod timestamp;
 pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
+pub use event::{EventKind, Resync, VoteEvent};
 pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
 pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,

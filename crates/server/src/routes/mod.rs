@@ -1,6 +1,7 @@
 //! Every route, merged in one place.
 
 mod ballots;
+mod events;
 mod health;
 mod legacy;
 mod members;
@@ -28,7 +29,7 @@ use crate::error::{ApiError, Json};
         title = "AsyncVoter API",
         description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`."
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, asyncvoter_wire::Resync)),
     modifiers(&BearerToken),
     tags(
         (name = "votes", description = "Votes and their rounds"),
@@ -36,6 +37,7 @@ use crate::error::{ApiError, Json};
         (name = "session", description = "Logging in and out"),
         (name = "members", description = "Members, managed by admins"),
         (name = "stats", description = "Figures across votes"),
+        (name = "events", description = "Live changes as Server-Sent Events"),
         (name = "health", description = "Liveness"),
         (name = "meta", description = "This document"),
     )
@@ -68,6 +70,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(session::router())
         .merge(members::router())
         .merge(stats::router())
+        .merge(events::router())
         .routes(routes!(openapi_document))
         .split_for_parts();
     let router = router

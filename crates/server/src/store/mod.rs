@@ -6,7 +6,7 @@ mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, Role, VoteState};
+use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
 
 pub use sqlite::SqliteStore;
 
@@ -211,6 +211,20 @@ pub struct MemberRecord {
     pub password_hash: String,
 }
 
+/// One change from the event log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    /// Increases with every change.
+    pub id: i64,
+    pub vote_id: String,
+    pub kind: EventKind,
+    /// Who cast or withdrew, for ballot events.
+    pub voter: Option<String>,
+    /// The vote's round afterwards.
+    pub round: u32,
+    pub at: DateTime<Utc>,
+}
+
 /// Upper limits, in hours, of the reveal-time buckets; a last bucket holds the rest.
 pub const REVEAL_BUCKET_HOURS: [u32; 4] = [1, 4, 24, 72];
 
@@ -301,6 +315,15 @@ pub trait Store: Send + Sync + 'static {
         since: DateTime<Utc>,
         top_voters: u32,
     ) -> Result<OverviewRecord, StoreError>;
+
+    /// Up to `limit` events with ids above `after`, oldest first.
+    async fn events_after(&self, after: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError>;
+
+    /// The newest event's id (0 when there is none).
+    async fn last_event_id(&self) -> Result<i64, StoreError>;
+
+    /// Woken after every commit that appended events, so the event hub reads them at once.
+    fn appended(&self) -> std::sync::Arc<tokio::sync::Notify>;
 
     /// Records a new integration token by its hash. Conflict when the name is taken.
     async fn create_integration(

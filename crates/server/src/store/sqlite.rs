@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
-use asyncvoter_wire::{DeckKind, Role, VoteState};
+use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
 
 use super::*;
 
@@ -24,6 +24,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     sessions: std::sync::Arc<tower_sessions_sqlx_store::SqliteStore>,
+    appended: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl SqliteStore {
@@ -60,7 +61,15 @@ impl SqliteStore {
             writer,
             reader,
             sessions: std::sync::Arc::new(sessions),
+            appended: Default::default(),
         })
+    }
+
+    /// Commits a write that appended events and wakes the event hub.
+    async fn commit(&self, tx: Transaction<'static, Sqlite>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        self.appended.notify_one();
+        Ok(())
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
@@ -243,6 +252,26 @@ async fn lock_vote(
         .ok_or(StoreError::NotFound("vote"))
 }
 
+/// Appends a change to the event log, inside the change's own transaction.
+async fn record_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    vote_id: &str,
+    kind: EventKind,
+    voter: Option<&str>,
+    round: i64,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO events (vote_id, kind, voter, round, at) VALUES (?, ?, ?, ?, ?)")
+        .bind(vote_id)
+        .bind(kind.as_str())
+        .bind(voter)
+        .bind(round)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn mark_revealed(
     tx: &mut Transaction<'_, Sqlite>,
     id: &str,
@@ -316,7 +345,8 @@ impl Store for SqliteStore {
             .bind(closed_at.map(|_| RevealCause::Close.as_str()))
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        record_event(&mut tx, &id, EventKind::VoteCreated, None, 1, now).await?;
+        self.commit(tx).await?;
         Ok(VoteRecord {
             id,
             name: vote.name,
@@ -511,10 +541,28 @@ impl Store for SqliteStore {
             .bind(&cast.vote_id)
             .execute(&mut *tx)
             .await?;
+        record_event(
+            &mut tx,
+            &cast.vote_id,
+            EventKind::BallotCast,
+            Some(&cast.voter),
+            round,
+            now,
+        )
+        .await?;
         if quorum_reached {
             mark_revealed(&mut tx, &cast.vote_id, round, RevealCause::Quorum, now).await?;
+            record_event(
+                &mut tx,
+                &cast.vote_id,
+                EventKind::Revealed,
+                None,
+                round,
+                now,
+            )
+            .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(CastOutcome {
             ballot: BallotRecord {
                 id: ballot_id,
@@ -556,7 +604,16 @@ impl Store for SqliteStore {
             .bind(vote_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        record_event(
+            &mut tx,
+            vote_id,
+            EventKind::BallotWithdrawn,
+            Some(voter),
+            round,
+            ms(at),
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -577,7 +634,8 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         mark_revealed(&mut tx, vote_id, round, cause, ms(at)).await?;
-        tx.commit().await?;
+        record_event(&mut tx, vote_id, EventKind::Revealed, None, round, ms(at)).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -609,7 +667,16 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        record_event(
+            &mut tx,
+            vote_id,
+            EventKind::RoundStarted,
+            None,
+            round + 1,
+            now,
+        )
+        .await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -635,7 +702,8 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         mark_revealed(&mut tx, vote_id, round, RevealCause::Close, now).await?;
-        tx.commit().await?;
+        record_event(&mut tx, vote_id, EventKind::Closed, None, round, now).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -652,8 +720,9 @@ impl Store for SqliteStore {
         .await?;
         for (id, round) in &due {
             mark_revealed(&mut tx, id, *round, RevealCause::Deadline, now).await?;
+            record_event(&mut tx, id, EventKind::Revealed, None, *round, now).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(due.into_iter().map(|(id, _)| id).collect())
     }
 
@@ -718,6 +787,40 @@ impl Store for SqliteStore {
             reveal_buckets,
             reveal_median_ms,
         })
+    }
+
+    async fn events_after(&self, after: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError> {
+        let rows: Vec<(i64, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+            "SELECT id, vote_id, kind, voter, round, at FROM events WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(id, vote_id, kind, voter, round, at)| {
+                Ok(EventRecord {
+                    id,
+                    vote_id,
+                    kind: EventKind::parse(&kind).ok_or_else(|| corrupt("event kind"))?,
+                    voter,
+                    round: count(round),
+                    at: time(at),
+                })
+            })
+            .collect()
+    }
+
+    async fn last_event_id(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+                .fetch_one(&self.reader)
+                .await?,
+        )
+    }
+
+    fn appended(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.appended.clone()
     }
 
     async fn create_integration(

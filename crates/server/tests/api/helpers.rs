@@ -337,3 +337,56 @@ where
         );
     }
 }
+
+/// An open `GET /api/events` stream, read event by event.
+pub struct EventStream {
+    response: reqwest::Response,
+    parser: asyncvoter_server::testing::SseParser,
+    ready: std::collections::VecDeque<asyncvoter_server::testing::SseEvent>,
+}
+
+impl EventStream {
+    /// The next event, or `None` when none arrives within `limit` or the stream ends.
+    pub async fn next(&mut self, limit: Duration) -> Option<asyncvoter_server::testing::SseEvent> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?;
+            let bytes = chunk.ok()??;
+            self.ready.extend(self.parser.feed(&bytes));
+        }
+    }
+
+    /// The next event, which must arrive within 2 s.
+    pub async fn expect(&mut self) -> asyncvoter_server::testing::SseEvent {
+        self.next(Duration::from_secs(2))
+            .await
+            .expect("an event within 2 s")
+    }
+}
+
+impl TestApp {
+    /// Opens the event stream anonymously, resuming after `last_event_id` when given.
+    pub async fn events(&self, last_event_id: Option<&str>) -> EventStream {
+        let mut request = self.client.get(format!("{}/api/events", self.base));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = request.send().await.expect("the server answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/event-stream",
+            "an event stream"
+        );
+        EventStream {
+            response,
+            parser: Default::default(),
+            ready: Default::default(),
+        }
+    }
+}

@@ -6,6 +6,7 @@ mod bad_input;
 mod ballots;
 mod dashboard_files;
 mod durability;
+mod events;
 mod helpers;
 mod legacy;
 mod members;

@@ -32,6 +32,7 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/members", "post"),
         ("/api/members/{username}/password", "put"),
         ("/api/stats/overview", "get"),
+        ("/api/events", "get"),
     ];
 
     let paths = doc["paths"].as_object().unwrap();

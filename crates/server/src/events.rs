@@ -1,0 +1,175 @@
+//! The live event hub: one task per server reads new entries of the durable event log and
+//! broadcasts them, serialized once, to every open event stream.
+//!
+//! The log in the database is the truth; the broadcast is only the fast path. A stream
+//! that resumes replays from the log, and a stream that falls behind the broadcast gets a
+//! `resync` instead of silently missing changes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use asyncvoter_wire::VoteEvent;
+use tokio::sync::{broadcast, watch};
+
+use crate::store::{EventRecord, Store, StoreError};
+use crate::views::Names;
+
+/// How often the hub reads the log even without a wake-up: another process writing the
+/// same database is seen within this.
+const POLL: Duration = Duration::from_secs(1);
+/// Events read from the log per query.
+const BATCH: u32 = 256;
+
+/// One event, ready to write to any stream.
+#[derive(Debug)]
+pub struct Published {
+    /// The log id, the stream's `id:`.
+    pub id: i64,
+    /// The stream's `event:`.
+    pub kind: &'static str,
+    /// The stream's `data:`, a [`VoteEvent`] in JSON.
+    pub data: String,
+}
+
+/// Tuning of the hub, from the server's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct HubSettings {
+    /// Events a stream may fall behind the broadcast before it gets `resync`.
+    pub buffer: usize,
+    /// Events a resuming stream replays from the log at most; further behind gets `resync`.
+    pub replay_limit: u32,
+}
+
+impl Default for HubSettings {
+    fn default() -> HubSettings {
+        HubSettings {
+            buffer: 1024,
+            replay_limit: 1000,
+        }
+    }
+}
+
+/// Fans the event log out to the open streams.
+pub struct Hub {
+    sender: broadcast::Sender<Arc<Published>>,
+    closing: watch::Sender<bool>,
+    store: Arc<dyn Store>,
+    settings: HubSettings,
+}
+
+impl Hub {
+    /// Starts relaying events appended after the newest one now in the log.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        settings: HubSettings,
+    ) -> Result<Arc<Hub>, StoreError> {
+        let (sender, _) = broadcast::channel(settings.buffer.max(1));
+        let (closing, _) = watch::channel(false);
+        let newest = store.last_event_id().await?;
+        let hub = Arc::new(Hub {
+            sender,
+            closing,
+            store,
+            settings,
+        });
+        tokio::spawn(relay(Arc::downgrade(&hub), newest));
+        Ok(hub)
+    }
+
+    /// Receives every event broadcast from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.sender.subscribe()
+    }
+
+    /// Turns true when the server shuts down; streams end then.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every stream, for a graceful shutdown.
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    /// The store the log lives in.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The hub's tuning.
+    pub fn settings(&self) -> HubSettings {
+        self.settings
+    }
+
+    /// Open streams right now.
+    pub fn listeners(&self) -> usize {
+        self.sender.receiver_count()
+    }
+}
+
+/// Reads the log after `newest` whenever the store says it grew (or every [`POLL`]) and
+/// broadcasts each entry once; ends when the hub is dropped or closed.
+async fn relay(hub: std::sync::Weak<Hub>, mut newest: i64) {
+    let (appended, mut closing) = match hub.upgrade() {
+        Some(hub) => (hub.store.appended(), hub.closing()),
+        None => return,
+    };
+    loop {
+        tokio::select! {
+            _ = appended.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = closing.changed() => return,
+        }
+        let Some(hub) = hub.upgrade() else { return };
+        loop {
+            match publish_after(&hub, newest).await {
+                Ok(Some(last)) => newest = last,
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "event hub: reading the event log failed; retrying");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Broadcasts one batch after `after`; the id of its last event, or `None` when the log
+/// holds nothing newer.
+async fn publish_after(hub: &Hub, after: i64) -> Result<Option<i64>, StoreError> {
+    let events = hub.store.events_after(after, BATCH).await?;
+    let Some(last) = events.last().map(|e| e.id) else {
+        return Ok(None);
+    };
+    for event in prepare(hub.store.as_ref(), events).await? {
+        // No receivers is fine: nobody is listening right now.
+        let _ = hub.sender.send(Arc::new(event));
+    }
+    Ok(Some(last))
+}
+
+/// Log entries as stream events, voters by display name.
+pub async fn prepare(
+    store: &dyn Store,
+    events: Vec<EventRecord>,
+) -> Result<Vec<Published>, StoreError> {
+    let names = Names::load(store, events.iter().filter_map(|e| e.voter.as_deref())).await?;
+    Ok(events
+        .into_iter()
+        .map(|event| {
+            let wire = VoteEvent {
+                id: u64::try_from(event.id).unwrap_or_default(),
+                kind: event.kind,
+                vote_id: event.vote_id,
+                round: event.round,
+                voter: event.voter.as_deref().map(|v| names.voter(v)),
+                at: event.at,
+            };
+            Published {
+                id: event.id,
+                kind: event.kind.as_str(),
+                data: serde_json::to_string(&wire).expect("an event serializes"),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,287 @@
+//! `GET /api/events`: every change as Server-Sent Events, resumable with `Last-Event-ID`.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_stream::stream;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{ErrorBody, Resync, VoteEvent};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Query};
+use crate::events::{Hub, Published, prepare};
+
+/// How often an idle stream sends a comment, so proxies keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How long a browser waits before reconnecting on its own, in milliseconds.
+const RETRY: Duration = Duration::from_secs(2);
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
+}
+
+/// Query of `GET /api/events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsParams {
+    /// Resume after this event id, for clients that cannot send `Last-Event-ID`.
+    last_event_id: Option<u64>,
+}
+
+/// Every change to every vote as Server-Sent Events.
+///
+/// Each event's `event:` is its kind (`vote_created`, `ballot_cast`, `ballot_withdrawn`,
+/// `revealed`, `round_started`, `closed`), its `id:` increases, and its `data:` is a
+/// `VoteEvent`: who changed which vote, never a card. A new stream starts with a `ready`
+/// event carrying the newest id. Reconnect with `Last-Event-ID` (or `?last_event_id=`) to
+/// receive exactly the events missed; a stream that falls too far behind gets a `resync`
+/// event (data: `Resync`) and should reload what it shows. Comments keep idle streams open.
+#[utoipa::path(
+    get, path = "/api/events", tag = "events", params(
+        EventsParams,
+        ("Last-Event-ID" = Option<u64>, Header, description = "The last event id received; the stream resumes after it"),
+    ),
+    responses(
+        (status = 200, description = "An endless `text/event-stream`; each `data:` is a VoteEvent (or a Resync)",
+            content_type = "text/event-stream", body = VoteEvent),
+        (status = 400, description = "`Last-Event-ID` is not a number", body = ErrorBody),
+        (status = 401, description = "`--visibility members` and no login or token", body = ErrorBody),
+    )
+)]
+async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<EventsParams>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let resume = match headers.get("last-event-id") {
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest("`Last-Event-ID` must be an event id".into())
+                })?,
+        ),
+        None => params.last_event_id,
+    };
+    let start = match resume {
+        Some(after) => Start::After(i64::try_from(after).unwrap_or(i64::MAX)),
+        None => Start::Now(state.events.store().last_event_id().await?),
+    };
+    let keep_alive = KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive");
+    let events = live(state.events.clone(), start).map(|out| Ok(out.to_sse()));
+    Ok(Sse::new(events).keep_alive(keep_alive))
+}
+
+/// Where a stream begins.
+enum Start {
+    /// With events after this id, the newest when the stream opened.
+    Now(i64),
+    /// After the id the client saw last: missed events are replayed first.
+    After(i64),
+}
+
+/// What a stream sends.
+#[derive(Debug)]
+enum Outgoing {
+    /// A new stream's first event: the newest id.
+    Ready(i64),
+    /// A change.
+    Change(Arc<Published>),
+    /// Events were missed: the newest id and why.
+    Resync(i64, &'static str),
+}
+
+impl Outgoing {
+    fn to_sse(&self) -> Event {
+        match self {
+            Outgoing::Ready(newest) => ready(*newest),
+            Outgoing::Change(event) => to_sse(event),
+            Outgoing::Resync(newest, reason) => resync(*newest, reason),
+        }
+    }
+}
+
+/// The stream of one client: a replay from the log if it resumes, then the broadcast,
+/// each event once and in order.
+fn live(hub: Arc<Hub>, start: Start) -> impl Stream<Item = Outgoing> {
+    stream! {
+        // Subscribed before the replay, so nothing falls between the two; ids dedupe.
+        let mut receiver = hub.subscribe();
+        let mut closing = hub.closing();
+        let mut last = match start {
+            Start::Now(newest) => {
+                yield Outgoing::Ready(newest);
+                newest
+            }
+            Start::After(after) => match replay(&hub, after).await {
+                Ok(Replay::Events(events, last)) => {
+                    for event in events {
+                        yield Outgoing::Change(Arc::new(event));
+                    }
+                    last
+                }
+                Ok(Replay::TooFar(newest)) => {
+                    yield Outgoing::Resync(newest, "too_far_behind");
+                    newest
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "event stream: replay failed; the client will reconnect");
+                    return;
+                }
+            },
+        };
+        loop {
+            tokio::select! {
+                received = receiver.recv() => match received {
+                    Ok(event) if event.id > last => {
+                        last = event.id;
+                        yield Outgoing::Change(event);
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => {
+                        let newest = hub.store().last_event_id().await.unwrap_or(last);
+                        last = last.max(newest);
+                        yield Outgoing::Resync(last, "lagging");
+                    }
+                    Err(RecvError::Closed) => return,
+                },
+                _ = closing.changed() => return,
+            }
+        }
+    }
+}
+
+/// What a resuming client missed.
+enum Replay {
+    /// Every missed event, and the id of the last.
+    Events(Vec<Published>, i64),
+    /// More than the server replays (or an id it never gave): the newest id.
+    TooFar(i64),
+}
+
+async fn replay(hub: &Hub, after: i64) -> Result<Replay, crate::store::StoreError> {
+    let store = hub.store();
+    let newest = store.last_event_id().await?;
+    let limit = hub.settings().replay_limit;
+    if after > newest || newest - after > i64::from(limit) {
+        return Ok(Replay::TooFar(newest));
+    }
+    let records = store.events_after(after, limit).await?;
+    let last = records.last().map_or(after, |e| e.id);
+    Ok(Replay::Events(
+        prepare(store.as_ref(), records).await?,
+        last,
+    ))
+}
+
+fn to_sse(event: &Published) -> Event {
+    Event::default()
+        .id(event.id.to_string())
+        .event(event.kind)
+        .data(&event.data)
+}
+
+/// The first event of a new stream: the newest id, so a reconnect resumes from here.
+fn ready(newest: i64) -> Event {
+    Event::default()
+        .id(newest.to_string())
+        .event("ready")
+        .retry(RETRY)
+        .data(format!("{{\"id\":{newest}}}"))
+}
+
+fn resync(newest: i64, reason: &str) -> Event {
+    let body = Resync {
+        id: u64::try_from(newest).unwrap_or_default(),
+        reason: reason.into(),
+    };
+    Event::default()
+        .id(newest.to_string())
+        .event("resync")
+        .data(serde_json::to_string(&body).expect("a resync serializes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use asyncvoter_wire::DeckKind;
+
+    use super::*;
+    use crate::events::HubSettings;
+    use crate::store::{self, NewVoteRecord};
+
+    fn story(name: &str) -> NewVoteRecord {
+        NewVoteRecord {
+            name: name.into(),
+            url: None,
+            project: None,
+            owner: None,
+            deck: DeckKind::Fibonacci,
+            cards: None,
+            quorum: None,
+            deadline: None,
+            final_size: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_falls_behind_gets_resync_instead_of_silent_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("events.db").display());
+        let store = store::open(&url).await.unwrap();
+        let settings = HubSettings {
+            buffer: 1,
+            replay_limit: 1000,
+        };
+        let hub = Hub::start(store.clone(), settings).await.unwrap();
+        let mut stream = Box::pin(live(hub.clone(), Start::Now(0)));
+        assert!(matches!(stream.next().await, Some(Outgoing::Ready(0))));
+
+        // Three changes broadcast while this stream is not read: its buffer holds one.
+        let mut probe = hub.subscribe();
+        for name in ["a", "b", "c"] {
+            store
+                .create_vote(story(name), crate::rules::now())
+                .await
+                .unwrap();
+        }
+        tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                if let Ok(event) = probe.recv().await
+                    && event.id == 3
+                {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("the hub broadcasts all three");
+
+        match stream.next().await {
+            Some(Outgoing::Resync(3, "lagging")) => {}
+            other => panic!("expected a resync at 3, got {other:?}"),
+        }
+        store
+            .create_vote(story("d"), crate::rules::now())
+            .await
+            .unwrap();
+        match tokio::time::timeout(Duration::from_secs(2), stream.next()).await {
+            Ok(Some(Outgoing::Change(event))) => assert_eq!(event.id, 4),
+            other => panic!("expected event 4, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Live events on `GET /api/events` (Server-Sent Events): who changed which vote, never
+//! what anyone voted.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::timestamp::millis;
+use crate::vote::Voter;
+
+/// What happened to a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A vote was started.
+    VoteCreated,
+    /// Someone cast or replaced a ballot (the card stays sealed).
+    BallotCast,
+    /// Someone withdrew their ballot.
+    BallotWithdrawn,
+    /// The current round was revealed (by its owner, a quorum or a deadline).
+    Revealed,
+    /// A new round opened.
+    RoundStarted,
+    /// The vote was closed with a final size.
+    Closed,
+}
+
+impl EventKind {
+    /// Every kind, in the order of a vote's life.
+    pub const ALL: [EventKind; 6] = [
+        EventKind::VoteCreated,
+        EventKind::BallotCast,
+        EventKind::BallotWithdrawn,
+        EventKind::Revealed,
+        EventKind::RoundStarted,
+        EventKind::Closed,
+    ];
+
+    /// The kind as the stream's `event:` field and the database spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::VoteCreated => "vote_created",
+            EventKind::BallotCast => "ballot_cast",
+            EventKind::BallotWithdrawn => "ballot_withdrawn",
+            EventKind::Revealed => "revealed",
+            EventKind::RoundStarted => "round_started",
+            EventKind::Closed => "closed",
+        }
+    }
+
+    /// The kind named `text`.
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One change, the `data:` of a stream event whose `event:` is its kind and whose `id:`
+/// is its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoteEvent {
+    /// Increases with every change, across all votes; send the last one seen back as
+    /// `Last-Event-ID` to resume.
+    pub id: u64,
+    /// What happened.
+    pub kind: EventKind,
+    /// The vote it happened to.
+    pub vote_id: String,
+    /// The vote's round afterwards.
+    pub round: u32,
+    /// Who cast or withdrew, for ballot events.
+    pub voter: Option<Voter>,
+    /// When.
+    #[serde(with = "millis")]
+    pub at: DateTime<Utc>,
+}
+
+/// The `data:` of a `resync` event: events were missed, so reload what is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Resync {
+    /// The newest event id; the stream continues after it.
+    pub id: u64,
+    /// Why: `lagging` (this consumer fell behind) or `too_far_behind` (`Last-Event-ID` is
+    /// older than the server replays).
+    pub reason: String,
+}
