@@ -114,7 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(routes::legacy(state.settings.legacy_api));
     let router = match &state.settings.ui_dir {
-        Some(dir) => router.fallback_service(ui::router(dir.clone())),
+        Some(dir) => router.fallback_service(ui::router(dir.clone(), state.clone())),
         None => router.fallback(routes::no_dashboard),
     };
     // Layers run outermost-last: sessions load before the guards that read them.

@@ -45,7 +45,7 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 #[tokio::test]
 async fn dashboard_pages_and_deep_links_answer_the_index_uncached() {
     let (server, _dir) = serve_dashboard().await;
-    for path in ["/", "/history", "/votes/0123456789abcdef01234567"] {
+    for path in ["/", "/history", "/insights", "/votes/new"] {
         let response = get(&format!("{}{path}", server.base), None).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
@@ -107,4 +107,170 @@ async fn without_a_dashboard_other_paths_are_json_404() {
     let response = get(&format!("{}/votes/abc", server.base), None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(header(&response, "content-type").starts_with("application/json"));
+}
+
+/// A server with a dashboard and these settings, and a helper app for the API.
+async fn previews_with(settings: asyncvoter_server::Settings) -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("dist");
+    std::fs::create_dir(&ui).unwrap();
+    std::fs::write(
+        ui.join("index.html"),
+        "<!doctype html><html><head><title>AsyncVoter</title></head><body></body></html>",
+    )
+    .unwrap();
+    let settings = asyncvoter_server::Settings {
+        ui_dir: Some(ui),
+        ..settings
+    };
+    let server = TestServer::start(&dir.path().join("ui.db"), settings).await;
+    (server, dir)
+}
+
+async fn api(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let response = reqwest::Client::new()
+        .request(method, format!("{}{path}", server.base))
+        .bearer_auth(&server.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_shared_vote_link_unfurls_with_its_escaped_name_and_no_values() {
+    let settings = asyncvoter_server::Settings {
+        public_url: Some("https://vote.example.org".into()),
+        ..TestServer::settings(LegacyApi::Token, None)
+    };
+    let (server, _dir) = previews_with(settings).await;
+    let name = r#"Fix <script>alert("x")</script> & 'quotes'"#;
+    let vote = api(
+        &server,
+        reqwest::Method::POST,
+        "/api/votes",
+        serde_json::json!({"name": name, "deck": "fibonacci", "project": "web", "quorum": 3}),
+    )
+    .await;
+    let id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    for voter in ["slack:Ana", "slack:Ben"] {
+        api(
+            &server,
+            reqwest::Method::PUT,
+            &format!("/api/votes/{id}/ballots/{voter}"),
+            serde_json::json!({"card": "13"}),
+        )
+        .await;
+    }
+
+    // As a chat tool fetches it: no JavaScript, no cookie.
+    let response = get(&format!("{}/votes/{id}", server.base), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    let escaped = "Fix &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;";
+    assert!(
+        html.contains(&format!(
+            r#"<meta property="og:title" content="{escaped}" />"#
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<meta property="og:description" content="web: Voting · 2 of 3 ballots so far" />"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"<meta property="og:url" content="https://vote.example.org/votes/{id}" />"#
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<title>{escaped} · AsyncVoter</title>")),
+        "{html}"
+    );
+    assert_eq!(html.matches("<title>").count(), 1, "one title: {html}");
+    assert!(!html.contains("<script>alert"), "the name is never markup");
+    // The id is hex and may hold the digits; the rest of the page must not.
+    assert!(
+        !html.replace(&id, "").contains("13"),
+        "sealed values never appear: {html}"
+    );
+
+    api(
+        &server,
+        reqwest::Method::POST,
+        &format!("/api/votes/{id}/close"),
+        serde_json::json!({"final_size": "13"}),
+    )
+    .await;
+    let html = get(&format!("{}/votes/{id}", server.base), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"content="web: Closed · 2 ballots""#),
+        "{html}"
+    );
+    assert!(
+        !html.replace(&id, "").contains("13"),
+        "not even the final size: {html}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_vote_link_is_not_found_and_members_only_links_name_nothing() {
+    let (server, _dir) = previews_with(TestServer::settings(LegacyApi::Token, None)).await;
+    let response = get(
+        &format!("{}/votes/0123456789abcdef01234567", server.base),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>AsyncVoter</title>"),
+        "the app still loads"
+    );
+
+    let members_only = asyncvoter_server::Settings {
+        visibility: asyncvoter_server::Visibility::Members,
+        ..TestServer::settings(LegacyApi::Token, None)
+    };
+    let (server, _dir) = previews_with(members_only).await;
+    let vote = api(
+        &server,
+        reqwest::Method::POST,
+        "/api/votes",
+        serde_json::json!({"name": "Secret roadmap item", "deck": "tshirt"}),
+    )
+    .await;
+    let id = vote["vote"]["id"].as_str().unwrap();
+    let response = get(&format!("{}/votes/{id}", server.base), None).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the page loads and asks to log in"
+    );
+    let html = response.text().await.unwrap();
+    assert!(
+        !html.contains("Secret roadmap item") && !html.contains("og:title"),
+        "{html}"
+    );
 }

@@ -1,7 +1,10 @@
 //! The dashboard's files, from the trunk-built `--ui-dir`, on the API's origin.
 //!
 //! Hashed assets are cached for a year; `index.html` is never cached and answers every
-//! other non-API path, so deep links such as `/votes/{id}` load the app.
+//! other non-API path, so deep links such as `/votes/{id}` load the app (with link-preview
+//! tags naming the vote).
+
+mod preview;
 
 use std::path::{Path, PathBuf};
 
@@ -14,10 +17,14 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
+use crate::AppState;
+use preview::Preview;
+
 /// Paths the dashboard has a page for; any other path gets its not-found page with 404.
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "/",
     "/history",
+    "/insights",
     "/login",
     "/account",
     "/admin",
@@ -31,11 +38,12 @@ const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 const CACHE_NEVER: &str = "no-cache";
 
 /// A router serving `dir`, for the app's fallback.
-pub fn router(dir: PathBuf) -> Router {
+pub fn router(dir: PathBuf, state: AppState) -> Router {
     let index = dir.join("index.html");
     let spa = move |request: Request| {
         let index = index.clone();
-        async move { index_page(&index, request.uri().path()).await }
+        let state = state.clone();
+        async move { index_page(&index, request.uri().path(), &state).await }
     };
     let files = ServeDir::new(&dir)
         .append_index_html_on_directories(false)
@@ -45,19 +53,23 @@ pub fn router(dir: PathBuf) -> Router {
         .layer(middleware::from_fn(cache_control))
 }
 
-/// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest (the app
-/// then shows its not-found page).
-async fn index_page(index: &Path, path: &str) -> Response {
-    let status = if is_page(path) {
-        StatusCode::OK
+/// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
+/// unknown votes (the app then shows its not-found page).
+async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
+    let preview = if is_page(path) {
+        preview::for_path(state, path).await
     } else {
-        StatusCode::NOT_FOUND
+        Preview::Missing
     };
-    match tokio::fs::read(index).await {
+    let status = match preview {
+        Preview::Missing => StatusCode::NOT_FOUND,
+        _ => StatusCode::OK,
+    };
+    match tokio::fs::read_to_string(index).await {
         Ok(html) => (
             status,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            Body::from(html),
+            Body::from(preview::apply(&html, &preview)),
         )
             .into_response(),
         Err(error) => {
@@ -125,6 +137,7 @@ mod tests {
         for page in [
             "/",
             "/history",
+            "/insights",
             "/votes/abc",
             "/login",
             "/votes/new",
