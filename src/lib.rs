@@ -6,6 +6,7 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod live;
 pub mod numbers;
 pub mod pages;
 pub mod routes;
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::SiteHeader;
+use crate::components::{LiveAnnouncer, SiteHeader};
 use crate::pages::{
     AccountPage, AdminPage, HistoryPage, InsightsPage, LoginPage, NewVotePage, NotFoundPage,
     OngoingPage, VotePage,
@@ -28,10 +29,12 @@ use crate::pages::{
 pub fn App() -> impl IntoView {
     clock::provide_clock();
     session::provide_session();
+    live::provide_live();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
+            <LiveAnnouncer />
             <main id="main" class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=OngoingPage />

@@ -3,8 +3,10 @@
 mod ballot_table;
 mod card_picker;
 pub mod chart;
+mod copy_link;
 mod deck_cards;
 mod error_view;
+mod live_status;
 mod loading;
 mod login_prompt;
 mod owner_controls;
@@ -19,8 +21,10 @@ mod voter_list;
 
 pub use ballot_table::BallotTable;
 pub use card_picker::{CardPicker, PickerMemory};
+pub use copy_link::CopyLink;
 pub use deck_cards::{DeckCards, deck_label};
 pub use error_view::{ErrorView, ErrorsView};
+pub use live_status::{LiveAnnouncer, LiveStatus};
 pub use loading::Loading;
 pub use login_prompt::LoginPrompt;
 pub use owner_controls::OwnerControls;

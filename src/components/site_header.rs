@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::components::LiveStatus;
 use crate::components::login_prompt::use_login_link;
 use crate::routes;
 use crate::session::{Visitor, use_session};
@@ -21,6 +22,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <A href=routes::HISTORY>"History"</A>
                 <A href=routes::INSIGHTS>"Insights"</A>
             </nav>
+            <LiveStatus />
             <AccountMenu />
         </header>
     }

@@ -1,9 +1,11 @@
-use asyncvoter_wire::VoteSummary;
+use asyncvoter_wire::{VoteState, VoteSummary};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError, VoteFilter};
 use crate::components::{ErrorsView, Loading, LoginPrompt, VoteFilters, VoteRow};
+use crate::live::{Heard, progress, use_live};
 
 /// Votes per page fetched from the server.
 const PAGE: u32 = 50;
@@ -60,6 +62,9 @@ pub fn VoteListView(
         let f = filter.get();
         f.project.is_some() || f.name.is_some()
     };
+    // What is shown: the fetched pages, then changed in place as live events arrive.
+    let items = RwSignal::new(Vec::<VoteSummary>::new());
+    follow_live_changes(items, filter, votes);
     view! {
         <VoteFilters base projects=project_options />
         <Transition fallback=|| view! { <Loading label="Loading votes…" /> }>
@@ -69,20 +74,27 @@ pub fn VoteListView(
                     if let Err(error) = &result && error.is_unauthorized() {
                         return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
                     }
-                    result.map(|(items, more)| {
-                        if items.is_empty() {
-                            let message = if filtered() {
-                                "No votes match these filters.".to_owned()
-                            } else {
-                                empty.get_value()
-                            };
-                            return view! { <p class="empty" role="status">{message}</p> }.into_any();
-                        }
+                    result.map(|(fetched, more)| {
+                        items.set(fetched);
                         view! {
-                            <p class="list-count" role="status">{count_label(items.len(), more)}</p>
-                            <ul class="vote-list">
-                                {items.into_iter().map(|vote| view! { <VoteRow vote /> }).collect_view()}
-                            </ul>
+                            <Show
+                                when=move || items.with(|i| !i.is_empty())
+                                fallback=move || {
+                                    let message = if filtered() {
+                                        "No votes match these filters.".to_owned()
+                                    } else {
+                                        empty.get_value()
+                                    };
+                                    view! { <p class="empty" role="status">{message}</p> }
+                                }
+                            >
+                                <p class="list-count">{move || count_label(items.with(Vec::len), more)}</p>
+                                <ul class="vote-list">
+                                    <For each=move || items.get() key=row_key let:vote>
+                                        <VoteRow vote />
+                                    </For>
+                                </ul>
+                            </Show>
                             {more.then(|| view! {
                                 <button type="button" class="button button--quiet" on:click=move |_| pages.update(|p| *p += 1)>
                                     "Show more"
@@ -95,6 +107,80 @@ pub fn VoteListView(
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// Rows re-render when what they show changes.
+fn row_key(vote: &VoteSummary) -> (String, i64, u32, u32, &'static str) {
+    (
+        vote.id.clone(),
+        vote.updated_at.timestamp_millis(),
+        vote.ballots_cast,
+        vote.round,
+        vote.state.as_str(),
+    )
+}
+
+/// Applies live events to the shown list: the changed vote is fetched alone and updated,
+/// added at the top, or removed when it no longer belongs; a resync reloads the list.
+fn follow_live_changes(
+    items: RwSignal<Vec<VoteSummary>>,
+    filter: Memo<VoteFilter>,
+    votes: LocalResource<Result<(Vec<VoteSummary>, bool), ApiError>>,
+) {
+    let live = use_live();
+    live.listen(move |heard| match heard {
+        Heard::Resync => votes.refetch(),
+        Heard::Change(change) => {
+            let id = change.vote_id.clone();
+            spawn_local(async move {
+                let fresh = match api::get_vote(&id).await {
+                    Ok(detail) => Some(detail.vote),
+                    Err(error) if error.is_not_found() => None,
+                    // A failed read leaves the row as it was; the next event retries.
+                    Err(_) => return,
+                };
+                let belongs = fresh
+                    .as_ref()
+                    .is_some_and(|vote| filter.with_untracked(|f| shows(f, vote)));
+                let announce = fresh.clone().filter(|_| belongs);
+                items.update(|list| apply_change(list, &id, fresh.filter(|_| belongs)));
+                if let Some(vote) = announce {
+                    live.announce(progress(&vote));
+                }
+            });
+        }
+    });
+}
+
+/// Replaces, inserts (at the top) or removes vote `id`.
+fn apply_change(list: &mut Vec<VoteSummary>, id: &str, fresh: Option<VoteSummary>) {
+    let position = list.iter().position(|v| v.id == id);
+    match (position, fresh) {
+        (Some(i), Some(vote)) => list[i] = vote,
+        (None, Some(vote)) => list.insert(0, vote),
+        (Some(i), None) => {
+            list.remove(i);
+        }
+        (None, None) => {}
+    }
+}
+
+/// Whether a list with `filter` shows `vote`.
+fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
+    let state = match filter.state {
+        "ongoing" => vote.state != VoteState::Closed,
+        "closed" => vote.state == VoteState::Closed,
+        _ => true,
+    };
+    let project = filter
+        .project
+        .as_ref()
+        .is_none_or(|p| vote.project.as_ref() == Some(p));
+    let name = filter
+        .name
+        .as_ref()
+        .is_none_or(|n| vote.name.to_lowercase().contains(&n.trim().to_lowercase()));
+    state && project && name
 }
 
 /// The first `pages` pages of a list, following the server's cursors.

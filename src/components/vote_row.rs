@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::clock::use_now;
-use crate::components::{StateBadge, Tally, VoterList, deck_label};
+use crate::components::{CopyLink, StateBadge, Tally, VoterList, deck_label};
 use crate::{routes, time};
 
 /// One vote in a list: its story, state, who has voted and what comes next.
@@ -62,9 +62,12 @@ pub fn VoteRow(
                 {deadline}
                 {final_size}
             </div>
-            <A href=routes::vote(&vote.id) attr:class="vote-row__open" attr:aria-label=open_label>
-                "Open vote →"
-            </A>
+            <div class="vote-row__actions">
+                <CopyLink path=routes::vote(&vote.id) label=format!("Copy the link to {}", vote.name) />
+                <A href=routes::vote(&vote.id) attr:class="vote-row__open" attr:aria-label=open_label>
+                    "Open vote →"
+                </A>
+            </div>
         </li>
     }
 }

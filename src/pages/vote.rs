@@ -6,10 +6,12 @@ use leptos_router::params::Params;
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, DeckCards, ErrorsView, Loading, LoginPrompt, OwnerControls,
+    BallotTable, CardPicker, CopyLink, DeckCards, ErrorsView, Loading, LoginPrompt, OwnerControls,
     PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
 };
+use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
+use crate::routes;
 use crate::session::use_session;
 use crate::time;
 
@@ -39,6 +41,7 @@ pub fn VotePage() -> impl IntoView {
     });
     let retry = Callback::new(move |_| vote.refetch());
     let memory = PickerMemory::default();
+    follow_live_changes(vote, id);
     view! {
         <Transition fallback=|| view! { <Loading label="Loading the vote…" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
@@ -48,12 +51,46 @@ pub fn VotePage() -> impl IntoView {
                         Err(error) if error.is_not_found() => Ok(view! {
                             <NotFoundView message="There is no vote with this link. It may have been mistyped." />
                         }.into_any()),
+                        Err(error) if error.is_unauthorized() => Ok(view! {
+                            <LoginPrompt purpose="to see this vote: this server's votes are for members only." />
+                        }.into_any()),
                         Err(error) => Err::<AnyView, ApiError>(error),
                     }
                 })}
             </ErrorBoundary>
         </Transition>
     }
+}
+
+/// Reloads the vote when an event names it (or after a resync), and announces how far it
+/// got when that changed.
+fn follow_live_changes(
+    vote: LocalResource<Result<VoteDetail, ApiError>>,
+    id: impl Fn() -> String + Copy + 'static,
+) {
+    let live = use_live();
+    live.listen(move |heard| match heard {
+        Heard::Change(change) if change.vote_id == id() => vote.refetch(),
+        Heard::Change(_) => {}
+        Heard::Resync => vote.refetch(),
+    });
+    // (id, ballots, state, round) last shown, to announce only real changes.
+    let shown = StoredValue::new(None::<(String, u32, VoteState, u32)>);
+    Effect::new(move |_| {
+        let Some(Ok(detail)) = vote.get() else { return };
+        let summary = &detail.vote;
+        let now = (
+            summary.id.clone(),
+            summary.ballots_cast,
+            summary.state,
+            summary.round,
+        );
+        let before = shown.get_value();
+        if before.as_ref().is_some_and(|b| b.0 == now.0 && *b != now) {
+            live.announce(progress(summary));
+        }
+        shown.set_value(Some(now));
+    });
 }
 
 /// Everything about one vote.
@@ -103,7 +140,10 @@ fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> imp
             <header class="vote__head">
                 <p class="vote__project">{summary.project.clone().unwrap_or_else(|| "No project".into())}</p>
                 <h1 class="vote__title">{title}</h1>
-                <StateBadge state=summary.state />
+                <div class="vote__badges">
+                    <StateBadge state=summary.state />
+                    <CopyLink path=routes::vote(&summary.id) label="Copy the link to this vote" />
+                </div>
             </header>
             <dl class="facts">
                 <div><dt>"Deck"</dt><dd>{deck_label(summary.deck)}</dd></div>

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 use asyncvoter_server::auth::passwords;
-use asyncvoter_server::store::MemberRecord;
+use asyncvoter_server::store::{MemberRecord, Store};
 use asyncvoter_server::testing::TestServer;
 use asyncvoter_server::{LegacyApi, Settings, rules};
 use asyncvoter_wire::Role;
@@ -26,6 +26,7 @@ pub struct World {
     driver_url: String,
     _driver: Driver,
     dir: tempfile::TempDir,
+    settings: Settings,
 }
 
 /// chromedriver and every browser it started, in a process group of their own: dropping
@@ -107,7 +108,7 @@ impl World {
     pub async fn start_with(adjust: impl FnOnce(Settings) -> Settings) -> World {
         let dir = tempfile::tempdir().unwrap();
         let settings = adjust(TestServer::settings(LegacyApi::Token, Some(&dist())));
-        let server = TestServer::start(&dir.path().join("e2e.db"), settings).await;
+        let server = TestServer::start(&dir.path().join("e2e.db"), settings.clone()).await;
         let (driver, driver_url) = chromedriver().await;
         let browser = open_browser(&driver_url, &dir.path().join("profile-1"), &server.base).await;
         World {
@@ -117,7 +118,23 @@ impl World {
             driver_url,
             _driver: driver,
             dir,
+            settings,
         }
+    }
+
+    /// Stops the server, runs `while_down` with its store (as another process writing the
+    /// same database would), and starts it again at the same address.
+    pub async fn restart_server<F>(
+        &mut self,
+        while_down: impl FnOnce(std::sync::Arc<dyn Store>) -> F,
+    ) where
+        F: std::future::Future<Output = ()>,
+    {
+        self.server.stop().await;
+        while_down(self.server.store.clone()).await;
+        let database = self.dir.path().join("e2e.db");
+        let address = self.server.address;
+        self.server = TestServer::start_at(address, &database, self.settings.clone()).await;
     }
 
     /// Another browser with its own profile: a second person.

@@ -6,9 +6,11 @@
 mod admin_pages;
 mod harness;
 mod history_page;
+mod live_updates;
 mod members_flow;
 mod ongoing_page;
 mod pages;
 mod results_charts;
 mod security_in_browser;
+mod shared_links;
 mod vote_page;

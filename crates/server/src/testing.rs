@@ -15,17 +15,38 @@ use crate::{AppState, Settings, auth, rules, serve};
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// Where it listens.
+    pub address: std::net::SocketAddr,
     /// A valid integration token.
     pub token: String,
     /// The server's store, for looking behind the API.
     pub store: Arc<dyn Store>,
-    _stop: oneshot::Sender<()>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestServer {
     /// Starts a server on 127.0.0.1:0 with a SQLite database at `db_path` (created if
     /// missing). The deadline task checks every 100 ms unless `settings` say otherwise.
     pub async fn start(db_path: &Path, settings: Settings) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        TestServer::start_on(listener, db_path, settings).await
+    }
+
+    /// Starts a server at `address` again, after [`TestServer::stop`]: a restart that
+    /// browsers on the old address reconnect to.
+    pub async fn start_at(
+        address: std::net::SocketAddr,
+        db_path: &Path,
+        settings: Settings,
+    ) -> TestServer {
+        let listener = TcpListener::bind(address)
+            .await
+            .expect("the address is free again");
+        TestServer::start_on(listener, db_path, settings).await
+    }
+
+    async fn start_on(listener: TcpListener, db_path: &Path, settings: Settings) -> TestServer {
         let store = store::open(&format!("sqlite://{}", db_path.display()))
             .await
             .expect("the test database opens");
@@ -38,20 +59,30 @@ impl TestServer {
             )
             .await
             .expect("the test token is stored");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-        let base = format!("http://{}", listener.local_addr().expect("a bound address"));
+        let address = listener.local_addr().expect("a bound address");
         let state = AppState::new(store.clone(), settings)
             .await
             .expect("the event hub starts");
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve(listener, state, async {
+        let task = tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;
         }));
         TestServer {
-            base,
+            base: format!("http://{address}"),
+            address,
             token,
             store,
-            _stop: stop,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Shuts the server down gracefully and waits until it has stopped listening; its
+    /// store stays usable.
+    pub async fn stop(&mut self) {
+        drop(self.stop.take());
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
         }
     }
 

@@ -1,0 +1,111 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// What copying did.
+#[derive(Debug, Clone, PartialEq)]
+enum Copied {
+    Idle,
+    Done,
+    /// Neither the clipboard nor the fallback worked: show the link to copy by hand.
+    ByHand(String),
+}
+
+/// A button that copies the absolute link of a dashboard path, for sharing a vote.
+#[component]
+pub fn CopyLink(
+    /// The path to share, e.g. `/votes/abc`.
+    #[prop(into)]
+    path: String,
+    /// What the button says to assistive technology, e.g. "Copy the link to Checkout".
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
+    let state = RwSignal::new(Copied::Idle);
+    let copy = move |_| {
+        let url = absolute(&path);
+        spawn_local(async move {
+            let copied = write_clipboard(&url).await || copy_with_selection(&url);
+            state.set(if copied {
+                Copied::Done
+            } else {
+                Copied::ByHand(url)
+            });
+            if copied {
+                set_timeout(
+                    move || state.set(Copied::Idle),
+                    std::time::Duration::from_secs(3),
+                );
+            }
+        });
+    };
+    view! {
+        <span class="copy-link">
+            <button type="button" class="button button--quiet button--small" aria-label=label on:click=copy>
+                "Copy link"
+            </button>
+            <span role="status" class="copy-link__status">
+                {move || match state.get() {
+                    Copied::Idle => ().into_any(),
+                    Copied::Done => view! { <span>"Link copied"</span> }.into_any(),
+                    Copied::ByHand(url) => view! {
+                        <label>
+                            "Copy this link: "
+                            <input class="copy-link__url" readonly value=url on:focus=|e| select_target(&e) />
+                        </label>
+                    }
+                    .into_any(),
+                }}
+            </span>
+        </span>
+    }
+}
+
+/// `path` on this site's origin.
+fn absolute(path: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// The asynchronous clipboard API, where the browser allows it (secure contexts).
+async fn write_clipboard(text: &str) -> bool {
+    let clipboard = window().navigator().clipboard();
+    // Absent on plain-http origins; `clipboard()` then returns undefined.
+    if clipboard.is_undefined() {
+        return false;
+    }
+    JsFuture::from(clipboard.write_text(text)).await.is_ok()
+}
+
+/// The old way: select the text in a hidden field and ask the document to copy.
+fn copy_with_selection(text: &str) -> bool {
+    let document = document();
+    let Ok(field) = document.create_element("textarea") else {
+        return false;
+    };
+    let field: web_sys::HtmlTextAreaElement = field.unchecked_into();
+    field.set_value(text);
+    let _ = field.set_attribute("readonly", "");
+    let _ = field.set_attribute("class", "visually-hidden");
+    let Some(body) = document.body() else {
+        return false;
+    };
+    let _ = body.append_child(&field);
+    field.select();
+    let copied = document
+        .unchecked_ref::<web_sys::HtmlDocument>()
+        .exec_command("copy")
+        .unwrap_or(false);
+    field.remove();
+    copied
+}
+
+fn select_target(event: &web_sys::FocusEvent) {
+    if let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
+    }
+}

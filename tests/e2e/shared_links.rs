@@ -1,0 +1,96 @@
+//! A vote's link is how it travels: it opens for anyone, can be copied from the page, and
+//! on a members-only server leads through the login back to the vote.
+
+use asyncvoter_server::Visibility;
+use asyncvoter_wire::Role;
+use serde_json::json;
+
+use crate::harness::{World, poll_until};
+use crate::pages::VoteView;
+
+#[tokio::test]
+async fn a_shared_link_opens_read_only_for_visitors_and_offers_a_way_back_after_login() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Refund flow", "deck": "fibonacci"}))
+        .await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+
+    let page = VoteView::open(&world, &id).await;
+    assert_eq!(page.title().await, "Refund flow");
+    assert!(
+        world.texts_of("button[aria-pressed]").await.is_empty(),
+        "read-only"
+    );
+    world.browser.click(".login-prompt a").await;
+    world.browser.log_in_here("ana", &password).await;
+    assert_eq!(world.path().await, format!("/votes/{id}"));
+    world.text_of("button[aria-pressed]").await;
+}
+
+#[tokio::test]
+async fn on_a_members_only_server_the_link_asks_for_a_login_then_shows_the_vote() {
+    let world = World::start_with(|settings| asyncvoter_server::Settings {
+        visibility: Visibility::Members,
+        ..settings
+    })
+    .await;
+    let id = world
+        .create_vote(json!({"name": "Private pricing", "deck": "tshirt"}))
+        .await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+
+    world.open(&format!("/votes/{id}")).await;
+    let prompt = world.text_of(".login-prompt").await;
+    assert!(prompt.contains("members only"), "{prompt}");
+    assert!(
+        !world
+            .browser
+            .source()
+            .await
+            .unwrap()
+            .contains("Private pricing")
+    );
+    world.browser.click(".login-prompt a").await;
+    world.browser.log_in_here("ana", &password).await;
+    assert_eq!(world.path().await, format!("/votes/{id}"));
+    assert_eq!(
+        VoteView {
+            tab: &world.browser
+        }
+        .title()
+        .await,
+        "Private pricing"
+    );
+}
+
+#[tokio::test]
+async fn the_copy_link_button_copies_the_votes_address() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Coupon stacking", "deck": "fibonacci"}))
+        .await;
+    VoteView::open(&world, &id).await;
+    world
+        .browser
+        .click("button[aria-label='Copy the link to this vote']")
+        .await;
+    let url = format!("{}/votes/{id}", world.server.base);
+    poll_until("the link to be copied or offered", || {
+        let url = url.clone();
+        let world = &world;
+        async move {
+            let copied = world.texts_of(".vote__badges .copy-link__status").await;
+            let by_hand = world
+                .browser
+                .execute(
+                    "const f = document.querySelector('.vote__badges .copy-link__url'); return f && f.value;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            copied.iter().any(|t| t == "Link copied") || by_hand.as_str() == Some(url.as_str())
+        }
+    })
+    .await;
+}
