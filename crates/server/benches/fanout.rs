@@ -1,0 +1,229 @@
+//! Live-event fan-out: 1,000 event-stream clients on the release binary; prints the
+//! latency from a ballot's commit to its arrival at every client (p50, p99, max) and the
+//! server's resident memory per open stream.
+//!
+//! Run: `cargo bench -p asyncvoter-server --bench fanout` (`FANOUT_CLIENTS`, `FANOUT_BALLOTS`
+//! override the defaults). Targets: p99 ≤ 100 ms, ≤ 32 KB per connection.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use asyncvoter_server::testing::SseParser;
+use tokio::process::Command;
+use tokio::sync::Barrier;
+
+const P99_TARGET_MS: f64 = 100.0;
+const PER_CONNECTION_TARGET_KB: f64 = 32.0;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident memory of a process, in KB.
+fn rss_kb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// When each client received each ballot, by ballot index.
+type Arrivals = Arc<Mutex<Vec<(usize, Instant)>>>;
+
+#[tokio::main]
+async fn main() {
+    let clients = env_number("FANOUT_CLIENTS", 1000);
+    let ballots = env_number("FANOUT_BALLOTS", 30);
+    let binary = env!("CARGO_BIN_EXE_asyncvoter");
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("fanout.db").display());
+
+    let token = Command::new(binary)
+        .args(["token", "create", "bench", "--database-url", &database])
+        .output()
+        .await
+        .expect("the binary runs");
+    let token = String::from_utf8_lossy(&token.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(binary)
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            &database,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the server starts");
+    let pid = server.id().expect("a pid");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    while http.get(format!("{base}/api/health")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let vote: serde_json::Value = http
+        .post(format!("{base}/api/votes"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "Fan-out", "deck": "fibonacci"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vote_id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle_kb = rss_kb(pid);
+
+    // Every client connects and reports once its stream is ready.
+    let arrivals: Arrivals = Arc::new(Mutex::new(Vec::with_capacity(clients * ballots)));
+    let ready = Arc::new(Barrier::new(clients + 1));
+    let streams = reqwest::Client::builder().build().unwrap();
+    for _ in 0..clients {
+        let (streams, url, arrivals, ready) = (
+            streams.clone(),
+            format!("{base}/api/events"),
+            arrivals.clone(),
+            ready.clone(),
+        );
+        tokio::spawn(async move { listen(streams, url, arrivals, ready).await });
+    }
+    ready.wait().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let connected_kb = rss_kb(pid);
+
+    // Ballots one after another; each is timed from just before its request.
+    let mut sent_at = Vec::with_capacity(ballots);
+    for i in 0..ballots {
+        sent_at.push(Instant::now());
+        let response = http
+            .put(format!("{base}/api/votes/{vote_id}/ballots/bench:{i}"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"card": "5"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "ballot {i}: {}",
+            response.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let expected = clients * ballots;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while arrivals.lock().unwrap().len() < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let loaded_kb = rss_kb(pid);
+
+    let received = arrivals.lock().unwrap().clone();
+    let mut latencies: Vec<f64> = received
+        .iter()
+        .map(|(i, at)| at.duration_since(sent_at[*i]).as_secs_f64() * 1000.0)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let per_connection = (connected_kb - idle_kb) / clients as f64;
+    let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
+
+    println!("live event fan-out: {clients} streams, {ballots} ballots");
+    println!("| figure | value | target |");
+    println!("|---|---|---|");
+    println!(
+        "| events delivered | {} of {expected} | all |",
+        received.len()
+    );
+    println!("| commit → receipt p50 | {p50:.1} ms | |");
+    println!("| commit → receipt p99 | {p99:.1} ms | ≤ {P99_TARGET_MS} ms |");
+    println!(
+        "| commit → receipt max | {:.1} ms | |",
+        latencies.last().copied().unwrap_or(f64::NAN)
+    );
+    println!("| server RSS idle | {:.1} MB | |", idle_kb / 1024.0);
+    println!(
+        "| server RSS with {clients} streams | {:.1} MB | |",
+        connected_kb / 1024.0
+    );
+    println!(
+        "| server RSS after the ballots | {:.1} MB | |",
+        loaded_kb / 1024.0
+    );
+    println!("| memory per stream | {per_connection:.1} KB | ≤ {PER_CONNECTION_TARGET_KB} KB |");
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!(
+        "targets: p99 {}, memory per stream {}",
+        verdict(p99 <= P99_TARGET_MS && received.len() == expected),
+        verdict(per_connection <= PER_CONNECTION_TARGET_KB)
+    );
+    let _ = server.kill().await;
+}
+
+/// One client: opens the stream, passes the barrier on `ready`, then records when each
+/// `ballot_cast` arrives.
+async fn listen(client: reqwest::Client, url: String, arrivals: Arrivals, ready: Arc<Barrier>) {
+    let mut response = client.get(&url).send().await.expect("a stream");
+    let mut parser = SseParser::default();
+    let mut waiting = Some(ready);
+    let mut seen: HashMap<usize, ()> = HashMap::new();
+    while let Ok(Some(bytes)) = response.chunk().await {
+        let now = Instant::now();
+        for event in parser.feed(&bytes) {
+            match event.event.as_str() {
+                "ready" => {
+                    if let Some(ready) = waiting.take() {
+                        ready.wait().await;
+                    }
+                }
+                "ballot_cast" => {
+                    let index = event
+                        .data
+                        .split("\"id\":\"bench:")
+                        .nth(1)
+                        .and_then(|rest| rest.split('"').next())
+                        .and_then(|n| n.parse::<usize>().ok());
+                    if let Some(index) = index
+                        && seen.insert(index, ()).is_none()
+                    {
+                        arrivals.lock().unwrap().push((index, now));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
