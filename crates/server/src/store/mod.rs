@@ -1,6 +1,8 @@
 //! Storage behind one trait, so the SQLite default and a PostgreSQL backend serve the same
 //! callers. Every method is one transaction; state changes check the vote's state inside it.
 
+mod postgres;
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -8,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// What can go wrong in the store.
@@ -385,7 +388,8 @@ pub trait Store: Send + Sync + 'static {
     fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore>;
 }
 
-/// Opens the store a database URL names: `sqlite://PATH` (created if missing).
+/// Opens the store a database URL names: `sqlite://PATH` (created if missing) or
+/// `postgres://…` (`postgresql://…`), with its migrations run.
 pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     use anyhow::Context;
     match url.split_once(':').map(|(scheme, _)| scheme) {
@@ -395,8 +399,14 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
                 .with_context(|| format!("cannot open the SQLite database {}", redact(url)))?;
             Ok(std::sync::Arc::new(store))
         }
+        Some("postgres" | "postgresql") => {
+            let store = PostgresStore::open(url)
+                .await
+                .with_context(|| format!("cannot open the PostgreSQL database {}", redact(url)))?;
+            Ok(std::sync::Arc::new(store))
+        }
         _ => anyhow::bail!(
-            "unsupported database URL {}: use sqlite://PATH",
+            "unsupported database URL {}: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE",
             redact(url)
         ),
     }

@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
-use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
+use asyncvoter_wire::{EventKind, VoteState};
 
+use super::rows::*;
 use super::*;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -75,169 +76,6 @@ impl SqliteStore {
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(error: sqlx::Error) -> StoreError {
-        // SQLite result codes that mean "not now" rather than "wrong": busy, locked,
-        // read-only, I/O error, disk full, cannot open.
-        const UNAVAILABLE: [&str; 6] = ["5", "6", "8", "10", "13", "14"];
-        match &error {
-            sqlx::Error::RowNotFound => StoreError::NotFound("record"),
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(error)
-            }
-            sqlx::Error::Database(db)
-                if db
-                    .code()
-                    .is_some_and(|c| UNAVAILABLE.contains(&primary_code(&c))) =>
-            {
-                StoreError::Unavailable(error)
-            }
-            _ => StoreError::Other(error),
-        }
-    }
-}
-
-/// SQLite's extended result codes carry the primary code in their low byte.
-fn primary_code(code: &str) -> &'static str {
-    match code.parse::<u32>().map(|c| c & 0xff) {
-        Ok(5) => "5",
-        Ok(6) => "6",
-        Ok(8) => "8",
-        Ok(10) => "10",
-        Ok(13) => "13",
-        Ok(14) => "14",
-        _ => "",
-    }
-}
-
-fn ms(at: DateTime<Utc>) -> i64 {
-    at.timestamp_millis()
-}
-
-fn time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-fn new_id() -> String {
-    hex::encode(rand::random::<[u8; 12]>())
-}
-
-fn deck_kind(text: &str) -> Option<DeckKind> {
-    [
-        DeckKind::Agileventures,
-        DeckKind::Fibonacci,
-        DeckKind::Tshirt,
-        DeckKind::Custom,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == text)
-}
-
-fn vote_state(text: &str) -> Option<VoteState> {
-    [VoteState::Open, VoteState::Revealed, VoteState::Closed]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-}
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Other(sqlx::Error::Decode(format!("bad {what}").into()))
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-#[derive(sqlx::FromRow)]
-struct VoteRow {
-    id: String,
-    name: String,
-    url: Option<String>,
-    project: Option<String>,
-    owner: Option<String>,
-    deck: String,
-    cards: Option<String>,
-    state: String,
-    round: i64,
-    quorum: Option<i64>,
-    deadline: Option<i64>,
-    final_size: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    closed_at: Option<i64>,
-}
-
-impl TryFrom<VoteRow> for VoteRecord {
-    type Error = StoreError;
-
-    fn try_from(row: VoteRow) -> Result<VoteRecord, StoreError> {
-        let corrupt = |what: &str| {
-            StoreError::Other(sqlx::Error::Decode(
-                format!("vote {}: bad {what}", row.id).into(),
-            ))
-        };
-        let deck = deck_kind(&row.deck).ok_or_else(|| corrupt("deck"))?;
-        let state = vote_state(&row.state).ok_or_else(|| corrupt("state"))?;
-        let cards = match &row.cards {
-            Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("cards"))?),
-            None => None,
-        };
-        Ok(VoteRecord {
-            deck,
-            state,
-            cards,
-            round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
-            quorum: row.quorum.and_then(|q| u32::try_from(q).ok()),
-            deadline: row.deadline.map(time),
-            created_at: time(row.created_at),
-            updated_at: time(row.updated_at),
-            closed_at: row.closed_at.map(time),
-            id: row.id,
-            name: row.name,
-            url: row.url,
-            project: row.project,
-            owner: row.owner,
-            final_size: row.final_size,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct BallotRow {
-    id: String,
-    round: i64,
-    voter: String,
-    card: String,
-    created_at: i64,
-    cast_at: i64,
-}
-
-impl From<BallotRow> for BallotRecord {
-    fn from(row: BallotRow) -> BallotRecord {
-        BallotRecord {
-            id: row.id,
-            round: row.round as u32,
-            voter: row.voter,
-            card: row.card,
-            created_at: time(row.created_at),
-            cast_at: time(row.cast_at),
-        }
-    }
-}
-
-const VOTE_COLUMNS: &str = "v.id, v.name, v.url, v.project, v.owner, v.deck, v.cards, v.state, \
-     v.round, v.quorum, v.deadline, v.final_size, v.created_at, v.updated_at, v.closed_at";
-
-/// Why a vote in `state` refuses a ballot or a reveal.
-fn not_open(state: &str) -> StoreError {
-    StoreError::Conflict(match state {
-        "revealed" => {
-            "the vote is revealed: its ballots are read-only until a new round starts".into()
-        }
-        "closed" => "the vote is closed".into(),
-        other => format!("the vote is {other}"),
-    })
 }
 
 /// The state and current round of a vote inside a write transaction.
@@ -983,35 +821,6 @@ impl Store for SqliteStore {
 
     fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore> {
         self.sessions.clone()
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct MemberRow {
-    username: String,
-    display_name: String,
-    role: String,
-    password_hash: String,
-}
-
-impl TryFrom<MemberRow> for MemberRecord {
-    type Error = StoreError;
-
-    fn try_from(row: MemberRow) -> Result<MemberRecord, StoreError> {
-        let role = [Role::Member, Role::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == row.role)
-            .ok_or_else(|| {
-                StoreError::Other(sqlx::Error::Decode(
-                    format!("member {}: bad role", row.username).into(),
-                ))
-            })?;
-        Ok(MemberRecord {
-            username: row.username,
-            display_name: row.display_name,
-            role,
-            password_hash: row.password_hash,
-        })
     }
 }
 

@@ -1,0 +1,194 @@
+//! What both backends share: row shapes, their conversion to records, and how database
+//! errors map to [`StoreError`].
+
+use chrono::{DateTime, Utc};
+
+use asyncvoter_wire::{DeckKind, Role, VoteState};
+
+use super::*;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound("record"),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error)
+            }
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| means_unavailable(&c)) => {
+                StoreError::Unavailable(error)
+            }
+            _ => StoreError::Other(error),
+        }
+    }
+}
+
+/// Error codes that mean "not now" rather than "wrong".
+///
+/// SQLite's are numbers whose low byte is the primary code: busy, locked, read-only, I/O
+/// error, disk full, cannot open. PostgreSQL's are SQLSTATEs: connection exceptions (08),
+/// insufficient resources (53), operator intervention (57), system errors (58).
+fn means_unavailable(code: &str) -> bool {
+    match code.parse::<u32>() {
+        Ok(sqlite) => [5, 6, 8, 10, 13, 14].contains(&(sqlite & 0xff)),
+        Err(_) => ["08", "53", "57", "58"]
+            .iter()
+            .any(|class| code.starts_with(class)),
+    }
+}
+
+pub(super) fn ms(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(super) fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub(super) fn new_id() -> String {
+    hex::encode(rand::random::<[u8; 12]>())
+}
+
+pub(super) fn deck_kind(text: &str) -> Option<DeckKind> {
+    [
+        DeckKind::Agileventures,
+        DeckKind::Fibonacci,
+        DeckKind::Tshirt,
+        DeckKind::Custom,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == text)
+}
+
+pub(super) fn vote_state(text: &str) -> Option<VoteState> {
+    [VoteState::Open, VoteState::Revealed, VoteState::Closed]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}
+
+pub(super) fn corrupt(what: &str) -> StoreError {
+    StoreError::Other(sqlx::Error::Decode(format!("bad {what}").into()))
+}
+
+pub(super) fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VoteRow {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) url: Option<String>,
+    pub(super) project: Option<String>,
+    pub(super) owner: Option<String>,
+    pub(super) deck: String,
+    pub(super) cards: Option<String>,
+    pub(super) state: String,
+    pub(super) round: i64,
+    pub(super) quorum: Option<i64>,
+    pub(super) deadline: Option<i64>,
+    pub(super) final_size: Option<String>,
+    pub(super) created_at: i64,
+    pub(super) updated_at: i64,
+    pub(super) closed_at: Option<i64>,
+}
+
+impl TryFrom<VoteRow> for VoteRecord {
+    type Error = StoreError;
+
+    fn try_from(row: VoteRow) -> Result<VoteRecord, StoreError> {
+        let corrupt = |what: &str| {
+            StoreError::Other(sqlx::Error::Decode(
+                format!("vote {}: bad {what}", row.id).into(),
+            ))
+        };
+        let deck = deck_kind(&row.deck).ok_or_else(|| corrupt("deck"))?;
+        let state = vote_state(&row.state).ok_or_else(|| corrupt("state"))?;
+        let cards = match &row.cards {
+            Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("cards"))?),
+            None => None,
+        };
+        Ok(VoteRecord {
+            deck,
+            state,
+            cards,
+            round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
+            quorum: row.quorum.and_then(|q| u32::try_from(q).ok()),
+            deadline: row.deadline.map(time),
+            created_at: time(row.created_at),
+            updated_at: time(row.updated_at),
+            closed_at: row.closed_at.map(time),
+            id: row.id,
+            name: row.name,
+            url: row.url,
+            project: row.project,
+            owner: row.owner,
+            final_size: row.final_size,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct BallotRow {
+    pub(super) id: String,
+    pub(super) round: i64,
+    pub(super) voter: String,
+    pub(super) card: String,
+    pub(super) created_at: i64,
+    pub(super) cast_at: i64,
+}
+
+impl From<BallotRow> for BallotRecord {
+    fn from(row: BallotRow) -> BallotRecord {
+        BallotRecord {
+            id: row.id,
+            round: row.round as u32,
+            voter: row.voter,
+            card: row.card,
+            created_at: time(row.created_at),
+            cast_at: time(row.cast_at),
+        }
+    }
+}
+
+pub(super) const VOTE_COLUMNS: &str = "v.id, v.name, v.url, v.project, v.owner, v.deck, v.cards, v.state, \
+     v.round, v.quorum, v.deadline, v.final_size, v.created_at, v.updated_at, v.closed_at";
+
+/// Why a vote in `state` refuses a ballot or a reveal.
+pub(super) fn not_open(state: &str) -> StoreError {
+    StoreError::Conflict(match state {
+        "revealed" => {
+            "the vote is revealed: its ballots are read-only until a new round starts".into()
+        }
+        "closed" => "the vote is closed".into(),
+        other => format!("the vote is {other}"),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MemberRow {
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) role: String,
+    pub(super) password_hash: String,
+}
+
+impl TryFrom<MemberRow> for MemberRecord {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> Result<MemberRecord, StoreError> {
+        let role = [Role::Member, Role::Admin]
+            .into_iter()
+            .find(|r| r.as_str() == row.role)
+            .ok_or_else(|| {
+                StoreError::Other(sqlx::Error::Decode(
+                    format!("member {}: bad role", row.username).into(),
+                ))
+            })?;
+        Ok(MemberRecord {
+            username: row.username,
+            display_name: row.display_name,
+            role,
+            password_hash: row.password_hash,
+        })
+    }
+}

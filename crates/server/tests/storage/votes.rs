@@ -1,0 +1,232 @@
+//! A vote's life through the store: lists, ballots, reveals, rounds, closing, overview.
+
+use asyncvoter_server::rules;
+use asyncvoter_server::store::{BallotCast, RevealCause, StateFilter, StoreError, VoteQuery};
+use asyncvoter_wire::VoteState;
+use chrono::Duration;
+
+use crate::backends::{on_every_backend, story};
+
+fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
+    BallotCast {
+        vote_id: vote_id.into(),
+        voter: voter.into(),
+        card: card.into(),
+        at: rules::now(),
+    }
+}
+
+#[tokio::test]
+async fn a_vote_goes_from_open_to_closed_with_its_ballots_sealed_per_round() {
+    on_every_backend(|store, backend| async move {
+        let now = rules::now();
+        let vote = store
+            .create_vote(story("Search", Some(3)), now)
+            .await
+            .unwrap();
+        assert_eq!((vote.state, vote.round), (VoteState::Open, 1), "{backend}");
+
+        let first = store
+            .cast_ballot(cast(&vote.id, "slack:A", "3"))
+            .await
+            .unwrap();
+        assert!(!first.replaced);
+        let again = store
+            .cast_ballot(cast(&vote.id, "slack:A", "5"))
+            .await
+            .unwrap();
+        assert!(
+            again.replaced && again.ballots_cast == 1,
+            "{backend}: replaced, not added"
+        );
+        store
+            .cast_ballot(cast(&vote.id, "slack:B", "8"))
+            .await
+            .unwrap();
+        store
+            .withdraw_ballot(&vote.id, "slack:B", rules::now())
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .withdraw_ballot(&vote.id, "slack:B", rules::now())
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        store
+            .cast_ballot(cast(&vote.id, "slack:B", "8"))
+            .await
+            .unwrap();
+        let third = store
+            .cast_ballot(cast(&vote.id, "slack:C", "8"))
+            .await
+            .unwrap();
+        assert_eq!(
+            third.state,
+            VoteState::Revealed,
+            "{backend}: the quorum reveals at once"
+        );
+        assert!(matches!(
+            store.cast_ballot(cast(&vote.id, "slack:D", "1")).await,
+            Err(StoreError::Conflict(_))
+        ));
+
+        store.start_round(&vote.id, rules::now()).await.unwrap();
+        store
+            .cast_ballot(cast(&vote.id, "slack:A", "8"))
+            .await
+            .unwrap();
+        store
+            .reveal(&vote.id, RevealCause::Manual, rules::now())
+            .await
+            .unwrap();
+        store.close(&vote.id, "8", rules::now()).await.unwrap();
+        assert!(matches!(
+            store.close(&vote.id, "5", rules::now()).await,
+            Err(StoreError::Conflict(_))
+        ));
+
+        let history = store.vote(&vote.id).await.unwrap();
+        assert_eq!(history.vote.state, VoteState::Closed);
+        assert_eq!(history.vote.final_size.as_deref(), Some("8"));
+        assert_eq!(history.rounds.len(), 2);
+        let causes: Vec<_> = history.rounds.iter().map(|r| r.revealed_by).collect();
+        assert_eq!(
+            causes,
+            [Some(RevealCause::Quorum), Some(RevealCause::Manual)]
+        );
+        let mut round_one: Vec<(&str, &str)> = history
+            .ballots
+            .iter()
+            .filter(|b| b.round == 1)
+            .map(|b| (b.voter.as_str(), b.card.as_str()))
+            .collect();
+        round_one.sort();
+        assert_eq!(
+            round_one,
+            [("slack:A", "5"), ("slack:B", "8"), ("slack:C", "8")]
+        );
+        assert!(matches!(
+            store.vote("nope").await,
+            Err(StoreError::NotFound(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
+    on_every_backend(|store, backend| async move {
+        let start = rules::now() - Duration::minutes(10);
+        let mut ids = Vec::new();
+        for (i, (name, project)) in [
+            ("Checkout 100%", Some("web")),
+            ("Search_box", Some("web")),
+            ("Login", Some("mobile")),
+            ("Export", None),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut new = story(name, None);
+            new.project = project.map(str::to_owned);
+            let at = start + Duration::minutes(i as i64);
+            ids.push(store.create_vote(new, at).await.unwrap().id);
+        }
+        store
+            .close(&ids[3], "5", start + Duration::minutes(5))
+            .await
+            .unwrap();
+
+        let mut query = VoteQuery {
+            state: StateFilter::Ongoing,
+            limit: 2,
+            ..VoteQuery::default()
+        };
+        let page = store.list_votes(&query).await.unwrap();
+        let names: Vec<&str> = page.iter().map(|l| l.vote.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Login", "Search_box", "Checkout 100%"],
+            "{backend}: limit + 1"
+        );
+        query.after = Some(asyncvoter_server::store::ListCursor {
+            updated_at_ms: page[1].vote.updated_at.timestamp_millis(),
+            id: page[1].vote.id.clone(),
+        });
+        let next = store.list_votes(&query).await.unwrap();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].vote.name, "Checkout 100%");
+
+        let only = |state, project: Option<&str>, name: Option<&str>| VoteQuery {
+            state,
+            project: project.map(str::to_owned),
+            name_contains: name.map(str::to_owned),
+            limit: 50,
+            ..VoteQuery::default()
+        };
+        let web = store
+            .list_votes(&only(StateFilter::All, Some("web"), None))
+            .await
+            .unwrap();
+        assert_eq!(web.len(), 2, "{backend}");
+        // `%` and `_` are matched literally.
+        let percent = store
+            .list_votes(&only(StateFilter::All, None, Some("100%")))
+            .await
+            .unwrap();
+        assert_eq!(percent.len(), 1, "{backend}");
+        let underscore = store
+            .list_votes(&only(StateFilter::All, None, Some("h_b")))
+            .await
+            .unwrap();
+        assert_eq!(underscore.len(), 1, "{backend}: Search_box only");
+        let closed = store
+            .list_votes(&only(StateFilter::Only(VoteState::Closed), None, None))
+            .await
+            .unwrap();
+        assert_eq!(closed.len(), 1);
+        assert_eq!(closed[0].vote.final_size.as_deref(), Some("5"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_overview_counts_in_the_database() {
+    on_every_backend(|store, backend| async move {
+        let now = rules::now();
+        let mut open = story("Open", None);
+        open.project = Some("web".into());
+        let open = store.create_vote(open, now).await.unwrap();
+        store.cast_ballot(cast(&open.id, "ana", "5")).await.unwrap();
+        let sized = store
+            .create_vote(story("Sized", None), now - Duration::hours(3))
+            .await
+            .unwrap();
+        store
+            .reveal(&sized.id, RevealCause::Manual, now - Duration::hours(1))
+            .await
+            .unwrap();
+        store.close(&sized.id, "8", now).await.unwrap();
+
+        let overview = store.overview(now - Duration::days(30), 20).await.unwrap();
+        assert_eq!(
+            overview.ongoing,
+            [(Some("web".into()), VoteState::Open, 1)],
+            "{backend}"
+        );
+        assert_eq!(
+            overview.final_sizes,
+            [(asyncvoter_wire::DeckKind::Fibonacci, "8".into(), 1)]
+        );
+        assert_eq!(overview.ballots_by_voter, [("ana".into(), 1)]);
+        assert_eq!(overview.voters, 1);
+        assert_eq!(
+            overview.reveal_buckets,
+            [0, 1, 0, 0, 0],
+            "{backend}: 2 h sealed"
+        );
+        assert_eq!(overview.reveal_median_ms, Some(2 * 3_600_000));
+    })
+    .await;
+}
