@@ -152,3 +152,50 @@ fn parse_block(block: &str) -> Option<SseEvent> {
     event.data = data.join("\n");
     Some(event)
 }
+
+/// The variable naming a PostgreSQL server tests may create databases on, e.g.
+/// `postgres://asyncvoter:asyncvoter@127.0.0.1:5432/asyncvoter`; the test command sets it.
+pub const POSTGRES_ENV: &str = "ASYNCVOTER_TEST_POSTGRES";
+
+/// A database created for one test on the configured server.
+pub struct FreshPostgres {
+    admin_url: String,
+    name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl FreshPostgres {
+    /// Creates an empty database.
+    pub async fn create(admin_url: &str) -> FreshPostgres {
+        use sqlx::Connection;
+        let name = format!("av_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV} does not answer: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let mut url = url::Url::parse(admin_url).unwrap();
+        url.set_path(&name);
+        FreshPostgres {
+            admin_url: admin_url.to_owned(),
+            name,
+            url: url.to_string(),
+        }
+    }
+
+    /// Drops the database, closing whatever still uses it.
+    pub async fn drop_it(self) {
+        use sqlx::Connection;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin)
+            .await;
+        }
+    }
+}

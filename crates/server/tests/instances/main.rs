@@ -1,0 +1,432 @@
+//! Two `asyncvoter` processes on one PostgreSQL database, as behind a load balancer:
+//! events cross instances (and survive a killed listener), deadline reveals happen once,
+//! and a login on one instance works on the other.
+//!
+//! Needs `ASYNCVOTER_TEST_POSTGRES` (the test command sets it); without it each test says
+//! so and passes, so a machine without PostgreSQL can still run the rest.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use asyncvoter_server::testing::{FreshPostgres, POSTGRES_ENV, SseEvent, SseParser};
+use asyncvoter_wire::VoteEvent;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, Command};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_asyncvoter");
+
+/// A fresh database, a token, and two server processes on it.
+struct Cluster {
+    database: FreshPostgres,
+    token: String,
+    a: Instance,
+    b: Instance,
+}
+
+struct Instance {
+    base: String,
+    process: Child,
+}
+
+impl Cluster {
+    async fn start() -> Option<Cluster> {
+        let Ok(admin) = std::env::var(POSTGRES_ENV) else {
+            eprintln!("{POSTGRES_ENV} is not set: the multi-instance test is skipped");
+            return None;
+        };
+        let database = FreshPostgres::create(&admin).await;
+        let output = Command::new(BINARY)
+            .args(["token", "create", "bot", "--database-url", &database.url])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let token = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .to_owned();
+        let a = Instance::start(&database.url).await;
+        let b = Instance::start(&database.url).await;
+        Some(Cluster {
+            database,
+            token,
+            a,
+            b,
+        })
+    }
+
+    /// Calls an instance's API as the integration.
+    async fn call(&self, on: &Instance, method: reqwest::Method, path: &str, body: Value) -> Value {
+        let response = reqwest::Client::new()
+            .request(method, format!("{}{path}", on.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    async fn admin(&self) -> sqlx::PgConnection {
+        sqlx::PgConnection::connect(&self.database.url)
+            .await
+            .unwrap()
+    }
+
+    async fn stop(mut self) {
+        let _ = self.a.process.kill().await;
+        let _ = self.b.process.kill().await;
+        self.database.drop_it().await;
+    }
+}
+
+impl Instance {
+    async fn start(database_url: &str) -> Instance {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(BINARY)
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                database_url,
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while reqwest::get(format!("{base}/api/health")).await.is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the instance did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Instance { base, process }
+    }
+
+    fn pid(&self) -> u32 {
+        self.process.id().unwrap()
+    }
+}
+
+/// An open event stream on one instance.
+struct Stream {
+    response: reqwest::Response,
+    parser: SseParser,
+    ready: std::collections::VecDeque<SseEvent>,
+}
+
+impl Stream {
+    async fn open(on: &Instance) -> Stream {
+        let response = reqwest::get(format!("{}/api/events", on.base))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut stream = Stream {
+            response,
+            parser: SseParser::default(),
+            ready: Default::default(),
+        };
+        assert_eq!(
+            stream.next(Duration::from_secs(2)).await.unwrap().event,
+            "ready"
+        );
+        stream
+    }
+
+    async fn next(&mut self, limit: Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let bytes = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .ok()?
+                .ok()??;
+            self.ready.extend(self.parser.feed(&bytes));
+        }
+    }
+
+    async fn change(&mut self, limit: Duration) -> VoteEvent {
+        let event = self.next(limit).await.expect("an event in time");
+        serde_json::from_str(&event.data).unwrap_or_else(|e| panic!("{e}: {event:?}"))
+    }
+}
+
+#[tokio::test]
+async fn a_ballot_through_one_instance_reaches_streams_of_the_other_even_after_its_listener_dies() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    let vote = cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::POST,
+            "/api/votes",
+            json!({"name": "Across", "deck": "fibonacci"}),
+        )
+        .await;
+    let id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    let mut on_b = Stream::open(&cluster.b).await;
+
+    let sent = Instant::now();
+    cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::PUT,
+            &format!("/api/votes/{id}/ballots/slack:Ana"),
+            json!({"card": "5"}),
+        )
+        .await;
+    let first = on_b.change(Duration::from_secs(1)).await;
+    println!("A → B in {:?}", sent.elapsed());
+    assert_eq!(
+        (first.kind.as_str(), first.voter.unwrap().name.as_str()),
+        ("ballot_cast", "Ana")
+    );
+
+    // Kill B's LISTEN connection, then keep voting through A.
+    let mut admin = cluster.admin().await;
+    let listener = format!("asyncvoter-listener-{}", cluster.b.pid());
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+    )
+    .bind(&listener)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        killed,
+        [true],
+        "B's listener connection was found and terminated"
+    );
+    for voter in ["Ben", "Chloé", "Dev"] {
+        cluster
+            .call(
+                &cluster.a,
+                reqwest::Method::PUT,
+                &format!("/api/votes/{id}/ballots/slack:{voter}"),
+                json!({"card": "8"}),
+            )
+            .await;
+    }
+    let mut ids = vec![first.id];
+    let mut voters = Vec::new();
+    for _ in 0..3 {
+        let event = on_b.change(Duration::from_secs(5)).await;
+        ids.push(event.id);
+        voters.push(event.voter.unwrap().name);
+    }
+    assert_eq!(
+        voters,
+        ["Ben", "Chloé", "Dev"],
+        "nothing missed, nothing repeated"
+    );
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "consecutive ids: {ids:?}"
+    );
+    assert!(on_b.next(Duration::from_millis(300)).await.is_none());
+
+    // The listener came back by itself.
+    let started = Instant::now();
+    loop {
+        let back: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1")
+                .bind(&listener)
+                .fetch_one(&mut admin)
+                .await
+                .unwrap();
+        if back == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "B listens again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(admin);
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn both_instances_race_due_deadlines_and_each_vote_is_revealed_once() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    let deadline = (chrono::Utc::now() + chrono::Duration::milliseconds(1500)).to_rfc3339();
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let vote = cluster
+            .call(
+                &cluster.a,
+                reqwest::Method::POST,
+                "/api/votes",
+                json!({"name": format!("Due {i}"), "deck": "fibonacci", "deadline": deadline}),
+            )
+            .await;
+        ids.push(vote["vote"]["id"].as_str().unwrap().to_owned());
+    }
+    let mut admin = cluster.admin().await;
+    let started = Instant::now();
+    loop {
+        let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM votes WHERE state = 'open'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        if open == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the deadlines pass"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Both instances check every 500 ms; give the slower one a chance to reveal again.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let reveals: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT vote_id, COUNT(*) FROM events WHERE kind = 'revealed' GROUP BY vote_id",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(reveals.len(), 10);
+    assert!(
+        reveals.iter().all(|(_, n)| *n == 1),
+        "one reveal event per vote: {reveals:?}"
+    );
+    let rounds: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE revealed_by = 'deadline'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(rounds, 10);
+    drop(admin);
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn a_login_on_one_instance_votes_through_the_other_and_failures_count_on_both() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    let mut add = Command::new(BINARY)
+        .args([
+            "member",
+            "add",
+            "ana",
+            "--database-url",
+            &cluster.database.url,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .await
+        .unwrap();
+    assert!(add.wait().await.unwrap().success());
+    let vote = cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::POST,
+            "/api/votes",
+            json!({"name": "Shared", "deck": "tshirt"}),
+        )
+        .await;
+    let id = vote["vote"]["id"].as_str().unwrap();
+
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{}/api/session", cluster.a.base))
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"username": "ana", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("asyncvoter="))
+        .expect("a session cookie");
+    let cast = http
+        .put(format!("{}/api/votes/{id}/ballots/me", cluster.b.base))
+        .header("cookie", &cookie)
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"card": "M"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        cast.status(),
+        StatusCode::OK,
+        "{}",
+        cast.text().await.unwrap()
+    );
+    let me: Value = http
+        .get(format!("{}/api/session", cluster.b.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "ana");
+
+    // Ten failures spread over both instances; the eleventh is refused on either.
+    for attempt in 0..10 {
+        let on = if attempt % 2 == 0 {
+            &cluster.a
+        } else {
+            &cluster.b
+        };
+        let wrong = http
+            .post(format!("{}/api/session", on.base))
+            .header("x-asyncvoter-csrf", "1")
+            .json(&json!({"username": "ana", "password": "wrong"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = http
+        .post(format!("{}/api/session", cluster.a.base))
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"username": "ana", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    cluster.stop().await;
+}
