@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
 # the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
-# Chromium and ChromeDriver. A first run takes ~25 minutes (trunk and wasm-bindgen-cli are
+# Chromium, ChromeDriver and PostgreSQL. A first run takes ~25 minutes (trunk and wasm-bindgen-cli are
 # compiled from source); later runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   say "Installing Chromium and ChromeDriver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+if ! command -v pg_ctlcluster >/dev/null || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  say "Installing PostgreSQL (the second storage backend's tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
 fi
 
 # Trunk builds offline; it needs every crate fetched first.

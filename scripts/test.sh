@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, native tests (domain, API on real SQLite,
+# the storage suite on SQLite and PostgreSQL, two instances on one PostgreSQL,
 # browser end-to-end against the trunk release build), and wasm component tests in
 # headless Chromium. Installs what is missing first.
 set -euo pipefail
@@ -7,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+# The storage suite and the multi-instance tests run on PostgreSQL too.
+export ASYNCVOTER_TEST_POSTGRES="${ASYNCVOTER_TEST_POSTGRES:-$(bash scripts/postgres.sh)}"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -68,7 +68,7 @@ pub enum TokenCommand {
 /// Where the data lives.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DatabaseArgs {
-    /// `sqlite://PATH` (created if missing).
+    /// `sqlite://PATH` (created if missing) or `postgres://USER:PASSWORD@HOST/DATABASE`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://asyncvoter.db")]
     pub database_url: String,
 }

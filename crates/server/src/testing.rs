@@ -186,16 +186,32 @@ impl FreshPostgres {
         }
     }
 
-    /// Drops the database, closing whatever still uses it.
+    /// Drops the database now, closing whatever still uses it.
     pub async fn drop_it(self) {
-        use sqlx::Connection;
-        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let _ = sqlx::query(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut admin)
-            .await;
-        }
+        drop(self);
+    }
+}
+
+impl Drop for FreshPostgres {
+    /// Drops the database even when the test failed; on a thread of its own, since this
+    /// may run inside (or outside) an async runtime.
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropping = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(&sql).execute(&mut admin).await;
+                }
+            });
+        });
+        let _ = dropping.join();
     }
 }
