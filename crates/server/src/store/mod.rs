@@ -422,3 +422,18 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn other_schemes_get_a_clear_error_without_the_password() {
+        let error = super::open("mysql://root:hunter2@db/app")
+            .await
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.contains("unsupported database URL"), "{error}");
+        assert!(error.contains("postgres://"), "names what works: {error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+}
