@@ -90,16 +90,16 @@ pub fn ColumnChart(
         })
         .collect_view();
     // Readable on a phone (scroll sideways for big decks), not huge on a wide screen.
-    let size = format!(
-        "min-width:{}px;max-width:{}px",
-        bars.len() * 34,
-        bars.len() * 96
+    let (min_width, max_width) = (
+        format!("{}px", bars.len() * 34),
+        format!("{}px", bars.len() * 96),
     );
     let axis = view! { <line class="chart__axis" x1="0" x2=width y1=TOP + PLOT y2=TOP + PLOT /> };
     let shape = Shape {
         class: "chart__svg",
         view_box: format!("0 0 {width} {height}"),
-        style: size,
+        min_width,
+        max_width,
         show_title,
     };
     chart_figure(
@@ -170,7 +170,8 @@ pub fn RowChart(
     let shape = Shape {
         class: "chart__svg chart__svg--rows",
         view_box: format!("0 0 {width} {height}"),
-        style: String::new(),
+        min_width: "auto".into(),
+        max_width: "none".into(),
         show_title: false,
     };
     chart_figure(id, title, summary, shape, rows.into_any(), bars, headers)
@@ -192,7 +193,9 @@ fn row(bar: &Bar, top: u32, max: u32) -> impl IntoView + use<> {
 struct Shape {
     class: &'static str,
     view_box: String,
-    style: String,
+    // Set as properties, not a `style` attribute, which the CSP would refuse.
+    min_width: String,
+    max_width: String,
     show_title: bool,
 }
 
@@ -218,7 +221,8 @@ fn chart_figure(
         <figure class="chart" id=id>
             {caption}
             <div class="chart__frame">
-                <svg class=shape.class role="img" viewBox=shape.view_box style=shape.style aria-labelledby=labelled_by>
+                <svg class=shape.class role="img" viewBox=shape.view_box style:min-width=shape.min_width
+                    style:max-width=shape.max_width aria-labelledby=labelled_by>
                     <title id=title_id>{title}</title>
                     <desc id=desc_id>{description}</desc>
                     {marks}

@@ -300,13 +300,15 @@ impl Tab {
         .await;
     }
 
-    /// Types into the field named `name`, replacing what it held.
+    /// Types into the field named `name` once it exists, replacing what it held.
     pub async fn fill(&self, name: &str, value: &str) {
         let field = self
             .client
-            .find(Locator::Css(&format!("[name=\"{name}\"]")))
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&format!("[name=\"{name}\"]")))
             .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("no field `{name}` to fill: {e}"));
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
     }
