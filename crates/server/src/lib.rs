@@ -7,6 +7,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod headers;
 pub mod routes;
 pub mod rules;
 pub mod store;
@@ -129,6 +130,10 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(auth::sessions::layer(state.store.as_ref(), &state.settings))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -17,7 +17,7 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
-use crate::AppState;
+use crate::{AppState, headers};
 use preview::Preview;
 
 /// Paths the dashboard has a page for; any other path gets its not-found page with 404.
@@ -66,12 +66,23 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
         _ => StatusCode::OK,
     };
     match tokio::fs::read_to_string(index).await {
-        Ok(html) => (
-            status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            Body::from(preview::apply(&html, &preview)),
-        )
-            .into_response(),
+        Ok(html) => {
+            // One nonce per response: the loader script Trunk marked runs, nothing else inline.
+            let nonce = headers::new_nonce();
+            let html = preview::apply(&html, &preview).replace(headers::NONCE_PLACEHOLDER, &nonce);
+            (
+                status,
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        headers::content_security_policy(Some(&nonce)),
+                    ),
+                ],
+                Body::from(html),
+            )
+                .into_response()
+        }
         Err(error) => {
             tracing::error!(%error, path = %index.display(), "cannot read the dashboard's index.html");
             (

@@ -274,3 +274,85 @@ async fn an_unknown_vote_link_is_not_found_and_members_only_links_name_nothing()
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_each_page_its_own_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("dist");
+    std::fs::create_dir(&ui).unwrap();
+    std::fs::write(
+        ui.join("index.html"),
+        r#"<html><head><script type="module" nonce="{{__TRUNK NONCE__}}">import init from '/app.js';</script></head></html>"#,
+    )
+    .unwrap();
+    let server = TestServer::start(
+        &dir.path().join("ui.db"),
+        TestServer::settings(LegacyApi::Token, Some(&ui)),
+    )
+    .await;
+
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let page = get(&format!("{}/", server.base), None).await;
+        let policy = header(&page, "content-security-policy");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("{{__TRUNK NONCE__}}"), "{html}");
+        let nonce = html
+            .split("nonce=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+        assert!(
+            policy.contains(&format!(
+                "script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'"
+            )),
+            "{policy}"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
+
+    for path in ["/", "/api/health", "/api/votes/nope", "/stories"] {
+        let response = get(&format!("{}{path}", server.base), None).await;
+        let policy = header(&response, "content-security-policy");
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{path}: {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "same-origin",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "strict-transport-security"),
+            "",
+            "plain http: {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn https_servers_add_hsts() {
+    let settings = asyncvoter_server::Settings {
+        public_url: Some("https://vote.example.org".into()),
+        ..TestServer::settings(LegacyApi::Token, None)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&dir.path().join("hsts.db"), settings).await;
+    let response = get(&format!("{}/api/health", server.base), None).await;
+    assert_eq!(
+        header(&response, "strict-transport-security"),
+        "max-age=31536000; includeSubDomains"
+    );
+}
