@@ -117,6 +117,7 @@ pub fn provide_live() {
         failures: Cell::new(0),
     });
     Stream::open(&stream);
+    close_on_leaving(&stream);
     // The state on the root element too: for styles, and for tests to wait on.
     Effect::new(move |_| {
         let state = match live.connection.get() {
@@ -137,6 +138,29 @@ pub fn provide_live() {
             Stream::open(&again);
         }
     });
+}
+
+/// A page kept in the back-forward cache would hold its stream open, and a browser allows
+/// only six connections per site: close it on leaving, reopen on coming back.
+fn close_on_leaving(stream: &Rc<Stream>) {
+    let leaving = stream.clone();
+    let on_hide = Closure::<dyn Fn()>::new(move || {
+        if let Some(source) = leaving.source.borrow_mut().take() {
+            source.close();
+        }
+    });
+    let _ = window().add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    on_hide.forget();
+    let returning = stream.clone();
+    let on_show = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(
+        move |event: web_sys::PageTransitionEvent| {
+            if event.persisted() {
+                Stream::open(&returning);
+            }
+        },
+    );
+    let _ = window().add_event_listener_with_callback("pageshow", on_show.as_ref().unchecked_ref());
+    on_show.forget();
 }
 
 /// The live connection; an inert one where none was provided (component tests).

@@ -230,6 +230,8 @@ impl World {
 async fn open_browser(driver_url: &str, profile: &std::path::Path, base: &str) -> Tab {
     let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let capabilities = json!({
+        // Console messages (CSP violations among them) for `Tab::browser_log`.
+        "goog:loggingPrefs": {"browser": "ALL"},
         "goog:chromeOptions": {
             "binary": chrome,
             "args": [
@@ -298,6 +300,19 @@ impl Tab {
             self.texts_of(css).await.iter().any(|t| t.trim() == text)
         })
         .await;
+    }
+
+    /// The browser console's messages since the last call (chromedriver's log endpoint).
+    pub async fn browser_log(&self) -> Vec<String> {
+        let entries = self.client.issue_cmd(BrowserLog).await.unwrap();
+        entries
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Types into the field named `name` once it exists, replacing what it held.
@@ -372,5 +387,26 @@ where
             return;
         }
         assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` for the browser's console.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
     }
 }

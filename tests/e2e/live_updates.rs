@@ -178,3 +178,28 @@ async fn after_a_server_restart_pages_reconnect_and_catch_up_on_what_they_missed
     )
     .await;
 }
+
+#[tokio::test]
+async fn many_full_page_loads_in_a_row_do_not_use_up_the_browsers_connections() {
+    // Each load opens an event stream; a browser allows six connections per site, so
+    // streams of pages left behind must close or the seventh page stalls.
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Reloads", "deck": "fibonacci"}))
+        .await;
+    for _ in 0..4 {
+        for path in ["/", &format!("/votes/{id}") as &str] {
+            world.open(path).await;
+            world.text_of(".vote-row, .vote").await;
+            wait_until_live(&world.browser).await;
+        }
+    }
+    world.cast(&id, "slack:Ana", "3").await;
+    shows_within(
+        &world.browser,
+        ".panel .voters .voter",
+        "Ana",
+        Duration::from_secs(1),
+    )
+    .await;
+}
