@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
 # the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
-# Chromium, ChromeDriver and PostgreSQL. A first run takes ~25 minutes (trunk and wasm-bindgen-cli are
+# Chromium, ChromeDriver, PostgreSQL and schemathesis. A first run takes ~25 minutes
+# (trunk and wasm-bindgen-cli are
 # compiled from source); later runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.22.1
+SCHEMATHESIS_VERSION=4.32.5
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -45,6 +47,14 @@ if ! command -v pg_ctlcluster >/dev/null || ! ls /usr/lib/postgresql/*/bin/postg
   say "Installing PostgreSQL (the second storage backend's tests)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+fi
+
+if ! schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  say "Installing schemathesis $SCHEMATHESIS_VERSION (API fuzzing) from PyPI"
+  # A distribution's own Python may refuse plain installs (PEP 668); this tool may go there.
+  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+      "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # Trunk builds offline; it needs every crate fetched first.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, native tests (domain, API on real SQLite,
 # the storage suite on SQLite and PostgreSQL, two instances on one PostgreSQL,
-# browser end-to-end against the trunk release build), and wasm component tests in
+# browser end-to-end against the trunk release build), API fuzzing with schemathesis,
+# and wasm component tests in
 # headless Chromium. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ trunk build --release
 node scripts/sizes.mjs dist
 step "Native tests: domain, API, browser end-to-end"
 cargo test --workspace --locked
+step "API fuzzing from the OpenAPI document (schemathesis)"
+bash scripts/fuzz-api.sh target/debug/asyncvoter
 step "Component tests in headless Chromium"
 cargo test -p asyncvoter-dashboard --target wasm32-unknown-unknown --test web --locked
 step "All checks passed"

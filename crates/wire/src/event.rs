@@ -79,10 +79,33 @@ pub struct VoteEvent {
 /// The `data:` of a `resync` event: events were missed, so reload what is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Resync {
     /// The newest event id; the stream continues after it.
     pub id: u64,
     /// Why: `lagging` (this consumer fell behind) or `too_far_behind` (`Last-Event-ID` is
     /// older than the server replays).
     pub reason: String,
+}
+
+/// The `data:` of the `ready` event that opens a stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Ready {
+    /// The newest event id; the stream continues after it.
+    pub id: u64,
+}
+
+/// Any `data:` on the stream: a change, `ready` or `resync` (told apart by `event:`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum StreamData {
+    /// `vote_created`, `ballot_cast`, … : what changed.
+    Change(VoteEvent),
+    /// `ready`: the stream is open.
+    Ready(Ready),
+    /// `resync`: events were missed.
+    Resync(Resync),
 }

@@ -13,7 +13,7 @@ pub mod timestamp;
 pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
-pub use event::{EventKind, Resync, VoteEvent};
+pub use event::{EventKind, Ready, Resync, StreamData, VoteEvent};
 pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
 pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,

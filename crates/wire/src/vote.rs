@@ -105,6 +105,13 @@ pub struct NewVote {
     pub deadline: Option<DateTime<Utc>>,
     /// For integrations: the external id (e.g. `slack:U123`) of the person starting the vote.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = "^[^\\s/:\\x00-\\x1f\\x7f-\\x9f][^/:\\x00-\\x1f\\x7f-\\x9f]{0,59}:[^/\\x00-\\x1f\\x7f-\\x9f]{0,58}[^\\s/\\x00-\\x1f\\x7f-\\x9f]$"
+        )
+    )]
     pub owner: Option<String>,
 }
 

@@ -24,7 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     put, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots", request_body = CastBallot,
     params(
         ("id" = String, Path, description = "The vote's id"),
-        ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
+        ("voter" = String, Path, description = "An external voter id such as `slack:U123`",
+            min_length = 1, max_length = 120, pattern = "^[^\\s/\\x00-\\x1f\\x7f-\\x9f]([^/\\x00-\\x1f\\x7f-\\x9f]{0,118}[^\\s/\\x00-\\x1f\\x7f-\\x9f])?$"),
     ),
     security(("integration_token" = []), ("session_cookie" = [])),
     responses(
@@ -74,7 +75,8 @@ async fn cast_ballot(
     delete, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots",
     params(
         ("id" = String, Path, description = "The vote's id"),
-        ("voter" = String, Path, description = "An external voter id such as `slack:U123`"),
+        ("voter" = String, Path, description = "An external voter id such as `slack:U123`",
+            min_length = 1, max_length = 120, pattern = "^[^\\s/\\x00-\\x1f\\x7f-\\x9f]([^/\\x00-\\x1f\\x7f-\\x9f]{0,118}[^\\s/\\x00-\\x1f\\x7f-\\x9f])?$"),
     ),
     security(("integration_token" = []), ("session_cookie" = [])),
     responses(

@@ -11,11 +11,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use asyncvoter_wire::{ErrorBody, Resync, VoteEvent};
+use asyncvoter_wire::{ErrorBody, Ready, Resync};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Query};
@@ -31,12 +31,37 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events))
 }
 
+/// One Server-Sent Event as the stream carries it.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documents the wire format; the events are written by axum's `Event`.
+struct StreamEvent {
+    /// The event id (`Last-Event-ID` on reconnect).
+    id: Option<String>,
+    /// `ready`, `resync`, or the kind of change (`vote_created`, `ballot_cast`, …).
+    event: String,
+    /// A `StreamData` in JSON: a `VoteEvent`, a `Ready` or a `Resync`.
+    data: String,
+    /// How long a browser waits before reconnecting, in milliseconds (on `ready`).
+    retry: Option<u64>,
+}
+
+/// The header a reconnecting browser sends (read from the request's headers).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Documents the header; the handler reads it from `HeaderMap`.
+struct ResumeHeader {
+    /// The last event id received; the stream resumes after it (it wins over the query).
+    #[param(rename = "Last-Event-ID", minimum = 0, nullable = false)]
+    last_event_id: Option<i64>,
+}
+
 /// Query of `GET /api/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventsParams {
     /// Resume after this event id, for clients that cannot send `Last-Event-ID`.
-    last_event_id: Option<u64>,
+    #[param(minimum = 0)]
+    last_event_id: Option<i64>,
 }
 
 /// Every change to every vote as Server-Sent Events.
@@ -50,12 +75,12 @@ pub struct EventsParams {
 #[utoipa::path(
     get, path = "/api/events", tag = "events", params(
         EventsParams,
-        ("Last-Event-ID" = Option<u64>, Header, description = "The last event id received; the stream resumes after it"),
+        ResumeHeader,
     ),
     responses(
-        (status = 200, description = "An endless `text/event-stream`; each `data:` is a VoteEvent (or a Resync)",
-            content_type = "text/event-stream", body = VoteEvent),
-        (status = 400, description = "`Last-Event-ID` is not a number", body = ErrorBody),
+        (status = 200, description = "An endless `text/event-stream`; each `data:` is a VoteEvent, a Ready or a Resync",
+            content_type = "text/event-stream", body = StreamEvent),
+        (status = 400, description = "`Last-Event-ID` or `last_event_id` is not an event id", body = ErrorBody),
         (status = 401, description = "`--visibility members` and no login or token", body = ErrorBody),
     )
 )]
@@ -64,20 +89,24 @@ async fn events(
     headers: HeaderMap,
     Query(params): Query<EventsParams>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let bad =
+        |what: &str| ApiError::BadRequest(format!("`{what}` must be an event id (0 or more)"));
+    if params.last_event_id.is_some_and(|id| id < 0) {
+        return Err(bad("last_event_id"));
+    }
     let resume = match headers.get("last-event-id") {
         Some(value) => Some(
             value
                 .to_str()
                 .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .ok_or_else(|| {
-                    ApiError::BadRequest("`Last-Event-ID` must be an event id".into())
-                })?,
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| bad("Last-Event-ID"))?,
         ),
         None => params.last_event_id,
     };
     let start = match resume {
-        Some(after) => Start::After(i64::try_from(after).unwrap_or(i64::MAX)),
+        Some(after) => Start::After(after),
         None => Start::Now(state.events.store().last_event_id().await?),
     };
     let keep_alive = KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive");
@@ -200,7 +229,12 @@ fn ready(newest: i64) -> Event {
         .id(newest.to_string())
         .event("ready")
         .retry(RETRY)
-        .data(format!("{{\"id\":{newest}}}"))
+        .data(
+            serde_json::to_string(&Ready {
+                id: u64::try_from(newest).unwrap_or_default(),
+            })
+            .expect("ready serializes"),
+        )
 }
 
 fn resync(newest: i64, reason: &str) -> Event {

@@ -29,7 +29,7 @@ use crate::error::{ApiError, Json};
         title = "AsyncVoter API",
         description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`."
     ),
-    components(schemas(ErrorBody, asyncvoter_wire::Resync)),
+    components(schemas(ErrorBody, votes::StateParam, asyncvoter_wire::StreamData)),
     modifiers(&BearerToken),
     tags(
         (name = "votes", description = "Votes and their rounds"),

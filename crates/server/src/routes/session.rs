@@ -89,6 +89,7 @@ async fn fail(state: &AppState, keys: &[String]) -> ApiResult<Json<Member>> {
     responses(
         (status = 200, description = "The member of this session", body = Member),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "An integration token: integrations have no session", body = ErrorBody),
     )
 )]
 async fn who_am_i(caller: Caller) -> ApiResult<Json<Member>> {

@@ -112,7 +112,12 @@ async fn list_votes(
             .q
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty()),
-        after: params.cursor.as_deref().map(decode_cursor).transpose()?,
+        after: params
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()?,
         limit,
     };
     let mut listings = state.store.list_votes(&query).await?;
