@@ -2,8 +2,7 @@
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
 # the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
 # Chromium, ChromeDriver, PostgreSQL and schemathesis. A first run takes ~25 minutes
-# (trunk and wasm-bindgen-cli are
-# compiled from source); later runs take seconds.
+# (trunk and wasm-bindgen-cli are compiled from source); later runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
