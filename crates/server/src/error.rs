@@ -43,9 +43,9 @@ pub enum ApiError {
     /// 429: too many attempts; retry after this many seconds.
     #[error("too many failed attempts; try again in {0} s")]
     RateLimited(u64),
-    /// 503: the database does not answer; retry later.
-    #[error("the service is temporarily unavailable; try again shortly")]
-    Unavailable,
+    /// 503: the database cannot take the request now (why, in words); nothing was saved.
+    #[error("{0}; nothing was saved, try again shortly")]
+    Unavailable(&'static str),
     /// 500: logged with its cause, shown as a generic message.
     #[error("something went wrong on our side")]
     Internal(#[source] anyhow::Error),
@@ -65,7 +65,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,7 +83,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid",
             ApiError::RateLimited(_) => "rate_limited",
-            ApiError::Unavailable => "unavailable",
+            ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -103,11 +103,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
             ApiError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
-            ApiError::Unavailable => tracing::warn!("database unavailable"),
+            ApiError::Unavailable(reason) => tracing::warn!(reason, "database unavailable"),
             _ => {}
         }
         let retry_after = match &self {
-            ApiError::Unavailable => Some(5),
+            ApiError::Unavailable(_) => Some(5),
             ApiError::RateLimited(seconds) => Some(*seconds),
             _ => None,
         };
@@ -128,7 +128,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => ApiError::Conflict(message),
             StoreError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "database unavailable");
-                ApiError::Unavailable
+                ApiError::Unavailable(crate::store::unavailable_reason(&cause))
             }
             StoreError::Other(cause) => ApiError::Internal(cause.into()),
         }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
 
 pub use postgres::PostgresStore;
+pub use rows::unavailable_reason;
 pub use sqlite::SqliteStore;
 
 /// What can go wrong in the store.
@@ -394,9 +395,13 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     use anyhow::Context;
     match url.split_once(':').map(|(scheme, _)| scheme) {
         Some("sqlite") => {
-            let store = SqliteStore::open(url)
-                .await
-                .with_context(|| format!("cannot open the SQLite database {}", redact(url)))?;
+            let store = SqliteStore::open(url).await.with_context(|| {
+                format!(
+                    "cannot open the SQLite database {}{}",
+                    redact(url),
+                    unwritable_hint(url)
+                )
+            })?;
             Ok(std::sync::Arc::new(store))
         }
         Some("postgres" | "postgresql") => {
@@ -409,6 +414,27 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
             "unsupported database URL {}: use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE",
             redact(url)
         ),
+    }
+}
+
+/// Why a SQLite file cannot be opened, when the file system says it cannot be written:
+/// SQLite itself only reports "unable to open database file".
+fn unwritable_hint(url: &str) -> String {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") || !std::path::Path::new(path).exists() {
+        return String::new();
+    }
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Ok(_) => String::new(),
+        Err(error) if error.raw_os_error() == Some(30) => {
+            " (the file system is read-only; nothing can be saved there)".to_owned()
+        }
+        Err(error) => format!(" (the file cannot be written: {error})"),
     }
 }
 

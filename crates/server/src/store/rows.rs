@@ -22,11 +22,30 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// Why the database cannot serve a request, in words for the error message.
+pub fn unavailable_reason(error: &sqlx::Error) -> &'static str {
+    let code = error
+        .as_database_error()
+        .and_then(|db| db.code())
+        .map(|c| c.into_owned())
+        .unwrap_or_default();
+    match code.parse::<u32>().map(|c| c & 0xff) {
+        Ok(13) => "the database's disk is full",
+        Ok(8) => "the database is read-only",
+        Ok(10 | 14) => "the database file cannot be read or written",
+        Ok(5 | 6) => "the database is busy",
+        _ if code == "53100" => "the database's disk is full",
+        _ if code == "25006" => "the database is read-only",
+        _ => "the database is unavailable",
+    }
+}
+
 /// Error codes that mean "not now" rather than "wrong".
 ///
 /// SQLite's are numbers whose low byte is the primary code: busy, locked, read-only, I/O
 /// error, disk full, cannot open. PostgreSQL's are SQLSTATEs: connection exceptions (08),
-/// insufficient resources (53), operator intervention (57), system errors (58).
+/// insufficient resources (53), operator intervention (57), system errors (58), and a
+/// read-only transaction (25006: a standby, or `default_transaction_read_only`).
 fn means_unavailable(code: &str) -> bool {
     match code.parse::<u32>() {
         Ok(sqlite) => [5, 6, 8, 10, 13, 14].contains(&(sqlite & 0xff)),

@@ -74,7 +74,17 @@ impl SqliteStore {
     }
 
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        match self.writer.begin_with("BEGIN IMMEDIATE").await {
+            // A COMMIT that failed (a full or read-only disk) can leave the connection
+            // believing it is inside a transaction SQLite already ended, and every later
+            // BEGIN would fail: replace the connection, then begin again.
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                tracing::warn!("replacing the write connection after a failed commit");
+                self.writer.acquire().await?.close().await?;
+                Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            result => Ok(result?),
+        }
     }
 }
 
