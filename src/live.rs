@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use asyncvoter_wire::{VoteEvent, VoteState, VoteSummary};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
+use crate::api;
 use crate::session::use_session;
 
 /// The first retry waits this long; each failure doubles it up to [`MAX_BACKOFF`].
@@ -40,6 +42,8 @@ pub enum Connection {
     Online,
     /// Lost; retrying with backoff.
     Offline,
+    /// Refused: this server shows its votes to members only. Retried after a login.
+    LoginNeeded,
 }
 
 /// What a page hears.
@@ -124,6 +128,7 @@ pub fn provide_live() {
             Connection::Connecting => "connecting",
             Connection::Online => "online",
             Connection::Offline => "offline",
+            Connection::LoginNeeded => "login-needed",
         };
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-live", state);
@@ -227,14 +232,21 @@ impl Stream {
         if let Some(source) = this.source.borrow_mut().take() {
             source.close();
         }
-        this.live.connection.set(Connection::Offline);
         let failures = this.failures.get();
         this.failures.set(failures + 1);
         let wait = FIRST_BACKOFF
             .saturating_mul(1 << failures.min(6))
             .min(MAX_BACKOFF);
         let again = this.clone();
-        set_timeout(move || Stream::open(&again), wait);
+        // An `EventSource` does not tell a 401 from a lost network: ask the API which.
+        spawn_local(async move {
+            if members_only().await {
+                again.live.connection.set(Connection::LoginNeeded);
+                return;
+            }
+            again.live.connection.set(Connection::Offline);
+            set_timeout(move || Stream::open(&again), wait);
+        });
     }
 
     fn receive(&self, event: &MessageEvent) {
@@ -253,6 +265,17 @@ impl Stream {
             },
         }
     }
+}
+
+/// True when the server answers reads with 401: votes are for members only, and this
+/// visitor is not logged in.
+async fn members_only() -> bool {
+    let probe = api::VoteFilter {
+        state: "ongoing",
+        limit: 1,
+        ..api::VoteFilter::default()
+    };
+    matches!(api::list_votes(&probe).await, Err(error) if error.is_unauthorized())
 }
 
 /// How far a vote got, for announcements: "Checkout: 4 of 6 voted".

@@ -51,6 +51,18 @@ async fn on_a_members_only_server_the_link_asks_for_a_login_then_shows_the_vote(
             .unwrap()
             .contains("Private pricing")
     );
+    // The refused event stream is not a lost connection: no "offline" for a visitor.
+    poll_until("the stream to wait for a login", || async {
+        world
+            .browser
+            .execute("return document.documentElement.dataset.live;", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            == Some("login-needed")
+    })
+    .await;
+    assert!(world.texts_of(".live-offline").await.is_empty());
     world.browser.click(".login-prompt a").await;
     world.browser.log_in_here("ana", &password).await;
     assert_eq!(world.path().await, format!("/votes/{id}"));
@@ -62,6 +74,12 @@ async fn on_a_members_only_server_the_link_asks_for_a_login_then_shows_the_vote(
         .await,
         "Private pricing"
     );
+    // Logged in, the stream opens and live changes arrive.
+    world.cast(&id, "slack:Ben", "M").await;
+    world
+        .browser
+        .wait_for_text(".panel .voters .voter", "Ben")
+        .await;
 }
 
 #[tokio::test]
