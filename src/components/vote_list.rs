@@ -1,4 +1,4 @@
-use asyncvoter_wire::{VoteState, VoteSummary};
+use asyncvoter_wire::{EventKind, VoteEvent, VoteState, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -130,6 +130,25 @@ fn follow_live_changes(
     let live = use_live();
     live.listen(move |heard| match heard {
         Heard::Resync => votes.refetch(),
+        // A ballot changes only who has voted: applied from the event itself, so a
+        // thousand open dashboards do not each fetch the vote for every ballot.
+        Heard::Change(change)
+            if matches!(
+                change.kind,
+                EventKind::BallotCast | EventKind::BallotWithdrawn
+            ) =>
+        {
+            let mut changed = None;
+            items.update(|list| {
+                if let Some(vote) = list.iter_mut().find(|v| v.id == change.vote_id) {
+                    apply_ballot(vote, change);
+                    changed = Some(vote.clone());
+                }
+            });
+            if let Some(vote) = changed {
+                live.announce(progress(&vote));
+            }
+        }
         Heard::Change(change) => {
             let id = change.vote_id.clone();
             spawn_local(async move {
@@ -150,6 +169,24 @@ fn follow_live_changes(
             });
         }
     });
+}
+
+/// Adds or removes the event's voter on a shown vote of the same round.
+fn apply_ballot(vote: &mut VoteSummary, event: &VoteEvent) {
+    let Some(voter) = &event.voter else { return };
+    if event.round != vote.round {
+        return;
+    }
+    let position = vote.voters.iter().position(|v| v.id == voter.id);
+    match (event.kind, position) {
+        (EventKind::BallotCast, None) => vote.voters.push(voter.clone()),
+        (EventKind::BallotWithdrawn, Some(i)) => {
+            vote.voters.remove(i);
+        }
+        _ => {}
+    }
+    vote.ballots_cast = vote.voters.len() as u32;
+    vote.updated_at = event.at;
 }
 
 /// Replaces, inserts (at the top) or removes vote `id`.

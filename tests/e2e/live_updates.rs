@@ -70,6 +70,14 @@ async fn a_ballot_from_a_bot_shows_on_the_list_and_the_vote_page_within_a_second
         mark_page(tab).await;
     }
 
+    world.cast(&id, "slack:Bob", "3").await;
+    shows_within(
+        &world.browser,
+        ".vote-row .voter",
+        "Bob",
+        Duration::from_secs(1),
+    )
+    .await;
     world.cast(&id, "slack:Ana", "8").await;
     let on_list = shows_within(
         &world.browser,
@@ -90,21 +98,50 @@ async fn a_ballot_from_a_bot_shows_on_the_list_and_the_vote_page_within_a_second
         world
             .text_of(".vote-row .tally")
             .await
-            .contains("1 of 3 for quorum")
+            .contains("2 of 3 for quorum")
     );
     assert!(
         vote_tab
             .text_of(".tally")
             .await
-            .contains("1 of 3 for quorum")
+            .contains("2 of 3 for quorum")
     );
     assert_eq!(
         world
             .browser
             .texts_of("[role=status].visually-hidden")
             .await,
-        ["Checkout coupons: 1 of 3 voted"],
+        ["Checkout coupons: 2 of 3 voted"],
         "announced for screen readers"
+    );
+
+    // A withdrawn ballot leaves both pages too.
+    world
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/votes/{id}/ballots/slack:Bob"),
+            None,
+        )
+        .await;
+    shows_within(
+        &world.browser,
+        ".vote-row .tally",
+        "1 of 3 for quorum",
+        Duration::from_secs(1),
+    )
+    .await;
+    shows_within(
+        &vote_tab,
+        ".tally",
+        "1 of 3 for quorum",
+        Duration::from_secs(1),
+    )
+    .await;
+    assert!(
+        !world
+            .texts_of(".vote-row .voter")
+            .await
+            .contains(&"Bob".to_owned())
     );
 
     // A vote started elsewhere appears on the list; the sealed card never shows.
