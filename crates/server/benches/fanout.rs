@@ -6,12 +6,10 @@
 //! override the defaults). Targets: p99 ≤ 100 ms, ≤ 32 KB per connection.
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::testing::SseParser;
-use tokio::process::Command;
+use asyncvoter_server::testing::{ServerProcess, SseParser, create_token};
 use tokio::sync::Barrier;
 
 const P99_TARGET_MS: f64 = 100.0;
@@ -53,49 +51,13 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("fanout.db").display());
 
-    let token = Command::new(binary)
-        .args(["token", "create", "bench", "--database-url", &database])
-        .output()
-        .await
-        .expect("the binary runs");
-    let token = String::from_utf8_lossy(&token.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(binary)
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            &database,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server starts");
-    let pid = server.id().expect("a pid");
+    let token = create_token(binary, &database, "bench").await;
+    let mut server = ServerProcess::start(binary, &database).await;
+    let (base, pid) = (server.base.clone(), server.pid());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let started = Instant::now();
-    while http.get(format!("{base}/api/health")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let vote: serde_json::Value = http
         .post(format!("{base}/api/votes"))
         .bearer_auth(&token)
@@ -190,7 +152,7 @@ async fn main() {
         verdict(p99 <= P99_TARGET_MS && received.len() == expected),
         verdict(per_connection <= PER_CONNECTION_TARGET_KB)
     );
-    let _ = server.kill().await;
+    let _ = server.child.kill().await;
 }
 
 /// One client: opens the stream, passes the barrier on `ready`, then records when each

@@ -97,6 +97,74 @@ impl TestServer {
     }
 }
 
+/// The `asyncvoter` binary as a process of its own, for tests and benchmarks of signals,
+/// memory and several instances. Killed when dropped.
+pub struct ServerProcess {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The process.
+    pub child: tokio::process::Child,
+}
+
+impl ServerProcess {
+    /// Runs `binary serve` on a free port with `database_url` and waits (up to 20 s) until
+    /// it listens; it binds only once its database is open and migrated.
+    pub async fn start(binary: &str, database_url: &str) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = tokio::process::Command::new(binary)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", database_url])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the binary starts");
+        let started = std::time::Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ServerProcess {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("a running process")
+    }
+}
+
+/// Runs `binary token create NAME` on `database_url`; the token it prints.
+pub async fn create_token(binary: &str, database_url: &str, name: &str) -> String {
+    let output = tokio::process::Command::new(binary)
+        .args(["token", "create", name, "--database-url", database_url])
+        .output()
+        .await
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "token create: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
 /// One event read from a `text/event-stream`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SseEvent {

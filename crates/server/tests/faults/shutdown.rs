@@ -1,64 +1,24 @@
 //! SIGTERM in the middle of things: the request in flight is answered (and kept), event
 //! streams end cleanly, and the process exits 0.
 
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use asyncvoter_server::testing::{ServerProcess, create_token};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 use crate::{start_vote, voters};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_asyncvoter");
 
-async fn serve(database: &str) -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(BINARY)
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            database,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while reqwest::get(format!("{base}/api/health")).await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (child, base)
-}
-
 #[tokio::test]
 async fn sigterm_answers_the_request_in_flight_ends_streams_and_exits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("shutdown.db").display());
-    let token = Command::new(BINARY)
-        .args(["token", "create", "bot", "--database-url", &database])
-        .output()
-        .await
-        .unwrap();
-    let token = String::from_utf8_lossy(&token.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned();
-    let (mut server, base) = serve(&database).await;
+    let token = create_token(BINARY, &database, "bot").await;
+    let mut server = ServerProcess::start(BINARY, &database).await;
+    let base = server.base.clone();
     let vote = start_vote(&base, &token).await;
 
     let mut stream = reqwest::get(format!("{base}/api/events")).await.unwrap();
@@ -81,7 +41,7 @@ async fn sigterm_answers_the_request_in_flight_ends_streams_and_exits_cleanly() 
     socket.write_all(head.as_bytes()).await.unwrap();
     // Let the server read the head before the signal, so the request is surely in flight.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let pid = server.id().unwrap().to_string();
+    let pid = server.pid().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -108,13 +68,14 @@ async fn sigterm_answers_the_request_in_flight_ends_streams_and_exits_cleanly() 
         "the request in flight is answered: {answer}"
     );
 
-    let exit = tokio::time::timeout(Duration::from_secs(10), server.wait())
+    let exit = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
         .await
         .expect("the process exits")
         .unwrap();
     assert!(exit.success(), "a clean exit: {exit}");
 
-    let (mut again, base) = serve(&database).await;
+    let again = ServerProcess::start(BINARY, &database).await;
+    let base = again.base.clone();
     assert_eq!(
         voters(&base, &token, &vote).await,
         ["slack:Ana"],
@@ -122,5 +83,4 @@ async fn sigterm_answers_the_request_in_flight_ends_streams_and_exits_cleanly() 
     );
     let health = reqwest::get(format!("{base}/api/health")).await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let _ = again.kill().await;
 }

@@ -8,13 +8,15 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::testing::{FreshPostgres, POSTGRES_ENV, SseEvent, SseParser};
+use asyncvoter_server::testing::{
+    FreshPostgres, POSTGRES_ENV, ServerProcess, SseEvent, SseParser, create_token,
+};
 use asyncvoter_wire::VoteEvent;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use tokio::io::AsyncWriteExt;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_asyncvoter");
 
@@ -26,10 +28,8 @@ struct Cluster {
     b: Instance,
 }
 
-struct Instance {
-    base: String,
-    process: Child,
-}
+/// One instance: the real binary in its own process.
+type Instance = ServerProcess;
 
 impl Cluster {
     async fn start() -> Option<Cluster> {
@@ -38,24 +38,9 @@ impl Cluster {
             return None;
         };
         let database = FreshPostgres::create(&admin).await;
-        let output = Command::new(BINARY)
-            .args(["token", "create", "bot", "--database-url", &database.url])
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let token = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .last()
-            .unwrap()
-            .trim()
-            .to_owned();
-        let a = Instance::start(&database.url).await;
-        let b = Instance::start(&database.url).await;
+        let token = create_token(BINARY, &database.url, "bot").await;
+        let a = ServerProcess::start(BINARY, &database.url).await;
+        let b = ServerProcess::start(BINARY, &database.url).await;
         Some(Cluster {
             database,
             token,
@@ -86,46 +71,9 @@ impl Cluster {
     }
 
     async fn stop(mut self) {
-        let _ = self.a.process.kill().await;
-        let _ = self.b.process.kill().await;
+        let _ = self.a.child.kill().await;
+        let _ = self.b.child.kill().await;
         self.database.drop_it().await;
-    }
-}
-
-impl Instance {
-    async fn start(database_url: &str) -> Instance {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let process = Command::new(BINARY)
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                database_url,
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while reqwest::get(format!("{base}/api/health")).await.is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the instance did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Instance { base, process }
-    }
-
-    fn pid(&self) -> u32 {
-        self.process.id().unwrap()
     }
 }
 
