@@ -116,7 +116,8 @@ async fn events(
 
 /// Where a stream begins.
 enum Start {
-    /// With events after this id, the newest when the stream opened.
+    /// With the events after the newest one when the stream opens (the handler read this
+    /// id to answer 503 on a broken database; the stream reads it again once subscribed).
     Now(i64),
     /// After the id the client saw last: missed events are replayed first.
     After(i64),
@@ -147,11 +148,13 @@ impl Outgoing {
 /// each event once and in order.
 fn live(hub: Arc<Hub>, start: Start) -> impl Stream<Item = Outgoing> {
     stream! {
-        // Subscribed before the replay, so nothing falls between the two; ids dedupe.
+        // Subscribed before reading where to start (the newest id, or the replay), so no
+        // event falls between the two; ids dedupe the overlap.
         let mut receiver = hub.subscribe();
         let mut closing = hub.closing();
         let mut last = match start {
-            Start::Now(newest) => {
+            Start::Now(checked) => {
+                let newest = hub.store().last_event_id().await.unwrap_or(checked);
                 yield Outgoing::Ready(newest);
                 newest
             }
