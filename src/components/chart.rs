@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::Disclosure;
+
 /// One bar of a chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -214,6 +216,7 @@ fn chart_figure(
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
     let labelled_by = format!("{title_id} {desc_id}");
+    let table_key = id.clone();
     let caption = shape
         .show_title
         .then(|| view! { <figcaption class="chart__title">{title.clone()}</figcaption> });
@@ -228,18 +231,17 @@ fn chart_figure(
                     {marks}
                 </svg>
             </div>
-            <ChartTable bars headers />
+            <ChartTable key=format!("{table_key}-numbers") bars headers />
         </figure>
     }
 }
 
 /// The numbers of a chart as a table, folded under its chart.
 #[component]
-fn ChartTable(bars: Vec<Bar>, headers: Headers) -> impl IntoView {
+fn ChartTable(#[prop(into)] key: String, bars: Vec<Bar>, headers: Headers) -> impl IntoView {
     let notes = headers.note;
     view! {
-        <details class="chart__data">
-            <summary>"Show the numbers"</summary>
+        <Disclosure key class="chart__data" summary="Show the numbers">
             <table class="data-table">
                 <thead>
                     <tr>
@@ -264,7 +266,7 @@ fn ChartTable(bars: Vec<Bar>, headers: Headers) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </details>
+        </Disclosure>
     }
 }
 

@@ -6,8 +6,9 @@ use leptos_router::params::Params;
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, CopyLink, DeckCards, ErrorsView, Loading, LoginPrompt, OwnerControls,
-    PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
+    BallotTable, CardPicker, CopyLink, DeckCards, Disclosure, ErrorsView, Loading, LoginPrompt,
+    OwnerControls, PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList,
+    deck_label, provide_open_disclosures,
 };
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
@@ -42,6 +43,11 @@ pub fn VotePage() -> impl IntoView {
     let retry = Callback::new(move |_| vote.refetch());
     let memory = PickerMemory::default();
     follow_live_changes(vote, id);
+    let disclosures = provide_open_disclosures();
+    Effect::new(move |_| {
+        id();
+        disclosures.forget();
+    });
     view! {
         <Transition fallback=|| view! { <Loading label="Loading the vote…" /> }>
             <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
@@ -281,11 +287,11 @@ fn EarlierRounds(rounds: Vec<Round>, with_no_opinion: bool) -> impl IntoView {
                 .map(|round| {
                     let caption = format!("Ballots of round {}", round.number);
                     view! {
-                        <details class="round">
-                            <summary>{format!("Round {} · {} ballots", round.number, round.ballots.len())}</summary>
+                        <Disclosure key=format!("round-{}", round.number) class="round"
+                            summary=format!("Round {} · {} ballots", round.number, round.ballots.len())>
                             <RoundResults round=round.clone() with_no_opinion />
                             <BallotTable ballots=round.ballots caption />
-                        </details>
+                        </Disclosure>
                     }
                 })
                 .collect_view()}

@@ -240,3 +240,37 @@ async fn many_full_page_loads_in_a_row_do_not_use_up_the_browsers_connections() 
     )
     .await;
 }
+
+#[tokio::test]
+async fn sections_a_reader_opened_stay_open_when_a_live_change_arrives() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Re-vote", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "slack:Ana", "3").await;
+    for step in ["reveal", "rounds"] {
+        world
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/votes/{id}/{step}"),
+                None,
+            )
+            .await;
+    }
+    let tab = &world.browser;
+    tab.open(&format!("/votes/{id}")).await;
+    tab.click("details.round summary").await;
+    tab.click("details.round .chart__data summary").await;
+    wait_until_live(tab).await;
+
+    world.cast(&id, "slack:Ben", "5").await;
+    shows_within(tab, ".panel .voters .voter", "Ben", Duration::from_secs(1)).await;
+    let open = tab
+        .execute(
+            "return [...document.querySelectorAll('details.round, details.round .chart__data')].map(d => d.open);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(open, json!([true, true]), "still open after the update");
+}
