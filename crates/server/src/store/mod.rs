@@ -395,13 +395,14 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     use anyhow::Context;
     match url.split_once(':').map(|(scheme, _)| scheme) {
         Some("sqlite") => {
-            let store = SqliteStore::open(url).await.with_context(|| {
-                format!(
-                    "cannot open the SQLite database {}{}",
-                    redact(url),
-                    unwritable_hint(url)
-                )
-            })?;
+            // SQLite would quietly open a file it cannot write as read-only, and every vote
+            // would then fail: refuse to start instead, and say why.
+            if let Some(problem) = unwritable(url) {
+                anyhow::bail!("cannot open the SQLite database {}: {problem}", redact(url));
+            }
+            let store = SqliteStore::open(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {}", redact(url)))?;
             Ok(std::sync::Arc::new(store))
         }
         Some("postgres" | "postgresql") => {
@@ -417,9 +418,8 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     }
 }
 
-/// Why a SQLite file cannot be opened, when the file system says it cannot be written:
-/// SQLite itself only reports "unable to open database file".
-fn unwritable_hint(url: &str) -> String {
+/// Why an existing SQLite file cannot be written, if it cannot.
+fn unwritable(url: &str) -> Option<String> {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
@@ -427,14 +427,14 @@ fn unwritable_hint(url: &str) -> String {
         .next()
         .unwrap_or_default();
     if path.is_empty() || path.contains(":memory:") || !std::path::Path::new(path).exists() {
-        return String::new();
+        return None;
     }
     match std::fs::OpenOptions::new().append(true).open(path) {
-        Ok(_) => String::new(),
+        Ok(_) => None,
         Err(error) if error.raw_os_error() == Some(30) => {
-            " (the file system is read-only; nothing can be saved there)".to_owned()
+            Some("the file system is read-only; nothing could be saved there".to_owned())
         }
-        Err(error) => format!(" (the file cannot be written: {error})"),
+        Err(error) => Some(format!("the file cannot be written: {error}")),
     }
 }
 

@@ -122,7 +122,7 @@ async fn a_full_or_read_only_disk_gives_clear_errors_and_loses_no_acknowledged_b
         "{message}"
     );
     assert!(
-        message.contains("readonly") || message.contains("read-only"),
+        message.contains("the file system is read-only"),
         "{message}"
     );
     disk.remount("rw");
