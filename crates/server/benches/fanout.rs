@@ -69,6 +69,7 @@ async fn main() {
         .await
         .unwrap();
     let vote_id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    // Not a wait for a condition: resident memory settles a moment after the last request.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_kb = rss_kb(pid);
 
@@ -86,6 +87,7 @@ async fn main() {
         tokio::spawn(async move { listen(streams, url, arrivals, ready).await });
     }
     ready.wait().await;
+    // Every stream is open (the barrier); let the memory they took settle before reading it.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let connected_kb = rss_kb(pid);
 
@@ -105,6 +107,7 @@ async fn main() {
             "ballot {i}: {}",
             response.status()
         );
+        // Spaced out, so each figure is one ballot's delivery, not a queue of them.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let expected = clients * ballots;
