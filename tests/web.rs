@@ -5,7 +5,7 @@ use asyncvoter_dashboard::api::{self, ApiError};
 use asyncvoter_dashboard::components::chart::{Bar, Headers, RowChart};
 use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRow};
 use asyncvoter_estimation::{Deck, statistics};
-use asyncvoter_wire::{Ballot, DeckKind, Round, VoteDetail, VoteState, VoteSummary, Voter};
+use asyncvoter_wire::{Ballot, DeckKind, Round, VoteState, VoteSummary, Voter};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -131,7 +131,7 @@ async fn the_error_view_shows_the_servers_own_message() {
         &init,
     )
     .unwrap();
-    let error = api::decode::<VoteDetail>(raw.into()).await.unwrap_err();
+    let error = api::read_answer(raw.into()).await.unwrap_err();
     assert!(matches!(&error, ApiError::Api { status: 409, body } if body.error.code == "conflict"));
 
     let root = container();
@@ -158,7 +158,7 @@ async fn an_error_without_a_json_body_still_says_what_happened() {
     init.set_status_text("Bad Gateway");
     let raw = web_sys::Response::new_with_opt_str_and_init(Some("<html>proxy error</html>"), &init)
         .unwrap();
-    let error = api::decode::<VoteDetail>(raw.into()).await.unwrap_err();
+    let error = api::read_answer(raw.into()).await.unwrap_err();
     assert_eq!(error.to_string(), "The server answered 502 Bad Gateway.");
 }
 
