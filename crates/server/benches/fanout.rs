@@ -9,36 +9,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use asyncvoter_server::testing::{ServerProcess, SseParser, create_token};
+use common::{Row, env_number, percentile, report, rss_kb};
 use tokio::sync::Barrier;
 
 const P99_TARGET_MS: f64 = 100.0;
 const PER_CONNECTION_TARGET_KB: f64 = 32.0;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Resident memory of a process, in KB.
-fn rss_kb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
 
 /// When each client received each ballot, by ballot index.
 type Arrivals = Arc<Mutex<Vec<(usize, Instant)>>>;
@@ -126,34 +104,57 @@ async fn main() {
     let per_connection = (connected_kb - idle_kb) / clients as f64;
     let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
 
-    println!("live event fan-out: {clients} streams, {ballots} ballots");
-    println!("| figure | value | target |");
-    println!("|---|---|---|");
-    println!(
-        "| events delivered | {} of {expected} | all |",
-        received.len()
-    );
-    println!("| commit → receipt p50 | {p50:.1} ms | |");
-    println!("| commit → receipt p99 | {p99:.1} ms | ≤ {P99_TARGET_MS} ms |");
-    println!(
-        "| commit → receipt max | {:.1} ms | |",
-        latencies.last().copied().unwrap_or(f64::NAN)
-    );
-    println!("| server RSS idle | {:.1} MB | |", idle_kb / 1024.0);
-    println!(
-        "| server RSS with {clients} streams | {:.1} MB | |",
-        connected_kb / 1024.0
-    );
-    println!(
-        "| server RSS after the ballots | {:.1} MB | |",
-        loaded_kb / 1024.0
-    );
-    println!("| memory per stream | {per_connection:.1} KB | ≤ {PER_CONNECTION_TARGET_KB} KB |");
-    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-    println!(
-        "targets: p99 {}, memory per stream {}",
-        verdict(p99 <= P99_TARGET_MS && received.len() == expected),
-        verdict(per_connection <= PER_CONNECTION_TARGET_KB)
+    let delivered = received.len() == expected;
+    let row = |figure: &'static str, value: String, target: String, met: Option<bool>| Row {
+        figure,
+        value,
+        baseline: String::new(),
+        ratio: String::new(),
+        target,
+        met,
+    };
+    report(
+        &format!("Live event fan-out on the release binary: {clients} streams, {ballots} ballots"),
+        &[
+            row(
+                "live: events delivered",
+                format!("{} of {expected}", received.len()),
+                "all".into(),
+                Some(delivered),
+            ),
+            row(
+                "live: commit → receipt p50 / max",
+                format!(
+                    "{p50:.1} ms / {:.1} ms",
+                    latencies.last().copied().unwrap_or(f64::NAN)
+                ),
+                String::new(),
+                None,
+            ),
+            row(
+                "live: commit → receipt p99",
+                format!("{p99:.1} ms"),
+                format!("≤ {P99_TARGET_MS} ms"),
+                Some(p99 <= P99_TARGET_MS && delivered),
+            ),
+            row(
+                "live: server RSS idle / with the streams / after the ballots",
+                format!(
+                    "{:.1} MB / {:.1} MB / {:.1} MB",
+                    idle_kb / 1024.0,
+                    connected_kb / 1024.0,
+                    loaded_kb / 1024.0
+                ),
+                String::new(),
+                None,
+            ),
+            row(
+                "live: memory per stream",
+                format!("{per_connection:.1} KB"),
+                format!("≤ {PER_CONNECTION_TARGET_KB} KB"),
+                Some(per_connection <= PER_CONNECTION_TARGET_KB),
+            ),
+        ],
     );
     let _ = server.child.kill().await;
 }
