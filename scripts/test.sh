@@ -22,7 +22,10 @@ step "Lints (wasm)"
 cargo clippy -p asyncvoter-dashboard --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 step "Dashboard release build"
 trunk build --release
-node scripts/sizes.mjs dist
+# Fails when the dashboard grows past this ceiling (brotli KB). The target is 200 KB
+# (scripts/bench.sh), not met yet: lower the ceiling as the size comes down.
+SIZE_LIMIT_KB=255
+node scripts/sizes.mjs dist --budget "$SIZE_LIMIT_KB"
 step "Native tests: domain, API, browser end-to-end"
 cargo test --workspace --locked
 step "API fuzzing from the OpenAPI document (schemathesis)"

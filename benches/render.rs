@@ -1,0 +1,265 @@
+//! Rendering in headless Chromium, against the real server and the trunk-built dashboard:
+//! `/` with 1,000 ongoing votes, 100 single-vote updates arriving live, and clearing the
+//! list with a search that matches nothing. The baseline is a plain JavaScript page
+//! (`benches/baselines/plain-list/`) doing the same DOM work on the same server in the
+//! same run. Each figure is the median of several runs, timed inside the page from the
+//! action to the moment the DOM shows its result.
+//!
+//! Run: `cargo bench -p asyncvoter-dashboard --bench render` after `trunk build --release`
+//! (`BENCH_RUNS` sets the runs, 5 by default). Targets: render and updates within 1.5x of
+//! the baseline, clearing within 2x.
+
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(dead_code)] // Shared with the browser tests; this uses part of it.
+#[path = "../tests/e2e/harness.rs"]
+mod harness;
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../crates/server/benches/common/mod.rs"]
+mod common;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[tokio::main]
+async fn main() {
+    native::run().await;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::path::Path;
+
+    use serde_json::{Value, json};
+
+    use crate::common::{Row, env_number, median, report};
+    use crate::harness::{World, poll_until};
+
+    const VOTES: usize = 1000;
+    const UPDATES: usize = 100;
+    /// Rows `/` shows at first: the dashboard pages its lists.
+    const SHOWN: usize = 50;
+
+    /// The page under test: how to reach an empty state, show the list, and search.
+    struct Page {
+        name: &'static str,
+        path: &'static str,
+        /// JavaScript that leaves the list (the list must be gone afterwards).
+        leave: &'static str,
+        /// JavaScript that shows the ongoing list.
+        show: &'static str,
+    }
+
+    const DASHBOARD: Page = Page {
+        name: "dashboard",
+        path: "/history",
+        leave: "document.querySelector('a[href=\"/history\"]').click();",
+        show: "document.querySelector('nav a[href=\"/\"]').click();",
+    };
+
+    const PLAIN: Page = Page {
+        name: "plain JavaScript",
+        path: "/plain-list.html",
+        leave: "showNothing();",
+        show: "showOngoing('');",
+    };
+
+    /// Median milliseconds of one page's render, updates and clearing.
+    struct Timings {
+        render: f64,
+        updates: f64,
+        clear: f64,
+    }
+
+    pub async fn run() {
+        let runs = env_number("BENCH_RUNS", 5);
+        let site = tempfile::tempdir().unwrap();
+        site_with_baseline(site.path());
+        let ui = site.path().to_owned();
+        let world = World::start_with(move |mut settings| {
+            settings.ui_dir = Some(ui);
+            settings
+        })
+        .await;
+        for i in 0..VOTES {
+            world
+                .create_vote(json!({
+                    "name": format!("Story {i}: a realistic name for a story"),
+                    "url": format!("https://tracker.example/STORY-{i}"),
+                    "project": format!("project-{}", i % 5),
+                    "deck": "fibonacci",
+                }))
+                .await;
+        }
+
+        let dashboard = measure(&world, &DASHBOARD, runs, 0).await;
+        let plain = measure(&world, &PLAIN, runs, runs).await;
+        let row = |figure: &'static str, ours: f64, theirs: f64, target: f64| {
+            let ratio = ours / theirs;
+            Row {
+                figure,
+                value: format!("{ours:.0} ms"),
+                baseline: format!("plain JavaScript {theirs:.0} ms"),
+                ratio: format!("{ratio:.2}x"),
+                target: format!("within {target}x"),
+                met: Some(ratio <= target),
+            }
+        };
+        report(
+            &format!(
+                "Rendering in headless Chromium, {VOTES} ongoing votes ({SHOWN} shown), median of {runs} runs"
+            ),
+            &[
+                row(
+                    "render `/` (fetch + first page of rows)",
+                    dashboard.render,
+                    plain.render,
+                    1.5,
+                ),
+                row(
+                    "apply 100 live single-vote updates",
+                    dashboard.updates,
+                    plain.updates,
+                    1.5,
+                ),
+                row(
+                    "clear the list (search matching nothing)",
+                    dashboard.clear,
+                    plain.clear,
+                    2.0,
+                ),
+            ],
+        );
+    }
+
+    /// The dashboard's files plus the plain page, which links the dashboard's stylesheet.
+    fn site_with_baseline(site: &Path) {
+        let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+        let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/baselines/plain-list");
+        let mut css = None;
+        for entry in std::fs::read_dir(&dist).expect("dist/: run `trunk build --release` first") {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".css") {
+                css = Some(name.clone());
+            }
+            std::fs::copy(entry.path(), site.join(&name)).unwrap();
+        }
+        let html = std::fs::read_to_string(baseline.join("plain-list.html"))
+            .unwrap()
+            .replace("{{CSS}}", &css.expect("the dashboard's stylesheet"));
+        std::fs::write(site.join("plain-list.html"), html).unwrap();
+        std::fs::copy(baseline.join("plain-list.js"), site.join("plain-list.js")).unwrap();
+    }
+
+    async fn measure(world: &World, page: &Page, runs: usize, first_run: usize) -> Timings {
+        let tab = &world.browser;
+        tab.open(page.path).await;
+        poll_until(
+            &format!("the {} page's event stream", page.name),
+            || async {
+                eval(
+                    world,
+                    "return document.documentElement.dataset.live === 'online';",
+                )
+                .await
+                    == json!(true)
+            },
+        )
+        .await;
+        let (mut render, mut updates, mut clear) = (vec![], vec![], vec![]);
+        for run in first_run..first_run + runs {
+            eval(world, page.leave).await;
+            poll_until("the list to go", || async {
+                eval(
+                    world,
+                    "return document.querySelectorAll('.vote-list > li').length;",
+                )
+                .await
+                    == json!(0)
+            })
+            .await;
+            render.push(timed(world, &format!("rows() === {SHOWN}"), page.show).await);
+
+            let shown: Vec<String> = serde_json::from_value(
+                eval(world, "return [...document.querySelectorAll('.vote-list > li')].map(li => li.dataset.voteId);").await,
+            )
+            .unwrap();
+            let before = eval(world, &format!("{HELPERS} return tallies();")).await;
+            let expected = before.as_u64().unwrap() as usize + UPDATES;
+            start_timer(world, &format!("tallies() === {expected}"), "").await;
+            for k in 0..UPDATES {
+                world
+                    .cast(&shown[k % shown.len()], &format!("bench:r{run}v{k}"), "5")
+                    .await;
+            }
+            updates.push(finish_timer(world).await);
+
+            clear.push(
+                timed(
+                    world,
+                    "rows() === 0 && document.querySelector('.empty') !== null",
+                    "const q = document.querySelector('input[name=q]'); q.value = 'no vote has this name'; q.dispatchEvent(new Event('input', { bubbles: true }));",
+                )
+                .await,
+            );
+        }
+        Timings {
+            render: median(&render),
+            updates: median(&updates),
+            clear: median(&clear),
+        }
+    }
+
+    /// Page helpers: rows shown, and the sum of their tallies.
+    const HELPERS: &str = "
+        const rows = () => document.querySelectorAll('.vote-list > li').length;
+        const tallies = () => [...document.querySelectorAll('.vote-list .tally__count')]
+            .reduce((sum, el) => sum + (parseInt(el.textContent, 10) || 0), 0);";
+
+    /// Milliseconds from running `action` to `condition` holding in the page.
+    async fn timed(world: &World, condition: &str, action: &str) -> f64 {
+        start_timer(world, condition, action).await;
+        finish_timer(world).await
+    }
+
+    /// Starts timing in the page, runs `action`, and resolves `window.__bench` with the
+    /// milliseconds until `condition` holds, checked on every DOM change.
+    async fn start_timer(world: &World, condition: &str, action: &str) {
+        let script = format!(
+            "{HELPERS}
+            const started = performance.now();
+            window.__bench = new Promise(resolve => {{
+                const check = () => {{
+                    if ({condition}) {{ observer.disconnect(); resolve(performance.now() - started); }}
+                }};
+                const observer = new MutationObserver(check);
+                observer.observe(document.body, {{ subtree: true, childList: true, characterData: true }});
+            }});
+            {action}
+            return null;"
+        );
+        eval(world, &script).await;
+    }
+
+    async fn finish_timer(world: &World) -> f64 {
+        let ms = world
+            .browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; window.__bench.then(done);",
+                vec![],
+            )
+            .await
+            .expect("the page reached the state it was timed to");
+        ms.as_f64().unwrap()
+    }
+
+    async fn eval(world: &World, script: &str) -> Value {
+        world
+            .browser
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmarks: one table of what users feel, each figure against a baseline measured in the
+# same run on this machine. Writes the table to target/bench/results.md (or $BENCH_RESULTS)
+# and prints it. Not part of the test command; run it after the README's set-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+export PATH="$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+export BENCH_RESULTS="${BENCH_RESULTS:-$PWD/target/bench/results.md}"
+mkdir -p "$(dirname "$BENCH_RESULTS")"
+
+# The dashboard's transfer-size budget, brotli, whole dashboard (issue 8).
+SIZE_TARGET_KB=200
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+started=$SECONDS
+
+cat > "$BENCH_RESULTS" <<HEAD
+# AsyncVoter benchmarks
+
+$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown),
+$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs).
+
+| figure | value | baseline | ratio | target | verdict |
+|---|---|---|---|---|---|
+HEAD
+
+step "Sizes: the dashboard against a minimal Leptos counter, same profile and tools"
+trunk build --release
+(cd benches/baselines/leptos-counter && trunk build --release)
+node scripts/sizes.mjs dist --baseline target/bench/leptos-counter --budget "$SIZE_TARGET_KB"
+
+step "API: reads, ballot writes, growth, memory (release binary, SQLite)"
+cargo bench --locked -p asyncvoter-server --bench api
+
+step "Live events: fan-out to 1,000 streams"
+cargo bench --locked -p asyncvoter-server --bench fanout
+
+step "Rendering in headless Chromium against a plain JavaScript page"
+cargo bench --locked -p asyncvoter-dashboard --bench render
+
+printf '\nTook %d s.\n' $((SECONDS - started)) >> "$BENCH_RESULTS"
+step "Results ($BENCH_RESULTS)"
+cat "$BENCH_RESULTS"
