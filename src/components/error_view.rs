@@ -22,28 +22,3 @@ pub fn ErrorView(
         </div>
     }
 }
-
-/// [`ErrorView`] for an `ErrorBoundary`'s errors.
-#[component]
-pub fn ErrorsView(
-    /// The boundary's errors.
-    errors: ArcRwSignal<Errors>,
-    /// Run again what failed.
-    #[prop(optional)]
-    retry: Option<Callback<()>>,
-) -> impl IntoView {
-    let message = move || {
-        errors
-            .get()
-            .into_iter()
-            .map(|(_, error)| error.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    view! {
-        {move || match retry {
-            Some(retry) => view! { <ErrorView message=message() retry /> }.into_any(),
-            None => view! { <ErrorView message=message() /> }.into_any(),
-        }}
-    }
-}

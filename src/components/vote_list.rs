@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError, VoteFilter};
-use crate::components::{ErrorsView, Loading, LoginPrompt, VoteFilters, VoteRow};
+use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
 use crate::live::{Heard, progress, use_live};
 
 /// Votes per page fetched from the server.
@@ -67,10 +67,7 @@ pub fn VoteListView(
     follow_live_changes(items, filter, votes);
     view! {
         <VoteFilters base projects=project_options />
-        <Transition fallback=|| view! { <Loading label="Loading votes…" /> }>
-            <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
-                {move || Suspend::new(async move {
-                    let result = votes.await;
+        {loaded(votes, "Loading votes…", retry, move |result| {
                     if let Err(error) = &result && error.is_unauthorized() {
                         return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
                     }
@@ -103,9 +100,7 @@ pub fn VoteListView(
                         }
                         .into_any()
                     })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        })}
     }
 }
 

@@ -2,7 +2,7 @@ use asyncvoter_wire::{Member, NewMember, PasswordReset, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{ErrorsView, Loading, LoginPrompt};
+use crate::components::{LoginPrompt, loaded};
 use crate::session::use_session;
 use crate::task::Task;
 
@@ -33,10 +33,8 @@ fn Members() -> impl IntoView {
     let reload = Callback::new(move |_| members.refetch());
     view! {
         <AddMember on_added=reload />
-        <Transition fallback=|| view! { <Loading label="Loading members…" /> }>
-            <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry=reload /> }>
-                {move || Suspend::new(async move {
-                    members.await.map(|members| view! {
+        {loaded(members, "Loading members…", reload, move |result| {
+                    result.map(|members| view! {
                         <table class="ballots members">
                             <caption>{match members.len() { 1 => "1 member".to_owned(), n => format!("{n} members") }}</caption>
 
@@ -47,10 +45,8 @@ fn Members() -> impl IntoView {
                                 {members.into_iter().map(|member| view! { <MemberRow member /> }).collect_view()}
                             </tbody>
                         </table>
-                    })
-                })}
-            </ErrorBoundary>
-        </Transition>
+                    }.into_any())
+        })}
     }
 }
 

@@ -2,9 +2,9 @@ use asyncvoter_wire::{DeckSizes, Overview, ProjectVotes, RevealTimes, VoterBallo
 use chrono::Duration;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::chart::{Bar, ColumnChart, Headers, RowChart};
-use crate::components::{ErrorsView, Loading, LoginPrompt, deck_label};
+use crate::components::{LoginPrompt, deck_label, loaded};
 use crate::numbers::percent;
 use crate::time;
 
@@ -18,19 +18,15 @@ pub fn InsightsPage() -> impl IntoView {
             <h1>"Insights"</h1>
             <p class="lede">"Where votes stand, how they were sized, and how the team voted lately."</p>
         </div>
-        <Transition fallback=|| view! { <Loading label="Loading the numbers…" /> }>
-            <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
+        {loaded(overview, "Loading the numbers…", retry, move |result| {
+                    match result {
                         Ok(overview) => Ok(view! { <OverviewView overview /> }.into_any()),
                         Err(error) if error.is_unauthorized() => Ok(view! {
                             <LoginPrompt purpose="to see this server's numbers: they are for members only." />
                         }.into_any()),
-                        Err(error) => Err::<AnyView, ApiError>(error),
+                        Err(error) => Err(error),
                     }
-                })}
-            </ErrorBoundary>
-        </Transition>
+        })}
     }
 }
 

@@ -6,9 +6,9 @@ use leptos_router::params::Params;
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, CopyLink, DeckCards, Disclosure, ErrorsView, Loading, LoginPrompt,
-    OwnerControls, PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList,
-    deck_label, provide_open_disclosures,
+    BallotTable, CardPicker, CopyLink, DeckCards, Disclosure, LoginPrompt, OwnerControls,
+    PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label, loaded,
+    provide_open_disclosures,
 };
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
@@ -49,10 +49,8 @@ pub fn VotePage() -> impl IntoView {
         disclosures.forget();
     });
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading the vote…" /> }>
-            <ErrorBoundary fallback=move |errors| view! { <ErrorsView errors retry /> }>
-                {move || Suspend::new(async move {
-                    match vote.await {
+        {loaded(vote, "Loading the vote…", retry, move |result| {
+                    match result {
                         Ok(vote) => Ok(view! { <VoteView vote reload=retry memory /> }.into_any()),
                         Err(error) if error.is_not_found() => Ok(view! {
                             <NotFoundView message="There is no vote with this link. It may have been mistyped." />
@@ -60,11 +58,9 @@ pub fn VotePage() -> impl IntoView {
                         Err(error) if error.is_unauthorized() => Ok(view! {
                             <LoginPrompt purpose="to see this vote: this server's votes are for members only." />
                         }.into_any()),
-                        Err(error) => Err::<AnyView, ApiError>(error),
+                        Err(error) => Err(error),
                     }
-                })}
-            </ErrorBoundary>
-        </Transition>
+        })}
     }
 }
 
