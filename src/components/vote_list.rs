@@ -208,10 +208,13 @@ fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
         .project
         .as_ref()
         .is_none_or(|p| vote.project.as_ref() == Some(p));
-    let name = filter
-        .name
-        .as_ref()
-        .is_none_or(|n| vote.name.to_lowercase().contains(&n.trim().to_lowercase()));
+    // Case is ignored for ASCII letters only, as SQLite's LIKE does on the server (and
+    // Unicode case tables would add 7 KB brotli to the wasm).
+    let name = filter.name.as_ref().is_none_or(|n| {
+        vote.name
+            .to_ascii_lowercase()
+            .contains(&n.trim().to_ascii_lowercase())
+    });
     state && project && name
 }
 
