@@ -258,7 +258,7 @@ impl Stream {
         match event.type_().as_str() {
             "ready" => {}
             "resync" => self.live.dispatch(Heard::Resync),
-            _ => match serde_json::from_str::<VoteEvent>(&data) {
+            _ => match api::parse::<VoteEvent>(&data) {
                 Ok(change) => self.live.dispatch(Heard::Change(change)),
                 // An event this dashboard does not know: reload rather than miss it.
                 Err(_) => self.live.dispatch(Heard::Resync),
