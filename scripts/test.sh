@@ -24,7 +24,7 @@ step "Dashboard release build"
 trunk build --release
 # Fails when the dashboard grows past this ceiling (brotli KB). The target is 200 KB
 # (scripts/bench.sh), not met yet: lower the ceiling as the size comes down.
-SIZE_LIMIT_KB=255
+SIZE_LIMIT_KB=240
 node scripts/sizes.mjs dist --budget "$SIZE_LIMIT_KB"
 step "Native tests: domain, API, browser end-to-end"
 cargo test --workspace --locked

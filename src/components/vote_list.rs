@@ -43,15 +43,23 @@ pub fn VoteListView(
         let pages = pages.get();
         async move { fetch_pages(filter, pages).await }
     });
-    let projects = LocalResource::new(move || async move {
-        let all = VoteFilter {
-            state,
-            limit: 100,
-            ..VoteFilter::default()
-        };
-        api::list_votes(&all)
-            .await
-            .map(|list| distinct_projects(&list.items))
+    // The project picker's choices load once the list has: the list comes first.
+    let list_loaded = Memo::new(move |_| votes.with(Option::is_some));
+    let projects = LocalResource::new(move || {
+        let wanted = list_loaded.get();
+        async move {
+            if !wanted {
+                return Ok(Vec::new());
+            }
+            let all = VoteFilter {
+                state,
+                limit: 100,
+                ..VoteFilter::default()
+            };
+            api::list_votes(&all)
+                .await
+                .map(|list| distinct_projects(&list.items))
+        }
     });
     // The list itself reports a failing server; the picker just offers no projects then.
     let project_options =

@@ -1,6 +1,5 @@
 use asyncvoter_wire::{VoteState, VoteSummary};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::clock::use_now;
 use crate::components::{CopyLink, StateBadge, Tally, VoterList, deck_label};
@@ -64,9 +63,11 @@ pub fn VoteRow(
             </div>
             <div class="vote-row__actions">
                 <CopyLink path=routes::vote(&vote.id) label=format!("Copy the link to {}", vote.name) />
-                <A href=routes::vote(&vote.id) attr:class="vote-row__open" attr:aria-label=open_label>
+                // A plain link (the router still navigates in place): `A` would add its
+                // active-link bookkeeping to each of the rows.
+                <a href=routes::vote(&vote.id) class="vote-row__open" aria-label=open_label>
                     "Open vote →"
-                </A>
+                </a>
             </div>
         </li>
     }
