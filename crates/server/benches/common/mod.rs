@@ -115,8 +115,18 @@ pub struct Load {
 }
 
 /// Runs `request(worker, n)` from `workers` concurrent workers, each one request at a
-/// time, for `duration`, and measures throughput and latency.
+/// time, for `duration`, and measures throughput and latency. A first second, not
+/// measured, warms connections and caches, so each figure is the steady state.
 pub async fn load<F, Fut>(workers: usize, duration: Duration, request: F) -> Load
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    run_load(workers, Duration::from_secs(1), request.clone()).await;
+    run_load(workers, duration, request).await
+}
+
+async fn run_load<F, Fut>(workers: usize, duration: Duration, request: F) -> Load
 where
     F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = bool> + Send,

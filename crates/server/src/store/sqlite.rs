@@ -335,42 +335,26 @@ impl Store for SqliteStore {
         if state != "open" {
             return Err(not_open(&state));
         }
-        let existing: Option<(String, i64)> = sqlx::query_as(
-            "SELECT id, created_at FROM ballots WHERE vote_id = ? AND round = ? AND voter = ?",
+        // One statement for a first ballot and a replaced one; a replaced ballot keeps its
+        // id and creation time.
+        let new_ballot = new_id();
+        let (ballot_id, created_at): (String, i64) = sqlx::query_as(
+            "INSERT INTO ballots (id, vote_id, round, voter, card, created_at, cast_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (vote_id, round, voter) \
+             DO UPDATE SET card = excluded.card, cast_at = excluded.cast_at \
+             RETURNING id, created_at",
         )
+        .bind(&new_ballot)
         .bind(&cast.vote_id)
         .bind(round)
         .bind(&cast.voter)
-        .fetch_optional(&mut *tx)
+        .bind(&cast.card)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
         .await?;
-        let (ballot_id, created_at) = match &existing {
-            Some((id, created_at)) => {
-                sqlx::query("UPDATE ballots SET card = ?, cast_at = ? WHERE id = ?")
-                    .bind(&cast.card)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                (id.clone(), *created_at)
-            }
-            None => {
-                let id = new_id();
-                sqlx::query(
-                    "INSERT INTO ballots (id, vote_id, round, voter, card, created_at, cast_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&id)
-                .bind(&cast.vote_id)
-                .bind(round)
-                .bind(&cast.voter)
-                .bind(&cast.card)
-                .bind(now)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                (id, now)
-            }
-        };
+        let replaced = ballot_id != new_ballot;
         let (count,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM ballots WHERE vote_id = ? AND round = ?")
                 .bind(&cast.vote_id)
@@ -420,7 +404,7 @@ impl Store for SqliteStore {
                 created_at: time(created_at),
                 cast_at: time(now),
             },
-            replaced: existing.is_some(),
+            replaced,
             state,
             ballots_cast: count as u32,
         })
