@@ -265,7 +265,8 @@ impl Store for PostgresStore {
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            sql.push(" AND v.name LIKE ")
+            // ILIKE: case is ignored, as SQLite's LIKE does.
+            sql.push(" AND v.name ILIKE ")
                 .push_bind(format!("%{escaped}%"))
                 .push(" ESCAPE '\\'");
         }

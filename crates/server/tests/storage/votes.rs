@@ -181,6 +181,12 @@ async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
             .await
             .unwrap();
         assert_eq!(underscore.len(), 1, "{backend}: Search_box only");
+        // Letters match whatever their case, on every backend.
+        let any_case = store
+            .list_votes(&only(StateFilter::All, None, Some("cHECKOUT")))
+            .await
+            .unwrap();
+        assert_eq!(any_case.len(), 1, "{backend}: Checkout 100%");
         let closed = store
             .list_votes(&only(StateFilter::Only(VoteState::Closed), None, None))
             .await
