@@ -1,4 +1,4 @@
-use asyncvoter_wire::{EventKind, VoteEvent, VoteState, VoteSummary};
+use asyncvoter_wire::{EventKind, VoteEvent, VoteList, VoteState, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{self, ApiError, VoteFilter};
 use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
 use crate::live::{Heard, progress, use_live};
+use crate::task::Task;
 
 /// Votes per page fetched from the server.
 const PAGE: u32 = 50;
@@ -33,16 +34,13 @@ pub fn VoteListView(
             limit: PAGE,
         }
     });
-    let pages = RwSignal::new(1u32);
-    Effect::new(move |_| {
-        filter.track();
-        pages.set(1);
-    });
+    // The first page; "Show more" appends the next one after the last cursor.
     let votes = LocalResource::new(move || {
         let filter = filter.get();
-        let pages = pages.get();
-        async move { fetch_pages(filter, pages).await }
+        async move { api::list_votes(&filter).await }
     });
+    let next = RwSignal::new(None::<String>);
+    let more = Task::<VoteList>::new();
     // The project picker's choices load once the list has: the list comes first.
     let list_loaded = Memo::new(move |_| votes.with(Option::is_some));
     let projects = LocalResource::new(move || {
@@ -79,8 +77,9 @@ pub fn VoteListView(
                     if let Err(error) = &result && error.is_unauthorized() {
                         return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
                     }
-                    result.map(|(fetched, more)| {
-                        items.set(fetched);
+                    result.map(|first| {
+                        items.set(first.items);
+                        next.set(first.next_cursor);
                         view! {
                             <Show
                                 when=move || items.with(|i| !i.is_empty())
@@ -93,18 +92,20 @@ pub fn VoteListView(
                                     view! { <p class="empty" role="status">{message}</p> }
                                 }
                             >
-                                <p class="list-count">{move || count_label(items.with(Vec::len), more)}</p>
+                                <p class="list-count">{move || count_label(items.with(Vec::len), next.with(Option::is_some))}</p>
                                 <ul class="vote-list">
                                     <For each=move || items.get() key=row_key let:vote>
                                         <VoteRow vote />
                                     </For>
                                 </ul>
                             </Show>
-                            {more.then(|| view! {
-                                <button type="button" class="button button--quiet" on:click=move |_| pages.update(|p| *p += 1)>
-                                    "Show more"
+                            {move || next.with(Option::is_some).then(|| view! {
+                                <button type="button" class="button button--quiet" disabled=move || more.pending()
+                                    on:click=move |_| show_more(filter, next, items, more)>
+                                    {move || if more.pending() { "Loading more…" } else { "Show more" }}
                                 </button>
                             })}
+                            {move || more.error().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
                         }
                         .into_any()
                     })
@@ -128,7 +129,7 @@ fn row_key(vote: &VoteSummary) -> (String, i64, u32, u32, &'static str) {
 fn follow_live_changes(
     items: RwSignal<Vec<VoteSummary>>,
     filter: Memo<VoteFilter>,
-    votes: LocalResource<Result<(Vec<VoteSummary>, bool), ApiError>>,
+    votes: LocalResource<Result<VoteList, ApiError>>,
 ) {
     let live = use_live();
     live.listen(move |heard| match heard {
@@ -226,21 +227,32 @@ fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
     state && project && name
 }
 
-/// The first `pages` pages of a list, following the server's cursors.
-async fn fetch_pages(
-    mut filter: VoteFilter,
-    pages: u32,
-) -> Result<(Vec<VoteSummary>, bool), ApiError> {
-    let mut items = Vec::new();
-    for _ in 0..pages {
-        let page = api::list_votes(&filter).await?;
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(cursor) => filter.cursor = Some(cursor),
-            None => return Ok((items, false)),
-        }
-    }
-    Ok((items, true))
+/// Fetches the page after the last one shown and appends it; votes a live change already
+/// added are not repeated.
+fn show_more(
+    filter: Memo<VoteFilter>,
+    next: RwSignal<Option<String>>,
+    items: RwSignal<Vec<VoteSummary>>,
+    more: Task<VoteList>,
+) {
+    let Some(cursor) = next.get_untracked() else {
+        return;
+    };
+    let mut page = filter.get_untracked();
+    page.cursor = Some(cursor);
+    more.run(
+        async move { api::list_votes(&page).await },
+        move |fetched| {
+            items.update(|shown| {
+                for vote in &fetched.items {
+                    if !shown.iter().any(|v| v.id == vote.id) {
+                        shown.push(vote.clone());
+                    }
+                }
+            });
+            next.set(fetched.next_cursor.clone());
+        },
+    );
 }
 
 fn distinct_projects(votes: &[VoteSummary]) -> Vec<String> {

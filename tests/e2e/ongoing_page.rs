@@ -201,3 +201,51 @@ async fn unknown_paths_show_the_not_found_page() {
             .contains("There is no page at this address.")
     );
 }
+
+#[tokio::test]
+async fn show_more_appends_the_next_page_once_and_then_goes_away() {
+    let world = World::start().await;
+    // Created one after another, so the newest (Story 54) comes first.
+    for i in 0..55 {
+        world
+            .create_vote(json!({"name": format!("Story {i}"), "deck": "fibonacci"}))
+            .await;
+    }
+    let page = ListPage::open(&world, "/").await;
+    world
+        .browser
+        .wait_for_text(".list-count", "50 votes shown")
+        .await;
+    let first = page.names().await;
+    assert_eq!(first.len(), 50);
+    assert_eq!(first[0], "Story 54");
+    assert_eq!(first[49], "Story 5");
+
+    world
+        .browser
+        .execute("performance.clearResourceTimings(); return null;", vec![])
+        .await
+        .unwrap();
+    world.browser.click(".vote-list ~ button").await;
+    world.browser.wait_for_text(".list-count", "55 votes").await;
+    let requests = world
+        .browser
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/votes?'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let requests: Vec<String> = serde_json::from_value(requests).unwrap();
+    assert!(
+        requests.len() == 1 && requests[0].contains("cursor="),
+        "one request, for the next page only: {requests:?}"
+    );
+    let all = page.names().await;
+    let expected: Vec<String> = (0..55).rev().map(|i| format!("Story {i}")).collect();
+    assert_eq!(all, expected, "the next page follows, each vote once");
+    assert!(
+        world.texts_of(".vote-list ~ button").await.is_empty(),
+        "nothing more to show"
+    );
+}
