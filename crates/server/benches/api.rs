@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use asyncvoter_server::testing::{ServerProcess, create_token};
-use common::{Load, Row, env_number, load, report, rss_kb};
+use common::{Load, Row, create_vote, env_number, load, report, rss_kb, settled_rss_kb};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};
 
@@ -38,9 +38,7 @@ async fn main() {
     let mut server = ServerProcess::start(binary, &database).await;
     let http = reqwest::Client::new();
     let ids = create_votes(&http, &server.base, &token, ONGOING).await;
-    // Not a wait for a condition: resident memory settles a moment after the last request.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let idle_kb = rss_kb(server.pid());
+    let idle_kb = settled_rss_kb(server.pid()).await;
 
     let trivial = read_load(&http, &server.base, "/api/health", &[], seconds).await;
     let (list, loaded_kb) = with_peak_rss(
@@ -221,22 +219,13 @@ async fn create_votes(
 ) -> Vec<String> {
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {
-        let vote: serde_json::Value = http
-            .post(format!("{base}/api/votes"))
-            .bearer_auth(token)
-            .json(&serde_json::json!({
-                "name": format!("Story {i}: a realistic name for a story"),
-                "url": format!("https://tracker.example/STORY-{i}"),
-                "project": format!("project-{}", i % 5),
-                "deck": "fibonacci",
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        ids.push(vote["vote"]["id"].as_str().expect("a vote id").to_owned());
+        let story = serde_json::json!({
+            "name": format!("Story {i}: a realistic name for a story"),
+            "url": format!("https://tracker.example/STORY-{i}"),
+            "project": format!("project-{}", i % 5),
+            "deck": "fibonacci",
+        });
+        ids.push(create_vote(http, base, token, story).await);
     }
     ids
 }

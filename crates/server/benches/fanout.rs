@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use asyncvoter_server::testing::{ServerProcess, SseParser, create_token};
-use common::{Row, env_number, percentile, report, rss_kb};
+use common::{Row, create_vote, env_number, percentile, report, rss_kb, settled_rss_kb};
 use tokio::sync::Barrier;
 
 const P99_TARGET_MS: f64 = 100.0;
@@ -36,20 +36,14 @@ async fn main() {
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let vote: serde_json::Value = http
-        .post(format!("{base}/api/votes"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"name": "Fan-out", "deck": "fibonacci"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let vote_id = vote["vote"]["id"].as_str().unwrap().to_owned();
-    // Not a wait for a condition: resident memory settles a moment after the last request.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let idle_kb = rss_kb(pid);
+    let vote_id = create_vote(
+        &http,
+        &base,
+        &token,
+        serde_json::json!({"name": "Fan-out", "deck": "fibonacci"}),
+    )
+    .await;
+    let idle_kb = settled_rss_kb(pid).await;
 
     // Every client connects and reports once its stream is ready.
     let arrivals: Arrivals = Arc::new(Mutex::new(Vec::with_capacity(clients * ballots)));
@@ -65,9 +59,8 @@ async fn main() {
         tokio::spawn(async move { listen(streams, url, arrivals, ready).await });
     }
     ready.wait().await;
-    // Every stream is open (the barrier); let the memory they took settle before reading it.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let connected_kb = rss_kb(pid);
+    // Every stream is open (the barrier).
+    let connected_kb = settled_rss_kb(pid).await;
 
     // Ballots one after another; each is timed from just before its request.
     let mut sent_at = Vec::with_capacity(ballots);

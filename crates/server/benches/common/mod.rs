@@ -91,6 +91,33 @@ pub fn rss_kb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Resident memory of a process once it has settled, in KB.
+pub async fn settled_rss_kb(pid: u32) -> f64 {
+    // Not a wait for a condition: resident memory settles a moment after the last request.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    rss_kb(pid)
+}
+
+/// Starts a vote through the API as the integration with `token`; its id.
+pub async fn create_vote(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> String {
+    let vote: serde_json::Value = http
+        .post(format!("{base}/api/votes"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    vote["vote"]["id"].as_str().expect("a vote id").to_owned()
+}
+
 /// An environment variable as a number, or `default`.
 pub fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
