@@ -1,7 +1,7 @@
 //! The AsyncVoter dashboard: ongoing votes, one page per vote, history.
 //!
-//! `App` holds the contexts and the route table; screens live in `pages/`, reusable
-//! parts in `components/`, the server calls in `api`.
+//! `App` holds the contexts and the page for the current path (`routes::page`); screens
+//! live in `pages/`, reusable parts in `components/`, the server calls in `api`.
 
 pub mod api;
 pub mod clock;
@@ -15,14 +15,10 @@ pub mod task;
 pub mod time;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 
 use crate::components::{LiveAnnouncer, SiteHeader};
-use crate::pages::{
-    AccountPage, AdminPage, HistoryPage, InsightsPage, LoginPage, NewVotePage, NotFoundPage,
-    OngoingPage, VotePage,
-};
+use crate::pages::CurrentPage;
 
 /// The whole dashboard.
 #[component]
@@ -36,16 +32,7 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <LiveAnnouncer />
             <main id="main" class="page">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=OngoingPage />
-                    <Route path=path!("/history") view=HistoryPage />
-                    <Route path=path!("/insights") view=InsightsPage />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                    <Route path=path!("/votes/new") view=NewVotePage />
-                    <Route path=path!("/votes/:id") view=VotePage />
-                </Routes>
+                <CurrentPage />
             </main>
         </Router>
     }

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 use crate::api;
-use crate::components::LiveStatus;
 use crate::components::login_prompt::use_login_link;
+use crate::components::{LiveStatus, NavLink};
 use crate::routes;
 use crate::session::{Visitor, use_session};
 
@@ -13,14 +12,14 @@ use crate::session::{Visitor, use_session};
 pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
-            <A href=routes::HOME attr:class="brand">
+            <a href=routes::HOME class="brand">
                 <span class="brand__mark" aria-hidden="true">"?"</span>
                 "AsyncVoter"
-            </A>
+            </a>
             <nav aria-label="Sections" class="site-nav">
-                <A href=routes::HOME exact=true>"Ongoing"</A>
-                <A href=routes::HISTORY>"History"</A>
-                <A href=routes::INSIGHTS>"Insights"</A>
+                <NavLink href=routes::HOME exact=true>"Ongoing"</NavLink>
+                <NavLink href=routes::HISTORY>"History"</NavLink>
+                <NavLink href=routes::INSIGHTS>"Insights"</NavLink>
             </nav>
             <LiveStatus />
             <AccountMenu />
@@ -48,9 +47,9 @@ fn AccountMenu() -> impl IntoView {
                     view! { <a class="button button--small" href=login_link()>"Log in"</a> }.into_any()
                 }
                 Visitor::Member(member) => view! {
-                    <A href=routes::NEW_VOTE attr:class="button button--small">"New vote"</A>
-                    {session.is_admin().then(|| view! { <A href=routes::ADMIN attr:class="account__link">"Members"</A> })}
-                    <A href=routes::ACCOUNT attr:class="account__link account__name">{member.display_name}</A>
+                    <NavLink href=routes::NEW_VOTE class="button button--small">"New vote"</NavLink>
+                    {session.is_admin().then(|| view! { <NavLink href=routes::ADMIN class="account__link">"Members"</NavLink> })}
+                    <NavLink href=routes::ACCOUNT class="account__link account__name">{member.display_name}</NavLink>
                     <button type="button" class="link-button" on:click=log_out>"Log out"</button>
                 }
                 .into_any(),

@@ -1,4 +1,10 @@
-//! One routed screen per file.
+//! One routed screen per file, and [`CurrentPage`], which shows the one the path names.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
+
+use crate::routes::{self, Page};
 
 mod account;
 mod admin;
@@ -19,3 +25,31 @@ pub use new_vote::NewVotePage;
 pub use not_found::{NotFoundPage, NotFoundView};
 pub use ongoing::OngoingPage;
 pub use vote::VotePage;
+
+/// The page the current path names ([`routes::page`]). It is built again only when the
+/// path leads to another page: a new query string, or another vote, updates it in place.
+#[component]
+pub fn CurrentPage() -> impl IntoView {
+    let pathname = use_location().pathname;
+    let page = Memo::new(move |_| routes::page(&pathname.read()));
+    // The router writes a followed link into the address bar (and scrolls) only once the
+    // routes say the new page is ready; pages here show their own loading state, so it is
+    // ready at once. Effects run after the router has set up the pending navigation.
+    if let Some(browser) = use_context::<BrowserUrl>() {
+        Effect::new(move |_| {
+            pathname.track();
+            browser.ready_to_complete();
+        });
+    }
+    move || match page.get() {
+        Page::Ongoing => view! { <OngoingPage /> }.into_any(),
+        Page::History => view! { <HistoryPage /> }.into_any(),
+        Page::Insights => view! { <InsightsPage /> }.into_any(),
+        Page::Login => view! { <LoginPage /> }.into_any(),
+        Page::Account => view! { <AccountPage /> }.into_any(),
+        Page::Admin => view! { <AdminPage /> }.into_any(),
+        Page::NewVote => view! { <NewVotePage /> }.into_any(),
+        Page::Vote => view! { <VotePage /> }.into_any(),
+        Page::NotFound => view! { <NotFoundPage /> }.into_any(),
+    }
+}

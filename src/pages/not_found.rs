@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::routes;
 
@@ -20,7 +19,7 @@ pub fn NotFoundView(
         <section class="notice notice--not-found" aria-labelledby="not-found-title">
             <h1 id="not-found-title">"Not found"</h1>
             <p>{message}</p>
-            <A href=routes::HOME attr:class="button">"See ongoing votes"</A>
+            <a href=routes::HOME class="button">"See ongoing votes"</a>
         </section>
     }
 }

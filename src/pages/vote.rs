@@ -1,7 +1,6 @@
 use asyncvoter_wire::{Role, Round, VoteDetail, VoteState};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params;
-use leptos_router::params::Params;
+use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::clock::use_now;
@@ -16,23 +15,18 @@ use crate::routes;
 use crate::session::use_session;
 use crate::time;
 
-#[derive(Params, Clone, PartialEq)]
-struct VoteParams {
-    id: Option<String>,
-}
-
 /// `/votes/:id`: one vote, the link people share.
 #[component]
 pub fn VotePage() -> impl IntoView {
-    let params = use_params::<VoteParams>();
-    let id = move || {
-        params
-            .read()
-            .as_ref()
-            .ok()
-            .and_then(|p| p.id.clone())
+    let pathname = use_location().pathname;
+    // Keeps the last id while the path leaves for another page, so nothing reloads then.
+    let id = Memo::new(move |last: Option<&String>| {
+        routes::vote_id(&pathname.read())
+            .map(routes::decode)
+            .or_else(|| last.cloned())
             .unwrap_or_default()
-    };
+    });
+    let id = move || id.get();
     let session = use_session();
     let vote = LocalResource::new(move || {
         let id = id();

@@ -9,6 +9,7 @@ mod harness;
 mod history_page;
 mod live_updates;
 mod members_flow;
+mod navigation;
 mod ongoing_page;
 mod pages;
 mod results_charts;
