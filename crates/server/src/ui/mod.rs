@@ -56,6 +56,7 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
 /// unknown votes (the app then shows its not-found page).
 async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
+    let path = without_trailing_slash(path);
     let preview = if is_page(path) {
         preview::for_path(state, path).await
     } else {
@@ -91,6 +92,14 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+/// `/history/` is `/history`, as the dashboard reads it.
+fn without_trailing_slash(path: &str) -> &str {
+    match path.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
     }
 }
 
@@ -156,6 +165,8 @@ mod tests {
             "/account",
         ] {
             assert!(is_page(page), "{page}");
+            let slashed = format!("{page}/");
+            assert!(is_page(without_trailing_slash(&slashed)), "{slashed}");
         }
         for other in ["/nope", "/votes/", "/votes/a/b", "/history/x"] {
             assert!(!is_page(other), "{other}");
