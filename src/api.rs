@@ -282,11 +282,9 @@ pub async fn read_answer(response: Response) -> Result<String, ApiError> {
 }
 
 /// Reads a successful answer's body as `T`.
-// The browser's JSON.parse, read by serde-wasm-bindgen: serde_json's parser would add
-// 5 KB brotli to the wasm (measured).
+// The browser's JSON.parse, read by `json`: serde_json's parser would add 5 KB brotli to
+// the wasm (measured).
 #[inline(never)]
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    let value = js_sys::JSON::parse(text)
-        .map_err(|_| ApiError::Decode("the answer is not JSON".to_owned()))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    crate::json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }

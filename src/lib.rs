@@ -6,6 +6,7 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod json;
 pub mod live;
 pub mod numbers;
 pub mod pages;

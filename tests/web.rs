@@ -4,8 +4,11 @@
 use asyncvoter_dashboard::api::{self, ApiError};
 use asyncvoter_dashboard::components::chart::{Bar, Headers, RowChart};
 use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRow};
+use asyncvoter_dashboard::json;
 use asyncvoter_estimation::{Deck, statistics};
-use asyncvoter_wire::{Ballot, DeckKind, Round, VoteState, VoteSummary, Voter};
+use asyncvoter_wire::{
+    Ballot, Card, DeckKind, Round, StreamData, VoteDetail, VoteState, VoteSummary, Voter,
+};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -374,4 +377,87 @@ async fn a_row_chart_scales_bars_to_the_longest() {
         attribute(&root, "svg", "aria-labelledby"),
         "rows-title rows-desc"
     );
+}
+
+/// Reads `text` with the dashboard's reader and with serde_json, the reference.
+fn read_both<T>(text: &str) -> (T, T)
+where
+    T: serde::de::DeserializeOwned,
+{
+    let ours = json::from_str::<T>(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (ours, serde_json::from_str::<T>(text).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn answers_read_as_serde_json_reads_them() {
+    let mut vote = summary();
+    vote.final_size = Some("8".into());
+    vote.quorum = None;
+    let detail = VoteDetail {
+        vote,
+        cards: vec![
+            Card {
+                label: "1".into(),
+                name: Some("Simple".into()),
+            },
+            Card {
+                label: "?".into(),
+                name: None,
+            },
+        ],
+        rounds: vec![revealed_round(&[
+            ("Ana", "3"),
+            ("Ben", "5"),
+            ("Chloé", "?"),
+        ])],
+        my_card: None,
+    };
+    let text = serde_json::to_string(&detail).unwrap();
+    let (ours, reference) = read_both::<VoteDetail>(&text);
+    assert_eq!(ours, reference);
+    let mean = ours.rounds[0].statistics.as_ref().unwrap().mean;
+    assert_eq!(
+        mean,
+        Some(4.0),
+        "fractions and whole numbers read as floats"
+    );
+
+    // An untagged enum (buffered by serde, read through `deserialize_any`).
+    let (ours, reference) = read_both::<StreamData>(r#"{"id": 7, "reason": "lagging"}"#);
+    assert_eq!(ours, reference);
+    assert_eq!(
+        ours,
+        StreamData::Resync(asyncvoter_wire::Resync {
+            id: 7,
+            reason: "lagging".into()
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+fn unreadable_answers_say_what_was_expected() {
+    let error = |text: &str| json::from_str::<Voter>(text).unwrap_err().to_string();
+    assert_eq!(error("not json"), "the text is not JSON");
+    assert_eq!(error(r#"{"id": "slack:Ana"}"#), "missing field `name`");
+    assert_eq!(
+        error(r#"["slack:Ana", "Ana"]"#),
+        "Voter: expected an object"
+    );
+    assert_eq!(error(r#"{"id": 5, "name": "Ana"}"#), "expected a string");
+    assert_eq!(
+        json::from_str::<VoteState>(r#""sideways""#)
+            .unwrap_err()
+            .to_string(),
+        "unknown variant `sideways`, expected one of `open`, `revealed`, `closed`"
+    );
+    assert_eq!(
+        json::from_str::<u32>("2.5").unwrap_err().to_string(),
+        "a value of another type where u32 was expected"
+    );
+    assert_eq!(
+        json::from_str::<u32>("-1").unwrap_err().to_string(),
+        "a value that is not u32"
+    );
+    assert_eq!(json::from_str::<Option<u32>>("null"), Ok(None));
+    assert_eq!(json::from_str::<f64>("3"), Ok(3.0));
 }
