@@ -10,9 +10,6 @@ export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export BENCH_RESULTS="${BENCH_RESULTS:-$PWD/target/bench/results.md}"
 mkdir -p "$(dirname "$BENCH_RESULTS")"
 
-# The dashboard's transfer-size budget, brotli, whole dashboard (issue 8).
-SIZE_TARGET_KB=200
-
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 started=$SECONDS
 
@@ -29,7 +26,7 @@ HEAD
 step "Sizes: the dashboard against a minimal Leptos counter, same profile and tools"
 trunk build --release
 (cd benches/baselines/leptos-counter && trunk build --release)
-node scripts/sizes.mjs dist --baseline target/bench/leptos-counter --budget "$SIZE_TARGET_KB"
+node scripts/sizes.mjs dist --baseline target/bench/leptos-counter --budget
 
 step "API: reads, ballot writes, growth, memory (release binary, SQLite)"
 cargo bench --locked -p asyncvoter-server --bench api
