@@ -47,7 +47,7 @@ async fn cast_ballot(
     Json(input): Json<CastBallot>,
 ) -> ApiResult<Json<BallotReceipt>> {
     let voter = caller.voter_for(&voter)?;
-    let vote = state.store.vote(&id).await?.vote;
+    let vote = state.store.vote_record(&id).await?;
     let card = rules::card(&views::deck(&vote)?, &input.card)?;
     let outcome = state
         .store

@@ -198,7 +198,7 @@ async fn get_story(
     _: LegacyAccess,
     Path(id): Path<String>,
 ) -> ApiResult<Json<LegacyStory>> {
-    Ok(Json(story(&state.store.vote(&id).await?.vote)))
+    Ok(Json(story(&state.store.vote_record(&id).await?)))
 }
 
 /// `PUT /stories/:id {size}`: closes voting with that size.
@@ -216,7 +216,7 @@ async fn size_story(
         ));
     }
     state.store.close(&id, &size, rules::now()).await?;
-    Ok(Json(story(&state.store.vote(&id).await?.vote)))
+    Ok(Json(story(&state.store.vote_record(&id).await?)))
 }
 
 /// `GET /stories/:id/votes`: each voter's latest size in the current round.

@@ -218,7 +218,7 @@ async fn reveal_vote(
     Path(id): Path<String>,
 ) -> ApiResult<Json<VoteDetail>> {
     caller.require_writer()?;
-    let vote = state.store.vote(&id).await?.vote;
+    let vote = state.store.vote_record(&id).await?;
     caller.require_manager(&vote)?;
     state
         .store
@@ -246,7 +246,7 @@ async fn start_round(
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<VoteDetail>)> {
     caller.require_writer()?;
-    let vote = state.store.vote(&id).await?.vote;
+    let vote = state.store.vote_record(&id).await?;
     caller.require_manager(&vote)?;
     state.store.start_round(&id, rules::now()).await?;
     Ok((
@@ -279,7 +279,7 @@ async fn close_vote(
     Json(input): Json<CloseVote>,
 ) -> ApiResult<Json<VoteDetail>> {
     caller.require_writer()?;
-    let vote = state.store.vote(&id).await?.vote;
+    let vote = state.store.vote_record(&id).await?;
     caller.require_manager(&vote)?;
     let size = rules::final_size(&views::deck(&vote)?, &input.final_size)?;
     state.store.close(&id, &size, rules::now()).await?;

@@ -277,6 +277,10 @@ pub trait Store: Send + Sync + 'static {
     /// A vote with every round and ballot.
     async fn vote(&self, id: &str) -> Result<VoteHistory, StoreError>;
 
+    /// A vote alone, without its rounds and ballots: one row, for the checks before a
+    /// change (deck, owner, state).
+    async fn vote_record(&self, id: &str) -> Result<VoteRecord, StoreError>;
+
     /// Casts or replaces a ballot in the current round of an open vote, and reveals the
     /// round in the same transaction when it completes the quorum.
     async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError>;

@@ -357,6 +357,17 @@ impl Store for PostgresStore {
         })
     }
 
+    async fn vote_record(&self, id: &str) -> Result<VoteRecord, StoreError> {
+        let row: VoteRow = sqlx::query_as(&format!(
+            "SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("vote"))?;
+        row.try_into()
+    }
+
     async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
         let now = ms(cast.at);
         let mut tx = self.begin_write().await?;

@@ -110,6 +110,12 @@ async fn a_vote_goes_from_open_to_closed_with_its_ballots_sealed_per_round() {
             store.vote("nope").await,
             Err(StoreError::NotFound(_))
         ));
+        // The vote alone is the same record, without the reads of rounds and ballots.
+        assert_eq!(store.vote_record(&vote.id).await.unwrap(), history.vote);
+        assert!(matches!(
+            store.vote_record("nope").await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }
