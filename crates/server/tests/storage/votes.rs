@@ -198,6 +198,32 @@ async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
             .await
             .unwrap();
         assert_eq!(closed.len(), 1);
+
+        // Each listed vote names its current round's voters, in the order they cast.
+        for (minute, voter) in [(6, "slack:B"), (7, "slack:A")] {
+            store
+                .cast_ballot(BallotCast {
+                    vote_id: ids[2].clone(),
+                    voter: voter.to_owned(),
+                    card: "5".to_owned(),
+                    at: start + Duration::minutes(minute),
+                })
+                .await
+                .unwrap();
+        }
+        let listed = store
+            .list_votes(&only(StateFilter::Ongoing, None, None))
+            .await
+            .unwrap();
+        let voters = |name: &str| {
+            listed
+                .iter()
+                .find(|l| l.vote.name == name)
+                .map(|l| l.voters.clone())
+                .unwrap()
+        };
+        assert_eq!(voters("Login"), ["slack:B", "slack:A"], "{backend}");
+        assert!(voters("Search_box").is_empty(), "{backend}");
         assert_eq!(closed[0].vote.final_size.as_deref(), Some("5"));
     })
     .await;
