@@ -123,7 +123,14 @@ async fn relay(hub: std::sync::Weak<Hub>, mut newest: i64) {
         let Some(hub) = hub.upgrade() else { return };
         loop {
             match publish_after(&hub, newest).await {
-                Ok(Some(last)) => newest = last,
+                Ok(Some(Batch { last, full })) => {
+                    newest = last;
+                    // A short batch drained the log: anything appended since has woken
+                    // `appended` again, so no read is needed to find out.
+                    if !full {
+                        break;
+                    }
+                }
                 Ok(None) => break,
                 Err(error) => {
                     tracing::warn!(%error, "event hub: reading the event log failed; retrying");
@@ -134,18 +141,26 @@ async fn relay(hub: std::sync::Weak<Hub>, mut newest: i64) {
     }
 }
 
-/// Broadcasts one batch after `after`; the id of its last event, or `None` when the log
-/// holds nothing newer.
-async fn publish_after(hub: &Hub, after: i64) -> Result<Option<i64>, StoreError> {
+/// What one read of the log broadcast.
+struct Batch {
+    /// The id of its last event.
+    last: i64,
+    /// Whether it was as long as a read returns, so more may follow.
+    full: bool,
+}
+
+/// Broadcasts one batch after `after`, or returns `None` when the log holds nothing newer.
+async fn publish_after(hub: &Hub, after: i64) -> Result<Option<Batch>, StoreError> {
     let events = hub.store.events_after(after, BATCH).await?;
     let Some(last) = events.last().map(|e| e.id) else {
         return Ok(None);
     };
+    let full = events.len() >= BATCH as usize;
     for event in prepare(hub.store.as_ref(), events).await? {
         // No receivers is fine: nobody is listening right now.
         let _ = hub.sender.send(Arc::new(event));
     }
-    Ok(Some(last))
+    Ok(Some(Batch { last, full }))
 }
 
 /// Log entries as stream events, voters by display name.
