@@ -91,11 +91,19 @@ pub fn rss_kb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Resident memory of a process once it has settled, in KB.
+/// Resident memory of a process once it has settled (two readings 100 ms apart agree
+/// within 1 %, or 3 s have passed), in KB.
 pub async fn settled_rss_kb(pid: u32) -> f64 {
-    // Not a wait for a condition: resident memory settles a moment after the last request.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    rss_kb(pid)
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let mut last = rss_kb(pid);
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = rss_kb(pid);
+        if (now - last).abs() <= last * 0.01 || std::time::Instant::now() >= deadline {
+            return now;
+        }
+        last = now;
+    }
 }
 
 /// Starts a vote through the API as the integration with `token`; its id.
