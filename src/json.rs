@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use js_sys::{Array, Object};
+use js_sys::{Array, JsString, Object};
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use wasm_bindgen::{JsCast, JsValue};
@@ -304,11 +304,9 @@ impl<'de> de::MapAccess<'de> for Entries {
         };
         let entry = entry.unchecked_into::<Array>();
         self.value = Some(entry.get(1));
-        let key: StringDeserializer<DecodeError> = entry
-            .get(0)
-            .as_string()
-            .unwrap_or_default()
-            .into_deserializer();
+        // `Object.entries` keys are always strings.
+        let key: StringDeserializer<DecodeError> =
+            String::from(entry.get(0).unchecked_into::<JsString>()).into_deserializer();
         seed.deserialize(key).map(Some)
     }
 
