@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncvoter_wire::{VoteEvent, VoteState, VoteSummary};
+use asyncvoter_wire::{EventKind, VoteEvent, VoteState, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -22,16 +22,6 @@ use crate::session::use_session;
 /// The first retry waits this long; each failure doubles it up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
-
-/// Named events the server sends besides `ready`.
-const CHANGE_EVENTS: [&str; 6] = [
-    "vote_created",
-    "ballot_cast",
-    "ballot_withdrawn",
-    "revealed",
-    "round_started",
-    "closed",
-];
 
 /// The state of the stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +209,8 @@ impl Stream {
             heard.receive(&event);
         });
         let callback = on_event.as_ref().unchecked_ref();
-        for name in CHANGE_EVENTS.iter().chain(&["ready", "resync"]) {
+        let changes = EventKind::ALL.map(EventKind::as_str);
+        for name in changes.iter().chain(&["ready", "resync"]) {
             let _ = source.add_event_listener_with_callback(name, callback);
         }
         on_event.forget();

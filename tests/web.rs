@@ -228,7 +228,7 @@ fn revealed_round(ballots: &[(&str, &str)]) -> Round {
         number: 2,
         started_at: Utc::now() - Duration::hours(1),
         revealed_at: Some(Utc::now()),
-        revealed_by: Some("manual".into()),
+        revealed_by: Some(asyncvoter_wire::RevealCause::Manual),
         ballots: ballots
             .iter()
             .map(|(name, card)| Ballot {

@@ -1,4 +1,4 @@
-use asyncvoter_wire::{Role, Round, VoteDetail, VoteState};
+use asyncvoter_wire::{RevealCause, Role, Round, VoteDetail, VoteState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -220,11 +220,11 @@ fn ManageVote(vote: VoteDetail, reload: Callback<()>) -> impl IntoView {
 /// When and how the current round was revealed, as a fact of the vote.
 fn revealed_fact(round: &Round) -> Option<impl IntoView + use<>> {
     let at = round.revealed_at?;
-    let how = match round.revealed_by.as_deref() {
-        Some("quorum") => " · quorum reached",
-        Some("deadline") => " · deadline passed",
-        Some("close") => " · on close",
-        _ => "",
+    let how = match round.revealed_by {
+        Some(RevealCause::Quorum) => " · quorum reached",
+        Some(RevealCause::Deadline) => " · deadline passed",
+        Some(RevealCause::Close) => " · on close",
+        Some(RevealCause::Manual) | None => "",
     };
     let now = use_now();
     Some(view! {

@@ -10,8 +10,8 @@ use tokio::process::{Child, Command};
 
 use asyncvoter_server::auth::passwords;
 use asyncvoter_server::store::{MemberRecord, Store};
-use asyncvoter_server::testing::TestServer;
 use asyncvoter_server::{LegacyApi, Settings, rules};
+use asyncvoter_test_support::TestServer;
 use asyncvoter_wire::Role;
 
 /// How long a page may take to show what a test waits for.

@@ -12,7 +12,7 @@ mod common;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::testing::{ServerProcess, create_token};
+use asyncvoter_test_support::{ServerProcess, create_token};
 use common::{Load, Row, create_vote, env_number, load, report, rss_kb, settled_rss_kb};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};

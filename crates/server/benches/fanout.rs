@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use asyncvoter_server::testing::{ServerProcess, SseParser, create_token};
+use asyncvoter_test_support::{ServerProcess, SseParser, create_token};
 use common::{Row, create_vote, env_number, percentile, report, rss_kb, settled_rss_kb};
 use tokio::sync::Barrier;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::rules;
+use crate::domain::rules;
 use crate::store::Store;
 
 /// Reveals due votes every `every` until `stop` turns true.

@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use asyncvoter_wire::{DeckKind, Role};
 
+use crate::auth::AuthError;
 use crate::auth::passwords;
-use crate::error::ApiError;
-use crate::rules;
+use crate::domain::rules;
 use crate::store::{
     BallotCast, MemberRecord, NewVoteRecord, RevealCause, StateFilter, Store, StoreError, VoteQuery,
 };
@@ -171,7 +171,7 @@ pub struct DemoLogin {
 
 /// Adds the sample votes and a demo admin (with a fresh random password) when the
 /// database holds no vote at all; returns the login when it did.
-pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<DemoLogin>, ApiError> {
+pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<DemoLogin>, AuthError> {
     let any = VoteQuery {
         state: StateFilter::All,
         limit: 1,

@@ -12,7 +12,6 @@ use asyncvoter_wire::VoteEvent;
 use tokio::sync::{broadcast, watch};
 
 use crate::store::{EventRecord, Store, StoreError};
-use crate::views::Names;
 
 /// How often the hub reads the log even without a wake-up: another process writing the
 /// same database is seen within this.
@@ -168,7 +167,8 @@ pub async fn prepare(
     store: &dyn Store,
     events: Vec<EventRecord>,
 ) -> Result<Vec<Published>, StoreError> {
-    let names = Names::load(store, events.iter().filter_map(|e| e.voter.as_deref())).await?;
+    let names =
+        crate::store::names(store, events.iter().filter_map(|e| e.voter.as_deref())).await?;
     Ok(events
         .into_iter()
         .map(|event| {

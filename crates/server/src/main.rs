@@ -8,9 +8,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use asyncvoter_server::auth::{self, passwords};
-use asyncvoter_server::config::{
-    Cli, Command, DatabaseArgs, MemberCommand, ServeArgs, TokenCommand,
-};
+use asyncvoter_server::cli::{Cli, Command, DatabaseArgs, MemberCommand, ServeArgs, TokenCommand};
 use asyncvoter_server::store::MemberRecord;
 use asyncvoter_server::{AppState, Settings, demo, rules, serve, store};
 use asyncvoter_wire::Role;

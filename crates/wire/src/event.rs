@@ -24,17 +24,20 @@ pub enum EventKind {
     RoundStarted,
     /// The vote was closed with a final size.
     Closed,
+    /// A closed vote's final size was changed.
+    FinalSizeChanged,
 }
 
 impl EventKind {
     /// Every kind, in the order of a vote's life.
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::VoteCreated,
         EventKind::BallotCast,
         EventKind::BallotWithdrawn,
         EventKind::Revealed,
         EventKind::RoundStarted,
         EventKind::Closed,
+        EventKind::FinalSizeChanged,
     ];
 
     /// The kind as the stream's `event:` field and the database spell it.
@@ -46,6 +49,7 @@ impl EventKind {
             EventKind::Revealed => "revealed",
             EventKind::RoundStarted => "round_started",
             EventKind::Closed => "closed",
+            EventKind::FinalSizeChanged => "final_size_changed",
         }
     }
 

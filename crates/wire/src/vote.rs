@@ -30,6 +30,46 @@ impl VoteState {
     }
 }
 
+/// What revealed a round, as stored and sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RevealCause {
+    /// Someone asked: the vote's owner, an admin or an integration allowed to manage it.
+    Manual,
+    /// The quorum of ballots was reached.
+    Quorum,
+    /// The deadline passed.
+    Deadline,
+    /// The vote was closed before anyone revealed the round.
+    Close,
+}
+
+impl RevealCause {
+    /// Every cause.
+    pub const ALL: [RevealCause; 4] = [
+        RevealCause::Manual,
+        RevealCause::Quorum,
+        RevealCause::Deadline,
+        RevealCause::Close,
+    ];
+
+    /// The cause as the database and the wire spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevealCause::Manual => "manual",
+            RevealCause::Quorum => "quorum",
+            RevealCause::Deadline => "deadline",
+            RevealCause::Close => "close",
+        }
+    }
+
+    /// The cause spelled `text`.
+    pub fn parse(text: &str) -> Option<RevealCause> {
+        RevealCause::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
 /// Which deck a vote uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -188,8 +228,8 @@ pub struct Round {
     /// When it was revealed; until then its values are sealed.
     #[serde(with = "millis_opt")]
     pub revealed_at: Option<DateTime<Utc>>,
-    /// What revealed it: `owner`, `quorum`, `deadline` or `close`.
-    pub revealed_by: Option<String>,
+    /// What revealed it; `null` while sealed.
+    pub revealed_by: Option<RevealCause>,
     /// Its ballots, earliest first.
     pub ballots: Vec<Ballot>,
     /// The numbers, once revealed.

@@ -5,7 +5,8 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::error::ApiError;
+use crate::auth::AuthError;
+use crate::domain::DomainError;
 use crate::store::Store;
 
 /// Failed logins allowed per key within [`WINDOW_SECS`].
@@ -23,7 +24,11 @@ pub fn keys(username: &str, address: Option<IpAddr>) -> Vec<String> {
 }
 
 /// Refuses the attempt (429, with seconds to wait) when any key has too many recent failures.
-pub async fn check(store: &dyn Store, keys: &[String], now: DateTime<Utc>) -> Result<(), ApiError> {
+pub async fn check(
+    store: &dyn Store,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
     let window = Duration::seconds(WINDOW_SECS);
     for key in keys {
         let failures = store.login_failures(key, now - window).await?;
@@ -31,7 +36,7 @@ pub async fn check(store: &dyn Store, keys: &[String], now: DateTime<Utc>) -> Re
             // Free again once the oldest failure that still counts leaves the window.
             let oldest = failures[failures.len() - MAX_FAILURES];
             let wait = (oldest + window - now).num_seconds().max(1) as u64;
-            return Err(ApiError::RateLimited(wait));
+            return Err(DomainError::RateLimited(wait).into());
         }
     }
     Ok(())
@@ -42,9 +47,9 @@ pub async fn record(
     store: &dyn Store,
     keys: &[String],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AuthError> {
     store
         .record_login_failure(keys, now, now - Duration::seconds(WINDOW_SECS))
         .await
-        .map_err(ApiError::from)
+        .map_err(AuthError::from)
 }

@@ -1,23 +1,32 @@
 //! Who is calling and what they may do: integrations by bearer token, members by session.
 
-pub mod guards;
 pub mod login_limit;
 pub mod passwords;
 pub mod sessions;
 pub mod tokens;
 
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
-
 use asyncvoter_wire::{Member, Role};
 
-use crate::AppState;
-use crate::error::ApiError;
-use crate::rules;
-use crate::store::{Integration, VoteRecord};
+use crate::domain::DomainError;
+use crate::domain::records::{Integration, VoteRecord};
+use crate::domain::rules;
+use crate::store::StoreError;
 
 pub use tokens::{hash_token, new_token};
+
+/// Why an authentication step failed: the rules refused, or something below them broke.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// A refusal the caller can act on.
+    #[error(transparent)]
+    Refused(#[from] DomainError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing or the session layer failed; logged, never shown.
+    #[error("{0}")]
+    Internal(String),
+}
 
 /// The caller of a request, from its credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +41,9 @@ pub enum Caller {
 
 impl Caller {
     /// Fails with 401 unless the caller may change things.
-    pub fn require_writer(&self) -> Result<(), ApiError> {
+    pub fn require_writer(&self) -> Result<(), DomainError> {
         match self {
-            Caller::Anonymous => Err(ApiError::Unauthorized(
+            Caller::Anonymous => Err(DomainError::Unauthenticated(
                 "log in, or send an integration token (`Authorization: Bearer …`)".into(),
             )),
             Caller::Member(_) | Caller::Integration(_) => Ok(()),
@@ -43,14 +52,14 @@ impl Caller {
 
     /// Fails unless the caller may reveal, re-open or close `vote`: its owner, an admin,
     /// or an integration.
-    pub fn require_manager(&self, vote: &VoteRecord) -> Result<(), ApiError> {
+    pub fn require_manager(&self, vote: &VoteRecord) -> Result<(), DomainError> {
         self.require_writer()?;
         match self {
             Caller::Member(member)
                 if member.role != Role::Admin
                     && vote.owner.as_deref() != Some(&member.username) =>
             {
-                Err(ApiError::Forbidden(
+                Err(DomainError::Forbidden(
                     "only the vote's owner or an admin can do that".into(),
                 ))
             }
@@ -59,32 +68,34 @@ impl Caller {
     }
 
     /// Fails unless the caller is a logged-in admin.
-    pub fn require_admin(&self) -> Result<&Member, ApiError> {
+    pub fn require_admin(&self) -> Result<&Member, DomainError> {
         match self {
             Caller::Member(member) if member.role == Role::Admin => Ok(member),
-            Caller::Anonymous => Err(ApiError::Unauthorized("log in as an admin".into())),
-            _ => Err(ApiError::Forbidden("only admins can do that".into())),
+            Caller::Anonymous => Err(DomainError::Unauthenticated("log in as an admin".into())),
+            _ => Err(DomainError::Forbidden("only admins can do that".into())),
         }
     }
 
     /// Fails unless the caller is a logged-in member.
-    pub fn require_member(&self) -> Result<&Member, ApiError> {
+    pub fn require_member(&self) -> Result<&Member, DomainError> {
         match self {
             Caller::Member(member) => Ok(member),
-            Caller::Anonymous => Err(ApiError::Unauthorized("log in first".into())),
-            Caller::Integration(_) => Err(ApiError::Forbidden("only members can do that".into())),
+            Caller::Anonymous => Err(DomainError::Unauthenticated("log in first".into())),
+            Caller::Integration(_) => {
+                Err(DomainError::Forbidden("only members can do that".into()))
+            }
         }
     }
 
     /// The voter a ballot path names, checked against who may cast it: members vote for
     /// themselves (`me`), integrations only for external ids such as `slack:U123`.
-    pub fn voter_for(&self, voter: &str) -> Result<String, ApiError> {
+    pub fn voter_for(&self, voter: &str) -> Result<String, DomainError> {
         self.require_writer()?;
         match self {
             Caller::Member(member) if voter == "me" || voter == member.username => {
                 Ok(member.username.clone())
             }
-            Caller::Member(_) => Err(ApiError::Forbidden(
+            Caller::Member(_) => Err(DomainError::Forbidden(
                 "members vote only for themselves (`me`)".into(),
             )),
             _ => {
@@ -92,7 +103,7 @@ impl Caller {
                 if rules::is_external(&voter) {
                     Ok(voter)
                 } else {
-                    Err(ApiError::Forbidden(
+                    Err(DomainError::Forbidden(
                         "integrations vote only for external voters, such as `slack:U123`".into(),
                     ))
                 }
@@ -102,11 +113,11 @@ impl Caller {
 
     /// Who owns a vote this caller starts: a member themselves; an integration whoever it
     /// names (an external id), or nobody.
-    pub fn owner_for(&self, requested: Option<&str>) -> Result<Option<String>, ApiError> {
+    pub fn owner_for(&self, requested: Option<&str>) -> Result<Option<String>, DomainError> {
         self.require_writer()?;
         match (self, requested) {
             (Caller::Member(member), None) => Ok(Some(member.username.clone())),
-            (Caller::Member(_), Some(_)) => Err(ApiError::Invalid(
+            (Caller::Member(_), Some(_)) => Err(DomainError::Invalid(
                 "`owner` is for integrations; a member owns the votes they start".into(),
             )),
             (_, requested) => requested.map(rules::external_owner).transpose(),
@@ -118,32 +129,6 @@ impl Caller {
         match self {
             Caller::Member(member) => Some(&member.username),
             _ => None,
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
-        if let Some(header) = parts.headers.get(AUTHORIZATION) {
-            let token = header
-                .to_str()
-                .ok()
-                .and_then(|h| h.strip_prefix("Bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| {
-                    ApiError::Unauthorized("use `Authorization: Bearer <token>`".into())
-                })?;
-            return match state.store.integration_by_token(&hash_token(token)).await? {
-                Some(integration) => Ok(Caller::Integration(integration)),
-                None => Err(ApiError::Unauthorized("unknown or revoked token".into())),
-            };
-        }
-        match parts.extensions.get::<tower_sessions::Session>() {
-            Some(session) => sessions::member_of(session, state.store.as_ref()).await,
-            None => Ok(Caller::Anonymous),
         }
     }
 }

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::error::ApiError;
+use crate::auth::AuthError;
+use crate::domain::DomainError;
 
 /// Shortest password accepted.
 pub const MIN_CHARS: usize = 8;
@@ -29,28 +30,28 @@ static DECOY: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// Refuses passwords too short or too long.
-pub fn check_strength(password: &str) -> Result<(), ApiError> {
+pub fn check_strength(password: &str) -> Result<(), DomainError> {
     let chars = password.chars().count();
     if (MIN_CHARS..=MAX_CHARS).contains(&chars) {
         Ok(())
     } else {
-        Err(ApiError::Invalid(format!(
+        Err(DomainError::Invalid(format!(
             "a password has {MIN_CHARS} to {MAX_CHARS} characters"
         )))
     }
 }
 
 /// The argon2id PHC string of `password`.
-pub async fn hash(password: String) -> Result<String, ApiError> {
+pub async fn hash(password: String) -> Result<String, AuthError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+            .map_err(|e| AuthError::Internal(format!("hashing a password: {e}")))
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e| AuthError::Internal(format!("hashing a password: {e}")))?
 }
 
 /// True when `password` matches `hash`; with no hash, spends the same time and says no.

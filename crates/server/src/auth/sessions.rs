@@ -12,9 +12,8 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore, session
 
 use asyncvoter_wire::Member;
 
-use crate::Settings;
-use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::auth::{AuthError, Caller};
+use crate::state::Settings;
 use crate::store::{MemberRecord, Store};
 
 const MEMBER_KEY: &str = "member";
@@ -72,12 +71,12 @@ pub fn layer(store: &dyn Store, settings: &Settings) -> SessionManagerLayer<Data
         .with_expiry(Expiry::OnInactivity(idle))
 }
 
-fn session_error(error: tower_sessions::session::Error) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("session: {error}"))
+fn session_error(error: tower_sessions::session::Error) -> AuthError {
+    AuthError::Internal(format!("session: {error}"))
 }
 
 /// Starts a member's session under a new id, so an id planted before login is useless.
-pub async fn log_in(session: &Session, member: &MemberRecord) -> Result<(), ApiError> {
+pub async fn log_in(session: &Session, member: &MemberRecord) -> Result<(), AuthError> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(MEMBER_KEY, &member.username)
@@ -90,12 +89,12 @@ pub async fn log_in(session: &Session, member: &MemberRecord) -> Result<(), ApiE
 }
 
 /// Ends the session everywhere: its record is deleted and the cookie cleared.
-pub async fn log_out(session: &Session) -> Result<(), ApiError> {
+pub async fn log_out(session: &Session) -> Result<(), AuthError> {
     session.flush().await.map_err(session_error)
 }
 
 /// The member a session belongs to, pushing its idle timer back now and then.
-pub async fn member_of(session: &Session, store: &dyn Store) -> Result<Caller, ApiError> {
+pub async fn member_of(session: &Session, store: &dyn Store) -> Result<Caller, AuthError> {
     let Some(username) = session
         .get::<String>(MEMBER_KEY)
         .await

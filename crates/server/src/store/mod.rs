@@ -1,15 +1,19 @@
 //! Storage behind one trait, so the SQLite default and a PostgreSQL backend serve the same
-//! callers. Every method is one transaction; state changes check the vote's state inside it.
+//! callers. Both are one SQL implementation (`sql`) over a small dialect each; every
+//! method is one transaction, and changes ask `domain::lifecycle` inside it.
 
 mod postgres;
 mod rows;
+mod sql;
 mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
+use asyncvoter_wire::VoteState;
 
+pub use crate::domain::records::*;
+use crate::domain::views::{self, Names};
 pub use postgres::PostgresStore;
 pub use rows::unavailable_reason;
 pub use sqlite::SqliteStore;
@@ -29,93 +33,6 @@ pub enum StoreError {
     /// Anything else; logged, never shown.
     #[error("database error")]
     Other(#[source] sqlx::Error),
-}
-
-/// A vote as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoteRecord {
-    pub id: String,
-    pub name: String,
-    pub url: Option<String>,
-    pub project: Option<String>,
-    pub owner: Option<String>,
-    pub deck: DeckKind,
-    /// The labels of a custom deck.
-    pub cards: Option<Vec<String>>,
-    pub state: VoteState,
-    pub round: u32,
-    pub quorum: Option<u32>,
-    pub deadline: Option<DateTime<Utc>>,
-    pub final_size: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub closed_at: Option<DateTime<Utc>>,
-}
-
-/// A vote to start; the store assigns id, state, round and timestamps.
-#[derive(Debug, Clone)]
-pub struct NewVoteRecord {
-    pub name: String,
-    pub url: Option<String>,
-    pub project: Option<String>,
-    pub owner: Option<String>,
-    pub deck: DeckKind,
-    pub cards: Option<Vec<String>>,
-    pub quorum: Option<u32>,
-    pub deadline: Option<DateTime<Utc>>,
-    /// Start closed with this size (the 2016 API allowed a story created already sized).
-    pub final_size: Option<String>,
-}
-
-/// One round of a vote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoundRecord {
-    pub number: u32,
-    pub started_at: DateTime<Utc>,
-    pub revealed_at: Option<DateTime<Utc>>,
-    pub revealed_by: Option<RevealCause>,
-}
-
-/// One voter's ballot in one round.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BallotRecord {
-    pub id: String,
-    pub round: u32,
-    pub voter: String,
-    pub card: String,
-    /// First cast in this round.
-    pub created_at: DateTime<Utc>,
-    /// Last cast or replaced.
-    pub cast_at: DateTime<Utc>,
-}
-
-/// A vote with every round and ballot, oldest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoteHistory {
-    pub vote: VoteRecord,
-    pub rounds: Vec<RoundRecord>,
-    pub ballots: Vec<BallotRecord>,
-}
-
-impl VoteHistory {
-    /// The current round.
-    pub fn current_round(&self) -> Option<&RoundRecord> {
-        self.rounds.iter().find(|r| r.number == self.vote.round)
-    }
-
-    /// Ballots of the current round.
-    pub fn current_ballots(&self) -> impl Iterator<Item = &BallotRecord> {
-        self.ballots.iter().filter(|b| b.round == self.vote.round)
-    }
-}
-
-/// A vote as lists show it: the record, when its round was revealed, and who has voted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VoteListing {
-    pub vote: VoteRecord,
-    pub revealed_at: Option<DateTime<Utc>>,
-    /// Voters of the current round, earliest first.
-    pub voters: Vec<String>,
 }
 
 /// Which votes a list holds.
@@ -146,115 +63,6 @@ pub struct VoteQuery {
     pub name_contains: Option<String>,
     pub after: Option<ListCursor>,
     pub limit: u32,
-}
-
-/// What revealed a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevealCause {
-    /// The owner, an admin or an integration asked.
-    Manual,
-    /// The quorum was reached.
-    Quorum,
-    /// The deadline passed.
-    Deadline,
-    /// The vote was closed before anyone revealed it.
-    Close,
-}
-
-impl RevealCause {
-    /// The cause as stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevealCause::Manual => "manual",
-            RevealCause::Quorum => "quorum",
-            RevealCause::Deadline => "deadline",
-            RevealCause::Close => "close",
-        }
-    }
-
-    fn parse(text: &str) -> Option<RevealCause> {
-        [
-            RevealCause::Manual,
-            RevealCause::Quorum,
-            RevealCause::Deadline,
-            RevealCause::Close,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == text)
-    }
-}
-
-/// A ballot to cast or replace.
-#[derive(Debug, Clone)]
-pub struct BallotCast {
-    pub vote_id: String,
-    pub voter: String,
-    pub card: String,
-    pub at: DateTime<Utc>,
-}
-
-/// What casting did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CastOutcome {
-    pub ballot: BallotRecord,
-    /// The voter had a ballot in this round already.
-    pub replaced: bool,
-    /// The vote's state afterwards: `Revealed` when this ballot completed the quorum.
-    pub state: VoteState,
-    /// Ballots in the round afterwards.
-    pub ballots_cast: u32,
-}
-
-/// A member as stored, with their password hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberRecord {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    /// argon2id, PHC string.
-    pub password_hash: String,
-}
-
-/// One change from the event log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRecord {
-    /// Increases with every change.
-    pub id: i64,
-    pub vote_id: String,
-    pub kind: EventKind,
-    /// Who cast or withdrew, for ballot events.
-    pub voter: Option<String>,
-    /// The vote's round afterwards.
-    pub round: u32,
-    pub at: DateTime<Utc>,
-}
-
-/// Upper limits, in hours, of the reveal-time buckets; a last bucket holds the rest.
-pub const REVEAL_BUCKET_HOURS: [u32; 4] = [1, 4, 24, 72];
-
-/// The overview's figures as the database aggregates them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OverviewRecord {
-    /// `(project, state, votes)` of every ongoing vote group.
-    pub ongoing: Vec<(Option<String>, VoteState, u32)>,
-    /// `(deck, final size, votes)` of every closed vote group.
-    pub final_sizes: Vec<(DeckKind, String, u32)>,
-    /// `(voter, ballots)` since the window start, most first, at most the limit asked.
-    pub ballots_by_voter: Vec<(String, u32)>,
-    /// Distinct voters since the window start.
-    pub voters: u32,
-    /// Rounds revealed (by owner, quorum or deadline, not by closing) since the window
-    /// start, per [`REVEAL_BUCKET_HOURS`] bucket (one more
-    /// than the limits).
-    pub reveal_buckets: Vec<u32>,
-    /// Median milliseconds from round start to reveal, for those rounds.
-    pub reveal_median_ms: Option<i64>,
-}
-
-/// An integration allowed to write through the API.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Integration {
-    pub name: String,
 }
 
 /// The storage every backend provides.
@@ -304,7 +112,8 @@ pub trait Store: Send + Sync + 'static {
     /// Opens the next round of a revealed vote. A deadline already past is cleared.
     async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
-    /// Closes an open or revealed vote with its final size, revealing the round if needed.
+    /// Closes an open or revealed vote with its final size, revealing the round if needed;
+    /// on a closed vote, changes its final size (`domain::lifecycle::closing`).
     async fn close(
         &self,
         vote_id: &str,
@@ -391,6 +200,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Where login sessions are kept, in the same database.
     fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore>;
+}
+
+/// The display names of the members among `ids`, for a response that shows voters.
+pub async fn names<'a>(
+    store: &dyn Store,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Names, StoreError> {
+    let members = views::member_ids(ids);
+    Ok(store.display_names(&members).await?.into_iter().collect())
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (created if missing) or

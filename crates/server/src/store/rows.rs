@@ -6,6 +6,15 @@ use chrono::{DateTime, Utc};
 use asyncvoter_wire::{DeckKind, Role, VoteState};
 
 use super::*;
+use crate::domain::DomainError;
+
+impl From<DomainError> for StoreError {
+    /// `domain::lifecycle` refused a change inside its transaction (which then rolls
+    /// back): a conflict with the vote's state.
+    fn from(refusal: DomainError) -> StoreError {
+        StoreError::Conflict(refusal.to_string())
+    }
+}
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> StoreError {
@@ -171,17 +180,6 @@ impl From<BallotRow> for BallotRecord {
 
 pub(super) const VOTE_COLUMNS: &str = "v.id, v.name, v.url, v.project, v.owner, v.deck, v.cards, v.state, \
      v.round, v.quorum, v.deadline, v.final_size, v.created_at, v.updated_at, v.closed_at";
-
-/// Why a vote in `state` refuses a ballot or a reveal.
-pub(super) fn not_open(state: &str) -> StoreError {
-    StoreError::Conflict(match state {
-        "revealed" => {
-            "the vote is revealed: its ballots are read-only until a new round starts".into()
-        }
-        "closed" => "the vote is closed".into(),
-        other => format!("the vote is {other}"),
-    })
-}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MemberRow {

@@ -2,7 +2,7 @@
 //! compression, and API paths that stay JSON.
 
 use asyncvoter_server::LegacyApi;
-use asyncvoter_server::testing::TestServer;
+use asyncvoter_test_support::TestServer;
 use reqwest::StatusCode;
 
 const INDEX: &str = "<!doctype html><html><head><script type=module src=/app-0123456789abcdef.js></script></head><body></body></html>";

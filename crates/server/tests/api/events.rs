@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use asyncvoter_server::events::HubSettings;
-use asyncvoter_server::testing::{SseEvent, TestServer};
 use asyncvoter_server::{LegacyApi, Settings, Visibility};
+use asyncvoter_test_support::{SseEvent, TestServer};
 use asyncvoter_wire::{EventKind, Resync, VoteEvent};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -106,6 +106,16 @@ async fn the_stream_sends_every_change_in_order_and_never_a_card() {
     assert!(seen.windows(2).all(|w| w[0].id < w[1].id), "ids increase");
     let closed = vote_event(&stream.expect().await);
     assert_eq!(closed.kind, EventKind::Closed);
+    assert_eq!(
+        app.act(id, "close", Some(json!({"final_size": "13"})))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let amended = stream.expect().await;
+    assert_sealed(&amended.data);
+    assert_eq!(amended.event, "final_size_changed");
+    assert_eq!(vote_event(&amended).kind, EventKind::FinalSizeChanged);
     assert!(
         stream.next(Duration::from_millis(300)).await.is_none(),
         "nothing more"

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use asyncvoter_server::auth::passwords;
 use asyncvoter_server::store::{MemberRecord, Store};
-use asyncvoter_server::testing::TestServer;
 use asyncvoter_server::{LegacyApi, Settings, rules};
+use asyncvoter_test_support::TestServer;
 use asyncvoter_wire::Role;
 use asyncvoter_wire::{BallotReceipt, VoteDetail, VoteList};
 use reqwest::{Method, StatusCode};
@@ -341,13 +341,13 @@ where
 /// An open `GET /api/events` stream, read event by event.
 pub struct EventStream {
     response: reqwest::Response,
-    parser: asyncvoter_server::testing::SseParser,
-    ready: std::collections::VecDeque<asyncvoter_server::testing::SseEvent>,
+    parser: asyncvoter_test_support::SseParser,
+    ready: std::collections::VecDeque<asyncvoter_test_support::SseEvent>,
 }
 
 impl EventStream {
     /// The next event, or `None` when none arrives within `limit` or the stream ends.
-    pub async fn next(&mut self, limit: Duration) -> Option<asyncvoter_server::testing::SseEvent> {
+    pub async fn next(&mut self, limit: Duration) -> Option<asyncvoter_test_support::SseEvent> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             if let Some(event) = self.ready.pop_front() {
@@ -362,7 +362,7 @@ impl EventStream {
     }
 
     /// The next event, which must arrive within 2 s.
-    pub async fn expect(&mut self) -> asyncvoter_server::testing::SseEvent {
+    pub async fn expect(&mut self) -> asyncvoter_test_support::SseEvent {
         self.next(Duration::from_secs(2))
             .await
             .expect("an event within 2 s")

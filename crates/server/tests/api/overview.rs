@@ -196,10 +196,7 @@ async fn the_overview_never_shows_sealed_values() {
 async fn members_visibility_keeps_the_overview_from_visitors() {
     let app = spawn_app_with_settings(Settings {
         visibility: Visibility::Members,
-        ..asyncvoter_server::testing::TestServer::settings(
-            asyncvoter_server::LegacyApi::Token,
-            None,
-        )
+        ..asyncvoter_test_support::TestServer::settings(asyncvoter_server::LegacyApi::Token, None)
     })
     .await;
     let anonymous = app

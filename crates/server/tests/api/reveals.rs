@@ -50,7 +50,10 @@ async fn the_ballot_completing_the_quorum_reveals_once_and_later_ballots_are_ref
 
     let vote = app.vote(&id).await;
     assert_eq!(vote.vote.state, VoteState::Revealed);
-    assert_eq!(vote.rounds[0].revealed_by.as_deref(), Some("quorum"));
+    assert_eq!(
+        vote.rounds[0].revealed_by,
+        Some(asyncvoter_wire::RevealCause::Quorum)
+    );
     assert_eq!(vote.rounds[0].ballots.len(), 3);
     assert!(vote.rounds[0].statistics.is_some());
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use asyncvoter_server::testing::TestServer;
 use asyncvoter_server::{LegacyApi, Settings, Visibility};
+use asyncvoter_test_support::TestServer;
 use asyncvoter_wire::Role;
 
 use crate::helpers::*;

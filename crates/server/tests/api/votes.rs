@@ -172,7 +172,10 @@ async fn reveal_shows_ballots_and_statistics_then_a_new_round_starts_sealed() {
     let revealed = app.vote(id).await;
     assert_eq!(revealed.vote.state, VoteState::Revealed);
     let round = &revealed.rounds[0];
-    assert_eq!(round.revealed_by.as_deref(), Some("manual"));
+    assert_eq!(
+        round.revealed_by,
+        Some(asyncvoter_wire::RevealCause::Manual)
+    );
     let cards: Vec<_> = round
         .ballots
         .iter()
@@ -243,13 +246,24 @@ async fn close_records_a_size_from_the_deck_and_reveals_the_round() {
     assert_eq!(closed.vote.state, VoteState::Closed);
     assert_eq!(closed.vote.final_size.as_deref(), Some("5"));
     assert!(closed.vote.closed_at.is_some());
-    assert_eq!(closed.rounds[0].revealed_by.as_deref(), Some("close"));
-    assert_eq!(closed.rounds[0].ballots[0].card.as_deref(), Some("5"));
     assert_eq!(
-        app.act(id, "close", Some(json!({"final_size": "8"})))
+        closed.rounds[0].revealed_by,
+        Some(asyncvoter_wire::RevealCause::Close)
+    );
+    assert_eq!(closed.rounds[0].ballots[0].card.as_deref(), Some("5"));
+    // A closed vote's final size can be amended (the 2016 API allowed it); it stays closed.
+    let reply = app.act(id, "close", Some(json!({"final_size": "8"}))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let amended = app.vote(id).await;
+    assert_eq!(amended.vote.final_size.as_deref(), Some("8"));
+    assert_eq!(amended.vote.state, VoteState::Closed);
+    assert_eq!(amended.vote.closed_at, closed.vote.closed_at, "closed once");
+    assert_eq!(
+        app.act(id, "close", Some(json!({"final_size": "?"})))
             .await
             .status,
-        StatusCode::CONFLICT
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an amendment follows the deck's rules too"
     );
     assert_eq!(
         app.act(id, "reveal", None).await.status,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use asyncvoter_server::LegacyApi;
-use asyncvoter_server::testing::TestServer;
+use asyncvoter_test_support::TestServer;
 use reqwest::StatusCode;
 
 use crate::{assert_unavailable, cast, start_vote, voters};

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use asyncvoter_server::LegacyApi;
-use asyncvoter_server::testing::TestServer;
+use asyncvoter_test_support::TestServer;
 use reqwest::{Method, StatusCode};
 use sqlx::{Connection, Executor};
 

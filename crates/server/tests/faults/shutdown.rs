@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use asyncvoter_server::testing::{ServerProcess, create_token};
+use asyncvoter_test_support::{ServerProcess, create_token};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;

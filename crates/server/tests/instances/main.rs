@@ -8,7 +8,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::testing::{
+use asyncvoter_test_support::{
     FreshPostgres, POSTGRES_ENV, ServerProcess, SseEvent, SseParser, create_token,
 };
 use asyncvoter_wire::VoteEvent;

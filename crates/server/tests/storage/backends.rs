@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use asyncvoter_server::store::{self, NewVoteRecord, Store};
-use asyncvoter_server::testing::{FreshPostgres, POSTGRES_ENV};
+use asyncvoter_test_support::{FreshPostgres, POSTGRES_ENV};
 use asyncvoter_wire::DeckKind;
 
 /// Runs `scenario` on a fresh SQLite file and, when configured, a fresh PostgreSQL

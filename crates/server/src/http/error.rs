@@ -1,14 +1,19 @@
-//! The one error type every handler returns, and the JSON extractor that shares it.
+//! The one error type every handler returns, and how the domain's and the store's errors
+//! become it.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use asyncvoter_wire::{ErrorBody, ErrorDetail};
 
+use crate::auth::AuthError;
+use crate::domain::DomainError;
 use crate::store::StoreError;
+
+/// The result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A failure as the API reports it: a status and `{"error": {"code", "message"}}`.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +51,10 @@ pub enum ApiError {
     /// 503: the database cannot take the request now (why, in words); nothing was saved.
     #[error("{0}; nothing was saved, try again shortly")]
     Unavailable(&'static str),
+    /// 503: the server is at a limit it keeps to stay up (why); retry after this many
+    /// seconds.
+    #[error("{0}; try again in {1} s")]
+    Busy(&'static str, u64),
     /// 500: logged with its cause, shown as a generic message.
     #[error("something went wrong on our side")]
     Internal(#[source] anyhow::Error),
@@ -65,7 +74,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy(..) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -84,6 +93,7 @@ impl ApiError {
             ApiError::Invalid(_) => "invalid",
             ApiError::RateLimited(_) => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Busy(..) => "busy",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -108,7 +118,7 @@ impl IntoResponse for ApiError {
         }
         let retry_after = match &self {
             ApiError::Unavailable(_) => Some(5),
-            ApiError::RateLimited(seconds) => Some(*seconds),
+            ApiError::RateLimited(seconds) | ApiError::Busy(_, seconds) => Some(*seconds),
             _ => None,
         };
         let mut response = (self.status(), axum::Json(self.body())).into_response();
@@ -135,6 +145,30 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> ApiError {
+        match error {
+            DomainError::Invalid(message) => ApiError::Invalid(message),
+            DomainError::Conflict(message) => ApiError::Conflict(message),
+            DomainError::Unauthenticated(message) => ApiError::Unauthorized(message),
+            DomainError::Forbidden(message) => ApiError::Forbidden(message),
+            DomainError::RateLimited(seconds) => ApiError::RateLimited(seconds),
+            DomainError::Busy(reason, seconds) => ApiError::Busy(reason, seconds),
+            DomainError::Corrupt(what) => ApiError::Internal(anyhow::anyhow!("{what}")),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> ApiError {
+        match error {
+            AuthError::Refused(refusal) => refusal.into(),
+            AuthError::Store(error) => error.into(),
+            AuthError::Internal(cause) => ApiError::Internal(anyhow::anyhow!(cause)),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> ApiError {
         let message = rejection.body_text();
@@ -150,30 +184,6 @@ impl From<JsonRejection> for ApiError {
         }
     }
 }
-
-/// `axum::Json` whose rejections are [`ApiError`]s, so malformed bodies get the same shape.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Json<T>(pub T);
-
-impl<T: serde::Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
-    }
-}
-
-/// The result of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
-
-/// `axum::extract::Query` whose rejections are [`ApiError`]s (400).
-#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
-pub struct Query<T>(pub T);
-
-/// `axum::extract::Path` whose rejections are [`ApiError`]s (400).
-#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
-pub struct Path<T>(pub T);
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> ApiError {

@@ -9,9 +9,10 @@ use asyncvoter_wire::{BallotReceipt, CastBallot, ErrorBody};
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiResult, Json, Path};
+use crate::domain::{rules, views};
+use crate::http::error::ApiResult;
+use crate::http::extract::{Json, Path};
 use crate::store::BallotCast;
-use crate::{rules, views};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

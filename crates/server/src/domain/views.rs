@@ -10,34 +10,34 @@ use asyncvoter_wire::{
 };
 use chrono::{DateTime, Utc};
 
-use crate::error::ApiError;
-use crate::rules;
-use crate::store::{
-    OverviewRecord, REVEAL_BUCKET_HOURS, Store, StoreError, VoteHistory, VoteListing, VoteRecord,
-};
+use super::DomainError;
+use super::records::{OverviewRecord, REVEAL_BUCKET_HOURS, VoteHistory, VoteListing, VoteRecord};
+use super::rules;
 
-/// Members' display names, looked up once per response.
+/// Members' display names, looked up once per response (`store::names`).
 #[derive(Debug, Default)]
 pub struct Names(HashMap<String, String>);
 
-impl Names {
-    /// The display names of the members among `ids` (ids without a colon).
-    pub async fn load<'a>(
-        store: &dyn Store,
-        ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Names, StoreError> {
-        let mut members: Vec<String> = ids
-            .into_iter()
-            .filter(|id| !rules::is_external(id))
-            .map(str::to_owned)
-            .collect();
-        members.sort();
-        members.dedup();
-        Ok(Names(
-            store.display_names(&members).await?.into_iter().collect(),
-        ))
-    }
+/// The distinct members among voter and owner ids (ids without a colon), sorted.
+pub fn member_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut members: Vec<String> = ids
+        .into_iter()
+        .filter(|id| !rules::is_external(id))
+        .map(str::to_owned)
+        .collect();
+    members.sort();
+    members.dedup();
+    members
+}
 
+impl FromIterator<(String, String)> for Names {
+    /// Names from `(username, display name)` pairs.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Names {
+        Names(pairs.into_iter().collect())
+    }
+}
+
+impl Names {
     /// How a voter or owner is shown: members by display name, external ids
     /// (`slack:U123`) by the part after their source, anonymous 2016 ballots as "anonymous".
     pub fn voter(&self, id: &str) -> Voter {
@@ -55,9 +55,9 @@ impl Names {
 }
 
 /// The deck a stored vote plays with.
-pub fn deck(vote: &VoteRecord) -> Result<Deck, ApiError> {
+pub fn deck(vote: &VoteRecord) -> Result<Deck, DomainError> {
     Deck::new(vote.deck, vote.cards.as_deref())
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("vote {} has a bad deck: {e}", vote.id)))
+        .map_err(|e| DomainError::Corrupt(format!("vote {} has a bad deck: {e}", vote.id)))
 }
 
 /// A vote as lists show it.
@@ -119,7 +119,7 @@ pub fn detail(
     history: &VoteHistory,
     names: &Names,
     viewer: Option<&str>,
-) -> Result<VoteDetail, ApiError> {
+) -> Result<VoteDetail, DomainError> {
     let deck = deck(&history.vote)?;
     let current: Vec<String> = history.current_ballots().map(|b| b.voter.clone()).collect();
     let revealed_at = history.current_round().and_then(|r| r.revealed_at);
@@ -137,7 +137,7 @@ pub fn detail(
                 number: round.number,
                 started_at: round.started_at,
                 revealed_at: round.revealed_at,
-                revealed_by: round.revealed_by.map(|c| c.as_str().to_owned()),
+                revealed_by: round.revealed_by,
                 statistics: revealed.then(|| {
                     statistics(
                         &deck,

@@ -10,8 +10,9 @@ use asyncvoter_wire::{ErrorBody, Member, NewMember, PasswordReset, Role};
 
 use crate::AppState;
 use crate::auth::{Caller, passwords};
-use crate::error::{ApiResult, Json, Path};
-use crate::rules;
+use crate::domain::rules;
+use crate::http::error::ApiResult;
+use crate::http::extract::{Json, Path};
 use crate::store::MemberRecord;
 
 /// The routes of this module.

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use asyncvoter_wire::Health;
 
 use crate::AppState;
-use crate::error::Json;
+use crate::http::extract::Json;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

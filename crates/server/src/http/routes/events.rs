@@ -18,8 +18,9 @@ use utoipa_axum::routes;
 use asyncvoter_wire::{ErrorBody, Ready, Resync};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, Query};
 use crate::events::{Hub, Published, prepare};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::Query;
 
 /// How often an idle stream sends a comment, so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -292,7 +293,7 @@ mod tests {
         let mut probe = hub.subscribe();
         for name in ["a", "b", "c"] {
             store
-                .create_vote(story(name), crate::rules::now())
+                .create_vote(story(name), crate::domain::rules::now())
                 .await
                 .unwrap();
         }
@@ -313,7 +314,7 @@ mod tests {
             other => panic!("expected a resync at 3, got {other:?}"),
         }
         store
-            .create_vote(story("d"), crate::rules::now())
+            .create_vote(story("d"), crate::domain::rules::now())
             .await
             .unwrap();
         match tokio::time::timeout(Duration::from_secs(2), stream.next()).await {

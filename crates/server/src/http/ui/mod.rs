@@ -17,7 +17,8 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
-use crate::{AppState, headers};
+use crate::AppState;
+use crate::http::headers;
 use preview::Preview;
 
 /// Paths the dashboard has a page for; any other path gets its not-found page with 404.

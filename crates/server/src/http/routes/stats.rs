@@ -8,9 +8,11 @@ use utoipa_axum::routes;
 use asyncvoter_wire::{ErrorBody, Overview};
 
 use crate::AppState;
-use crate::error::{ApiResult, Json};
-use crate::rules;
-use crate::views::{self, Names};
+use crate::domain::rules;
+use crate::domain::views;
+use crate::http::error::ApiResult;
+use crate::http::extract::Json;
+use crate::store;
 
 /// How many days the overview's activity figures look back.
 const WINDOW_DAYS: u32 = 30;
@@ -32,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn overview(State(state): State<AppState>) -> ApiResult<Json<Overview>> {
     let since = rules::now() - Duration::days(i64::from(WINDOW_DAYS));
     let record = state.store.overview(since, Overview::TOP_VOTERS).await?;
-    let names = Names::load(
+    let names = store::names(
         state.store.as_ref(),
         record
             .ballots_by_voter

@@ -1,5 +1,7 @@
-//! A real server on a free port, for this crate's API tests and the dashboard's browser
-//! tests: the same `serve` as the binary, with an integration token ready.
+//! What AsyncVoter's tests and benchmarks share, kept out of the product: a real server on
+//! a free port (the same `serve` as the binary, with an integration token ready), the
+//! binary as a process of its own, a fresh PostgreSQL database per test, and a reader of
+//! Server-Sent Events.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,8 +10,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::store::{self, Store};
-use crate::{AppState, Settings, auth, rules, serve};
+use asyncvoter_server::store::{self, Store};
+use asyncvoter_server::{AppState, LegacyApi, Settings, auth, rules, serve};
 
 /// A running server; it stops when dropped.
 pub struct TestServer {
@@ -87,7 +89,7 @@ impl TestServer {
     }
 
     /// Settings for tests: a fast deadline check, the given 2016 API mode and dashboard.
-    pub fn settings(legacy_api: crate::LegacyApi, ui_dir: Option<&Path>) -> Settings {
+    pub fn settings(legacy_api: LegacyApi, ui_dir: Option<&Path>) -> Settings {
         Settings {
             legacy_api,
             deadline_check: Duration::from_millis(100),

@@ -1,9 +1,11 @@
-//! The command line: `asyncvoter serve`, `asyncvoter token create`.
+//! The command line: `asyncvoter serve`, `token …` and `member …`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+use crate::state::{LegacyApi, Visibility};
 
 /// AsyncVoter: sealed, asynchronous estimation for distributed teams.
 #[derive(Debug, Parser)]
@@ -100,24 +102,4 @@ pub struct ServeArgs {
     /// Minutes without requests after which a login session ends.
     #[arg(long, env = "ASYNCVOTER_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: u64,
-}
-
-/// Who may read votes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Visibility {
-    /// Anyone; ballots stay sealed until the reveal.
-    Public,
-    /// Members with a session and integrations with a token; the login page stays open.
-    Members,
-}
-
-/// How the 2016 API is served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LegacyApi {
-    /// Only with an integration token.
-    Token,
-    /// Without a token, as the 2016 service was: for private networks.
-    Open,
-    /// Not at all.
-    Off,
 }

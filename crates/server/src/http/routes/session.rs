@@ -1,10 +1,7 @@
 //! `/api/session`: log in, who am I, log out, change my password.
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use tower_sessions::Session;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,29 +10,15 @@ use asyncvoter_wire::{ErrorBody, Login, Member, PasswordChange};
 
 use crate::AppState;
 use crate::auth::{Caller, login_limit, passwords, sessions};
-use crate::error::{ApiError, ApiResult, Json};
-use crate::rules;
+use crate::domain::rules;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{ClientAddress, Json};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(log_in, who_am_i, log_out))
         .routes(routes!(change_password))
-}
-
-/// The client's address, when the server knows it.
-pub struct ClientAddress(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
-        Ok(ClientAddress(address))
-    }
 }
 
 /// Logs a member in: a new session id, an HttpOnly cookie. The 11th failure within a

@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Caller, sessions};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::{AppState, Visibility};
 
 /// The header the dashboard sends on every change; a cross-site form cannot send it.

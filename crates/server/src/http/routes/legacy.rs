@@ -12,9 +12,11 @@ use asyncvoter_wire::legacy::{LegacyNewStory, LegacySizeBody, LegacyStory, Legac
 use asyncvoter_wire::{DeckKind, VoteState};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::domain::rules;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Json, Path, Query};
 use crate::store::{BallotCast, NewVoteRecord, StateFilter, VoteQuery, VoteRecord};
-use crate::{AppState, LegacyApi, rules};
+use crate::{AppState, LegacyApi};
 
 /// Longest size a 2016 client may send.
 const MAX_SIZE_CHARS: usize = 16;
@@ -64,8 +66,8 @@ impl FromRequestParts<AppState> for LegacyAccess {
 }
 
 /// The 2016 API answered 400 for every invalid body.
-fn as_bad_request(error: ApiError) -> ApiError {
-    match error {
+fn as_bad_request(error: impl Into<ApiError>) -> ApiError {
+    match error.into() {
         ApiError::Invalid(message) => ApiError::BadRequest(message),
         other => other,
     }

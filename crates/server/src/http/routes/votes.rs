@@ -14,10 +14,11 @@ use asyncvoter_wire::{CloseVote, ErrorBody, NewVote, VoteDetail, VoteList, VoteS
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::rules;
-use crate::store::{ListCursor, RevealCause, StateFilter, VoteQuery};
-use crate::views;
+use crate::domain::rules;
+use crate::domain::views;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Json, Path, Query};
+use crate::store::{self, ListCursor, RevealCause, StateFilter, VoteQuery};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -132,7 +133,7 @@ async fn list_votes(
     } else {
         None
     };
-    let names = views::Names::load(state.store.as_ref(), views::listing_ids(&listings)).await?;
+    let names = store::names(state.store.as_ref(), views::listing_ids(&listings)).await?;
     Ok(Json(VoteList {
         items: listings.iter().map(|l| views::summary(l, &names)).collect(),
         next_cursor,
@@ -195,8 +196,8 @@ pub(crate) async fn detail_for(
     caller: &Caller,
 ) -> ApiResult<VoteDetail> {
     let history = state.store.vote(id).await?;
-    let names = views::Names::load(state.store.as_ref(), views::history_ids(&history)).await?;
-    views::detail(&history, &names, caller.voter_id())
+    let names = store::names(state.store.as_ref(), views::history_ids(&history)).await?;
+    Ok(views::detail(&history, &names, caller.voter_id())?)
 }
 
 /// Reveals the current round now.

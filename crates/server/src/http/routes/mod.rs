@@ -21,7 +21,8 @@ use utoipa_axum::routes;
 use asyncvoter_wire::ErrorBody;
 
 use crate::AppState;
-use crate::error::{ApiError, Json};
+use crate::http::error::ApiError;
+use crate::http::extract::Json;
 
 #[derive(OpenApi)]
 #[openapi(

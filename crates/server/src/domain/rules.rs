@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use asyncvoter_estimation::{Deck, NO_OPINION};
 use asyncvoter_wire::NewVote;
 
-use crate::error::ApiError;
-use crate::store::NewVoteRecord;
+use super::DomainError;
+use super::records::NewVoteRecord;
 
 /// Longest vote name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -20,18 +20,18 @@ pub const MAX_QUORUM: u32 = 1000;
 pub const MAX_DEADLINE_DAYS: i64 = 366;
 
 /// A vote's name: trimmed, 1–200 characters, no control characters.
-pub fn name(raw: &str) -> Result<String, ApiError> {
+pub fn name(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(ApiError::Invalid("`name` cannot be empty".into()));
+        return Err(DomainError::Invalid("`name` cannot be empty".into()));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(ApiError::Invalid(format!(
+        return Err(DomainError::Invalid(format!(
             "`name` is longer than {MAX_NAME_CHARS} characters"
         )));
     }
     if name.chars().any(char::is_control) {
-        return Err(ApiError::Invalid(
+        return Err(DomainError::Invalid(
             "`name` cannot hold control characters".into(),
         ));
     }
@@ -39,19 +39,19 @@ pub fn name(raw: &str) -> Result<String, ApiError> {
 }
 
 /// A ticket link: absent or blank means none; otherwise an absolute http(s) URL.
-pub fn url(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+pub fn url(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     let Some(raw) = raw.map(str::trim).filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
     if raw.len() > MAX_URL_BYTES {
-        return Err(ApiError::Invalid(format!(
+        return Err(DomainError::Invalid(format!(
             "`url` is longer than {MAX_URL_BYTES} bytes"
         )));
     }
     let parsed = url::Url::parse(raw)
-        .map_err(|_| ApiError::Invalid("`url` must be an absolute http or https link".into()))?;
+        .map_err(|_| DomainError::Invalid("`url` must be an absolute http or https link".into()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(ApiError::Invalid(
+        return Err(DomainError::Invalid(
             "`url` must be an http or https link".into(),
         ));
     }
@@ -59,12 +59,12 @@ pub fn url(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 /// A project: absent or blank means none; otherwise up to 100 characters.
-pub fn project(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+pub fn project(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     let Some(project) = raw.map(str::trim).filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
     if project.chars().count() > MAX_PROJECT_CHARS || project.chars().any(char::is_control) {
-        return Err(ApiError::Invalid(format!(
+        return Err(DomainError::Invalid(format!(
             "`project` must be at most {MAX_PROJECT_CHARS} printable characters"
         )));
     }
@@ -73,7 +73,7 @@ pub fn project(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 
 /// A username: 2–32 of `a-z 0-9 . _ -`, starting with a letter or digit, not `me`.
 /// Upper case is folded, so `Ana` and `ana` are one member.
-pub fn username(raw: &str) -> Result<String, ApiError> {
+pub fn username(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim().to_lowercase();
     let ok = (2..=32).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -84,17 +84,17 @@ pub fn username(raw: &str) -> Result<String, ApiError> {
     if ok {
         Ok(name)
     } else {
-        Err(ApiError::Invalid(
+        Err(DomainError::Invalid(
             "a username is 2–32 of a-z 0-9 . _ -, starting with a letter or digit".into(),
         ))
     }
 }
 
 /// A display name: trimmed, 1–60 printable characters.
-pub fn display_name(raw: &str) -> Result<String, ApiError> {
+pub fn display_name(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-        return Err(ApiError::Invalid(
+        return Err(DomainError::Invalid(
             "a display name has 1–60 printable characters".into(),
         ));
     }
@@ -107,7 +107,7 @@ pub fn is_external(voter: &str) -> bool {
 }
 
 /// A voter id: 1–120 printable characters, no slashes, no surrounding spaces.
-pub fn voter_id(raw: &str) -> Result<String, ApiError> {
+pub fn voter_id(raw: &str) -> Result<String, DomainError> {
     let ok = !raw.is_empty()
         && raw.trim() == raw
         && raw.chars().count() <= 120
@@ -115,19 +115,19 @@ pub fn voter_id(raw: &str) -> Result<String, ApiError> {
     if ok {
         Ok(raw.to_owned())
     } else {
-        Err(ApiError::Invalid(
+        Err(DomainError::Invalid(
             "a voter id is 1–120 printable characters without slashes, such as `slack:U123`".into(),
         ))
     }
 }
 
 /// An external id an integration gives as a vote's owner.
-pub fn external_owner(raw: &str) -> Result<String, ApiError> {
+pub fn external_owner(raw: &str) -> Result<String, DomainError> {
     let owner = voter_id(raw.trim())?;
     if is_external(&owner) {
         Ok(owner)
     } else {
-        Err(ApiError::Invalid(
+        Err(DomainError::Invalid(
             "`owner` must be an external id such as `slack:U123`".into(),
         ))
     }
@@ -138,22 +138,24 @@ pub fn new_vote(
     input: NewVote,
     owner: Option<String>,
     now: DateTime<Utc>,
-) -> Result<(NewVoteRecord, Deck), ApiError> {
+) -> Result<(NewVoteRecord, Deck), DomainError> {
     let deck = Deck::new(input.deck, input.cards.as_deref())
-        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+        .map_err(|e| DomainError::Invalid(e.to_string()))?;
     if let Some(quorum) = input.quorum
         && !(1..=MAX_QUORUM).contains(&quorum)
     {
-        return Err(ApiError::Invalid(format!(
+        return Err(DomainError::Invalid(format!(
             "`quorum` must be between 1 and {MAX_QUORUM}"
         )));
     }
     if let Some(deadline) = input.deadline {
         if deadline <= now {
-            return Err(ApiError::Invalid("`deadline` must be in the future".into()));
+            return Err(DomainError::Invalid(
+                "`deadline` must be in the future".into(),
+            ));
         }
         if deadline > now + Duration::days(MAX_DEADLINE_DAYS) {
-            return Err(ApiError::Invalid(format!(
+            return Err(DomainError::Invalid(format!(
                 "`deadline` must be within {MAX_DEADLINE_DAYS} days"
             )));
         }
@@ -173,22 +175,22 @@ pub fn new_vote(
 }
 
 /// A card cast on `deck`: exactly one of its labels.
-pub fn card(deck: &Deck, raw: &str) -> Result<String, ApiError> {
+pub fn card(deck: &Deck, raw: &str) -> Result<String, DomainError> {
     if deck.contains(raw) {
         Ok(raw.to_owned())
     } else {
-        Err(ApiError::Invalid(
+        Err(DomainError::Invalid(
             "that card is not in this vote's deck; the vote's `cards` lists them".into(),
         ))
     }
 }
 
 /// A final size for `deck`: one of its cards, not `?`.
-pub fn final_size(deck: &Deck, raw: &str) -> Result<String, ApiError> {
+pub fn final_size(deck: &Deck, raw: &str) -> Result<String, DomainError> {
     if raw != NO_OPINION && deck.contains(raw) {
         Ok(raw.to_owned())
     } else {
-        Err(ApiError::Invalid(
+        Err(DomainError::Invalid(
             "`final_size` must be one of the vote's `cards`, other than `?`".into(),
         ))
     }

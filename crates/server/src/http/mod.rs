@@ -1,0 +1,90 @@
+//! The HTTP layer: the router with its middleware, the extractors, the mapping of errors to
+//! responses, and serving until shutdown.
+
+pub mod error;
+pub mod extract;
+pub mod guards;
+pub mod headers;
+pub mod routes;
+pub mod ui;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth;
+use crate::deadlines;
+use crate::state::AppState;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = routes::api();
+    let router = Router::new()
+        .merge(api)
+        .merge(routes::legacy(state.settings.legacy_api));
+    let router = match &state.settings.ui_dir {
+        Some(dir) => router.fallback_service(ui::router(dir.clone(), state.clone())),
+        None => router.fallback(routes::no_dashboard),
+    };
+    // Layers run outermost-last: sessions load before the guards that read them.
+    router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::visibility,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), guards::csrf))
+        .layer(auth::sessions::layer(state.store.as_ref(), &state.settings))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // The route pattern, not the URI: paths carry voter ids, and logs stay small.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` and runs the deadline task until `shutdown` resolves;
+/// in-flight requests finish first.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let deadlines = tokio::spawn(deadlines::run(
+        state.store.clone(),
+        state.settings.deadline_check,
+        stop_rx,
+    ));
+    let hub = state.events.clone();
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Event streams never finish by themselves: end them so the graceful shutdown can.
+    let shutdown = async move {
+        shutdown.await;
+        hub.close();
+    };
+    let result = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = deadlines.await;
+    result
+}

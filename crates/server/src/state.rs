@@ -1,0 +1,105 @@
+//! What the server shares between requests: the store, the operator's settings and the
+//! event hub.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use crate::events;
+use crate::store::{self, Store};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The operator's choices.
+    pub settings: Arc<Settings>,
+    /// Fans the event log out to `/api/events` streams.
+    pub events: Arc<events::Hub>,
+}
+
+impl AppState {
+    /// The state over `store`, with the event hub started.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        settings: Settings,
+    ) -> Result<AppState, store::StoreError> {
+        let events = events::Hub::start(store.clone(), settings.events).await?;
+        Ok(AppState {
+            store,
+            settings: Arc::new(settings),
+            events,
+        })
+    }
+}
+
+/// The operator's choices that shape request handling.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Whether and how the 2016 API is served.
+    pub legacy_api: LegacyApi,
+    /// How often the deadline task looks for votes to reveal.
+    pub deadline_check: Duration,
+    /// The trunk-built dashboard to serve, if any.
+    pub ui_dir: Option<PathBuf>,
+    /// Who may read votes.
+    pub visibility: Visibility,
+    /// The address people reach the server at, e.g. `https://votes.example.com`.
+    pub public_url: Option<String>,
+    /// A session ends after this long without requests.
+    pub session_idle: Duration,
+    /// Event stream buffering and replay limits.
+    pub events: events::HubSettings,
+}
+
+impl Settings {
+    /// True when people reach the server over https: cookies are then `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = url::Url::parse(self.public_url.as_deref()?).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            legacy_api: LegacyApi::Token,
+            deadline_check: Duration::from_millis(500),
+            ui_dir: None,
+            visibility: Visibility::Public,
+            public_url: None,
+            session_idle: Duration::from_secs(8 * 3600),
+            events: events::HubSettings::default(),
+        }
+    }
+}
+
+/// Who may read votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Visibility {
+    /// Anyone; ballots stay sealed until the reveal.
+    Public,
+    /// Members with a session and integrations with a token; the login page stays open.
+    Members,
+}
+
+/// How the 2016 API is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LegacyApi {
+    /// Only with an integration token.
+    Token,
+    /// Without a token, as the 2016 service was: for private networks.
+    Open,
+    /// Not at all.
+    Off,
+}

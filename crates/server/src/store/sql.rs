@@ -1,0 +1,788 @@
+//! The one SQL implementation of [`Store`](super::Store), for SQLite and PostgreSQL alike.
+//!
+//! Every statement and every step is written once here and expanded for each backend by
+//! `sql_store!(Backend, Database)`; placeholders are `$n`, which both drivers bind. A
+//! backend supplies only what really differs, as items of its own type:
+//!
+//! - `CURRENT_VOTERS`: the SQL of a vote `v`'s current voters, earliest first, as one
+//!   column, and `voters(row)` to read it (a JSON array on SQLite, an array on PostgreSQL);
+//! - `NAME_MATCH`: the case-insensitive pattern operator (`LIKE`, `ILIKE`);
+//! - `FOR_UPDATE`: the row lock a change takes on the vote it reads;
+//! - `begin_write()`: how a write transaction starts (`BEGIN IMMEDIATE`, an advisory lock);
+//! - `announce(tx, id)`: what an appended event tells other processes (PostgreSQL `NOTIFY`);
+//! - `writer`, `reader` pools and the `appended` notifier, woken after each commit.
+//!
+//! Why a macro and not a `SqlStore<D: Database>`: generic sqlx code needs higher-ranked
+//! bounds on the connection type, which rustc cannot carry into the `Send` futures the
+//! trait returns. Expanded per backend, every type is concrete.
+
+macro_rules! sql_store {
+    ($store:ident, $db:ty) => {
+        impl $store {
+            /// Commits a write that appended events and wakes this process's event hub.
+            async fn commit(&self, tx: sqlx::Transaction<'static, $db>) -> Result<(), StoreError> {
+                tx.commit().await?;
+                self.appended.notify_one();
+                Ok(())
+            }
+
+            /// The state, current round and quorum of a vote, locked for the transaction.
+            async fn lock_vote(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: &str,
+            ) -> Result<(VoteState, i64, Option<u32>), StoreError> {
+                let (state, round, quorum): (String, i64, Option<i64>) = sqlx::query_as(&format!(
+                    "SELECT state, round, quorum FROM votes WHERE id = $1{}",
+                    Self::FOR_UPDATE
+                ))
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound("vote"))?;
+                let state = vote_state(&state).ok_or_else(|| corrupt("state"))?;
+                Ok((state, round, quorum.and_then(|q| u32::try_from(q).ok())))
+            }
+
+            /// Appends a change to the event log, inside the change's own transaction.
+            async fn record_event(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                vote_id: &str,
+                kind: EventKind,
+                voter: Option<&str>,
+                round: i64,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO events (vote_id, kind, voter, round, at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(vote_id)
+                .bind(kind.as_str())
+                .bind(voter)
+                .bind(round)
+                .bind(at)
+                .fetch_one(&mut **tx)
+                .await?;
+                Self::announce(tx, id).await
+            }
+
+            /// Reveals a vote's round (once: a revealed round keeps its first cause).
+            async fn mark_revealed(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: &str,
+                round: i64,
+                cause: RevealCause,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE rounds SET revealed_at = $1, revealed_by = $2 \
+                     WHERE vote_id = $3 AND number = $4 AND revealed_at IS NULL",
+                )
+                .bind(at)
+                .bind(cause.as_str())
+                .bind(id)
+                .bind(round)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Rounds revealed since `since` per [`REVEAL_BUCKET_HOURS`] bucket, and the
+            /// median time they stayed sealed. Rounds closed unrevealed never had a reveal
+            /// to wait for.
+            async fn reveal_times(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                since: i64,
+            ) -> Result<(Vec<u32>, Option<i64>), StoreError> {
+                let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new("SELECT CASE");
+                for (bucket, hours) in REVEAL_BUCKET_HOURS.iter().enumerate() {
+                    sql.push(" WHEN revealed_at - started_at < ")
+                        .push_bind(i64::from(*hours) * 3_600_000)
+                        .push(" THEN ")
+                        .push_bind(bucket as i64);
+                }
+                sql.push(" ELSE ")
+                    .push_bind(REVEAL_BUCKET_HOURS.len() as i64)
+                    .push(
+                        " END AS bucket, COUNT(*) FROM rounds \
+                         WHERE revealed_by <> 'close' AND revealed_at >= ",
+                    )
+                    .push_bind(since)
+                    .push(" GROUP BY bucket");
+                let rows: Vec<(i64, i64)> = sql.build_query_as().fetch_all(&mut *conn).await?;
+                let mut buckets = vec![0; REVEAL_BUCKET_HOURS.len() + 1];
+                for (bucket, n) in rows {
+                    if let Some(slot) = usize::try_from(bucket).ok().and_then(|b| buckets.get_mut(b)) {
+                        *slot = count(n);
+                    }
+                }
+                let revealed: u32 = buckets.iter().sum();
+                if revealed == 0 {
+                    return Ok((buckets, None));
+                }
+                // The lower middle one, so an even count still names a real round.
+                let median: i64 = sqlx::query_scalar(
+                    "SELECT revealed_at - started_at AS sealed FROM rounds \
+                     WHERE revealed_by <> 'close' AND revealed_at >= $1 \
+                     ORDER BY sealed LIMIT 1 OFFSET $2",
+                )
+                .bind(since)
+                .bind(i64::from((revealed - 1) / 2))
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok((buckets, Some(median)))
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.reader).await?;
+                Ok(())
+            }
+
+            async fn create_vote(
+                &self,
+                vote: NewVoteRecord,
+                at: DateTime<Utc>,
+            ) -> Result<VoteRecord, StoreError> {
+                let id = new_id();
+                let now = ms(at);
+                let cards = vote
+                    .cards
+                    .as_ref()
+                    .map(|c| serde_json::to_string(c).expect("a list of strings serializes"));
+                let state = if vote.final_size.is_some() {
+                    VoteState::Closed
+                } else {
+                    VoteState::Open
+                };
+                let closed_at = vote.final_size.as_ref().map(|_| now);
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO votes (id, name, url, project, owner, deck, cards, state, round, \
+                     quorum, deadline, final_size, created_at, updated_at, closed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $12, $13)",
+                )
+                .bind(&id)
+                .bind(&vote.name)
+                .bind(&vote.url)
+                .bind(&vote.project)
+                .bind(&vote.owner)
+                .bind(vote.deck.as_str())
+                .bind(&cards)
+                .bind(state.as_str())
+                .bind(vote.quorum.map(i64::from))
+                .bind(vote.deadline.map(ms))
+                .bind(&vote.final_size)
+                .bind(now)
+                .bind(closed_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO rounds (vote_id, number, started_at, revealed_at, revealed_by) \
+                     VALUES ($1, 1, $2, $3, $4)",
+                )
+                .bind(&id)
+                .bind(now)
+                .bind(closed_at)
+                .bind(closed_at.map(|_| RevealCause::Close.as_str()))
+                .execute(&mut *tx)
+                .await?;
+                Self::record_event(&mut tx, &id, EventKind::VoteCreated, None, 1, now).await?;
+                self.commit(tx).await?;
+                Ok(VoteRecord {
+                    id,
+                    name: vote.name,
+                    url: vote.url,
+                    project: vote.project,
+                    owner: vote.owner,
+                    deck: vote.deck,
+                    cards: vote.cards,
+                    state,
+                    round: 1,
+                    quorum: vote.quorum,
+                    deadline: vote.deadline,
+                    final_size: vote.final_size,
+                    created_at: time(now),
+                    updated_at: time(now),
+                    closed_at: closed_at.map(time),
+                })
+            }
+
+            async fn list_votes(&self, query: &VoteQuery) -> Result<Vec<VoteListing>, StoreError> {
+                // One statement, voters included: a consistent read in one round trip rather
+                // than a transaction of several (measured on SQLite: about a fifth more lists
+                // per second).
+                let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new(format!(
+                    "SELECT {VOTE_COLUMNS}, r.revealed_at AS round_revealed_at, {} AS voters \
+                     FROM votes v JOIN rounds r ON r.vote_id = v.id AND r.number = v.round \
+                     WHERE 1 = 1",
+                    Self::CURRENT_VOTERS
+                ));
+                match query.state {
+                    StateFilter::All => {}
+                    // Spelled as the partial index is, so the planner uses it.
+                    StateFilter::Ongoing => {
+                        sql.push(" AND v.state <> 'closed'");
+                    }
+                    StateFilter::Only(state) => {
+                        sql.push(" AND v.state = ").push_bind(state.as_str());
+                    }
+                }
+                if let Some(project) = &query.project {
+                    sql.push(" AND v.project = ").push_bind(project.clone());
+                }
+                if let Some(part) = &query.name_contains {
+                    let escaped = part
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_");
+                    sql.push(format!(" AND v.name {} ", Self::NAME_MATCH))
+                        .push_bind(format!("%{escaped}%"))
+                        .push(" ESCAPE '\\'");
+                }
+                if let Some(after) = &query.after {
+                    sql.push(" AND (v.updated_at < ")
+                        .push_bind(after.updated_at_ms)
+                        .push(" OR (v.updated_at = ")
+                        .push_bind(after.updated_at_ms)
+                        .push(" AND v.id < ")
+                        .push_bind(after.id.clone())
+                        .push("))");
+                }
+                sql.push(" ORDER BY v.updated_at DESC, v.id DESC LIMIT ")
+                    .push_bind(i64::from(query.limit) + 1);
+
+                let rows = sql.build().fetch_all(&self.reader).await?;
+                let mut listings = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    use sqlx::{FromRow, Row};
+                    let revealed_at: Option<i64> = row.try_get("round_revealed_at")?;
+                    listings.push(VoteListing {
+                        vote: VoteRecord::try_from(VoteRow::from_row(row)?)?,
+                        revealed_at: revealed_at.map(time),
+                        voters: Self::voters(row)?,
+                    });
+                }
+                Ok(listings)
+            }
+
+            async fn vote(&self, id: &str) -> Result<VoteHistory, StoreError> {
+                let mut conn = self.reader.begin().await?;
+                let row: VoteRow =
+                    sqlx::query_as(&format!("SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = $1"))
+                        .bind(id)
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .ok_or(StoreError::NotFound("vote"))?;
+                let rounds: Vec<(i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+                    "SELECT number, started_at, revealed_at, revealed_by FROM rounds \
+                     WHERE vote_id = $1 ORDER BY number",
+                )
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+                let ballots: Vec<BallotRow> = sqlx::query_as(
+                    "SELECT id, round, voter, card, created_at, cast_at FROM ballots \
+                     WHERE vote_id = $1 ORDER BY round, created_at, id",
+                )
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+                conn.commit().await?;
+                Ok(VoteHistory {
+                    vote: row.try_into()?,
+                    rounds: rounds
+                        .into_iter()
+                        .map(|(number, started_at, revealed_at, revealed_by)| RoundRecord {
+                            number: count(number),
+                            started_at: time(started_at),
+                            revealed_at: revealed_at.map(time),
+                            revealed_by: revealed_by.as_deref().and_then(RevealCause::parse),
+                        })
+                        .collect(),
+                    ballots: ballots.into_iter().map(BallotRecord::from).collect(),
+                })
+            }
+
+            async fn vote_record(&self, id: &str) -> Result<VoteRecord, StoreError> {
+                let row: VoteRow =
+                    sqlx::query_as(&format!("SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.reader)
+                        .await?
+                        .ok_or(StoreError::NotFound("vote"))?;
+                row.try_into()
+            }
+
+            async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
+                let now = ms(cast.at);
+                let mut tx = self.begin_write().await?;
+                let (state, round, quorum) = Self::lock_vote(&mut tx, &cast.vote_id).await?;
+                lifecycle::allows(state, Change::Cast)?;
+                // One statement for a first ballot and a replaced one; a replaced ballot keeps
+                // its id and creation time.
+                let new_ballot = new_id();
+                let (ballot_id, created_at): (String, i64) = sqlx::query_as(
+                    "INSERT INTO ballots (id, vote_id, round, voter, card, created_at, cast_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) \
+                     ON CONFLICT (vote_id, round, voter) \
+                     DO UPDATE SET card = excluded.card, cast_at = excluded.cast_at \
+                     RETURNING id, created_at",
+                )
+                .bind(&new_ballot)
+                .bind(&cast.vote_id)
+                .bind(round)
+                .bind(&cast.voter)
+                .bind(&cast.card)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let replaced = ballot_id != new_ballot;
+                let ballots_cast: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM ballots WHERE vote_id = $1 AND round = $2",
+                )
+                .bind(&cast.vote_id)
+                .bind(round)
+                .fetch_one(&mut *tx)
+                .await?;
+                let reveal = lifecycle::reveal_after_ballot(quorum, count(ballots_cast));
+                let state = match reveal {
+                    Some(_) => VoteState::Revealed,
+                    None => VoteState::Open,
+                };
+                sqlx::query("UPDATE votes SET updated_at = $1, state = $2 WHERE id = $3")
+                    .bind(now)
+                    .bind(state.as_str())
+                    .bind(&cast.vote_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::record_event(
+                    &mut tx,
+                    &cast.vote_id,
+                    EventKind::BallotCast,
+                    Some(&cast.voter),
+                    round,
+                    now,
+                )
+                .await?;
+                if let Some(cause) = reveal {
+                    Self::mark_revealed(&mut tx, &cast.vote_id, round, cause, now).await?;
+                    Self::record_event(&mut tx, &cast.vote_id, EventKind::Revealed, None, round, now)
+                        .await?;
+                }
+                self.commit(tx).await?;
+                Ok(CastOutcome {
+                    ballot: BallotRecord {
+                        id: ballot_id,
+                        round: count(round),
+                        voter: cast.voter,
+                        card: cast.card,
+                        created_at: time(created_at),
+                        cast_at: time(now),
+                    },
+                    replaced,
+                    state,
+                    ballots_cast: count(ballots_cast),
+                })
+            }
+
+            async fn withdraw_ballot(
+                &self,
+                vote_id: &str,
+                voter: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(state, Change::Withdraw)?;
+                let deleted = sqlx::query(
+                    "DELETE FROM ballots WHERE vote_id = $1 AND round = $2 AND voter = $3",
+                )
+                .bind(vote_id)
+                .bind(round)
+                .bind(voter)
+                .execute(&mut *tx)
+                .await?;
+                if deleted.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("ballot"));
+                }
+                sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(vote_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::record_event(
+                    &mut tx,
+                    vote_id,
+                    EventKind::BallotWithdrawn,
+                    Some(voter),
+                    round,
+                    now,
+                )
+                .await?;
+                self.commit(tx).await
+            }
+
+            async fn reveal(
+                &self,
+                vote_id: &str,
+                cause: RevealCause,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(state, Change::Reveal)?;
+                sqlx::query("UPDATE votes SET state = 'revealed', updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(vote_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::mark_revealed(&mut tx, vote_id, round, cause, now).await?;
+                Self::record_event(&mut tx, vote_id, EventKind::Revealed, None, round, now).await?;
+                self.commit(tx).await
+            }
+
+            async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(state, Change::NewRound)?;
+                sqlx::query(
+                    "UPDATE votes SET state = 'open', round = round + 1, updated_at = $1, \
+                     deadline = CASE WHEN deadline <= $1 THEN NULL ELSE deadline END WHERE id = $2",
+                )
+                .bind(now)
+                .bind(vote_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO rounds (vote_id, number, started_at) VALUES ($1, $2, $3)")
+                    .bind(vote_id)
+                    .bind(round + 1)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::record_event(&mut tx, vote_id, EventKind::RoundStarted, None, round + 1, now)
+                    .await?;
+                self.commit(tx).await
+            }
+
+            async fn close(
+                &self,
+                vote_id: &str,
+                final_size: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
+                let kind = match lifecycle::closing(state) {
+                    Closing::Close => {
+                        sqlx::query(
+                            "UPDATE votes SET state = 'closed', final_size = $1, closed_at = $2, \
+                             updated_at = $2 WHERE id = $3",
+                        )
+                        .bind(final_size)
+                        .bind(now)
+                        .bind(vote_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        Self::mark_revealed(&mut tx, vote_id, round, RevealCause::Close, now).await?;
+                        EventKind::Closed
+                    }
+                    Closing::ChangeFinalSize => {
+                        sqlx::query("UPDATE votes SET final_size = $1, updated_at = $2 WHERE id = $3")
+                            .bind(final_size)
+                            .bind(now)
+                            .bind(vote_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        EventKind::FinalSizeChanged
+                    }
+                };
+                Self::record_event(&mut tx, vote_id, kind, None, round, now).await?;
+                self.commit(tx).await
+            }
+
+            async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let due: Vec<(String, i64)> = sqlx::query_as(
+                    "UPDATE votes SET state = 'revealed', updated_at = $1 \
+                     WHERE state = 'open' AND deadline IS NOT NULL AND deadline <= $1 \
+                     RETURNING id, round",
+                )
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (id, round) in &due {
+                    Self::mark_revealed(&mut tx, id, *round, RevealCause::Deadline, now).await?;
+                    Self::record_event(&mut tx, id, EventKind::Revealed, None, *round, now).await?;
+                }
+                self.commit(tx).await?;
+                Ok(due.into_iter().map(|(id, _)| id).collect())
+            }
+
+            async fn overview(
+                &self,
+                since: DateTime<Utc>,
+                top_voters: u32,
+            ) -> Result<OverviewRecord, StoreError> {
+                let since = ms(since);
+                let mut conn = self.reader.begin().await?;
+                let rows: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+                    "SELECT project, state, COUNT(*) FROM votes WHERE state <> 'closed' \
+                     GROUP BY project, state",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut ongoing = Vec::with_capacity(rows.len());
+                for (project, state, n) in rows {
+                    let state = vote_state(&state).ok_or_else(|| corrupt("state"))?;
+                    ongoing.push((project, state, count(n)));
+                }
+                let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT deck, final_size, COUNT(*) FROM votes WHERE state = 'closed' \
+                     GROUP BY deck, final_size",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut final_sizes = Vec::with_capacity(rows.len());
+                for (deck, size, n) in rows {
+                    final_sizes.push((deck_kind(&deck).ok_or_else(|| corrupt("deck"))?, size, count(n)));
+                }
+                let ballots_by_voter: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT voter, COUNT(*) AS n FROM ballots WHERE cast_at >= $1 \
+                     GROUP BY voter ORDER BY n DESC, voter LIMIT $2",
+                )
+                .bind(since)
+                .bind(i64::from(top_voters))
+                .fetch_all(&mut *conn)
+                .await?;
+                let voters: i64 =
+                    sqlx::query_scalar("SELECT COUNT(DISTINCT voter) FROM ballots WHERE cast_at >= $1")
+                        .bind(since)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let (reveal_buckets, reveal_median_ms) = Self::reveal_times(&mut conn, since).await?;
+                conn.commit().await?;
+                Ok(OverviewRecord {
+                    ongoing,
+                    final_sizes,
+                    ballots_by_voter: ballots_by_voter
+                        .into_iter()
+                        .map(|(voter, n)| (voter, count(n)))
+                        .collect(),
+                    voters: count(voters),
+                    reveal_buckets,
+                    reveal_median_ms,
+                })
+            }
+
+            async fn events_after(&self, after: i64, limit: u32) -> Result<Vec<EventRecord>, StoreError> {
+                let rows: Vec<(i64, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+                    "SELECT id, vote_id, kind, voter, round, at FROM events \
+                     WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, vote_id, kind, voter, round, at)| {
+                        Ok(EventRecord {
+                            id,
+                            vote_id,
+                            kind: EventKind::parse(&kind).ok_or_else(|| corrupt("event kind"))?,
+                            voter,
+                            round: count(round),
+                            at: time(at),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn last_event_id(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+                    .fetch_one(&self.reader)
+                    .await?)
+            }
+
+            fn appended(&self) -> std::sync::Arc<tokio::sync::Notify> {
+                self.appended.clone()
+            }
+
+            async fn create_integration(
+                &self,
+                name: &str,
+                token_hash: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO integration_tokens (name, token_hash, created_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(token_hash)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "an integration named `{name}` already exists"
+                    )));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn integration_by_token(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<Integration>, StoreError> {
+                let name: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM integration_tokens WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.reader)
+                        .await?;
+                Ok(name.map(|name| Integration { name }))
+            }
+
+            async fn create_member(
+                &self,
+                member: &MemberRecord,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO members \
+                     (username, display_name, role, password_hash, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (username) DO NOTHING",
+                )
+                .bind(&member.username)
+                .bind(&member.display_name)
+                .bind(member.role.as_str())
+                .bind(&member.password_hash)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "a member named `{}` already exists",
+                        member.username
+                    )));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError> {
+                let row: Option<MemberRow> = sqlx::query_as(
+                    "SELECT username, display_name, role, password_hash FROM members \
+                     WHERE username = $1",
+                )
+                .bind(username)
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(MemberRecord::try_from).transpose()
+            }
+
+            async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
+                let rows: Vec<MemberRow> = sqlx::query_as(
+                    "SELECT username, display_name, role, password_hash FROM members \
+                     ORDER BY username",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter().map(MemberRecord::try_from).collect()
+            }
+
+            async fn set_password(
+                &self,
+                username: &str,
+                password_hash: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE members SET password_hash = $1, updated_at = $2 WHERE username = $3",
+                )
+                .bind(password_hash)
+                .bind(ms(at))
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("member"));
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn display_names(
+                &self,
+                usernames: &[String],
+            ) -> Result<Vec<(String, String)>, StoreError> {
+                if usernames.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new(
+                    "SELECT username, display_name FROM members WHERE username IN (",
+                );
+                let mut names = sql.separated(", ");
+                for username in usernames {
+                    names.push_bind(username.clone());
+                }
+                sql.push(")");
+                Ok(sql.build_query_as().fetch_all(&self.reader).await?)
+            }
+
+            async fn login_failures(
+                &self,
+                key: &str,
+                since: DateTime<Utc>,
+            ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+                let times: Vec<i64> = sqlx::query_scalar(
+                    "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at",
+                )
+                .bind(key)
+                .bind(ms(since))
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(times.into_iter().map(time).collect())
+            }
+
+            async fn record_login_failure(
+                &self,
+                keys: &[String],
+                at: DateTime<Utc>,
+                forget_before: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(ms(forget_before))
+                    .execute(&mut *tx)
+                    .await?;
+                for key in keys {
+                    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                        .bind(key)
+                        .bind(ms(at))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore> {
+                self.sessions.clone()
+            }
+        }
+    };
+}
+
+pub(super) use sql_store;
