@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 
 /// The whole dashboard's transfer budget, brotli (issue 8). The test command enforces it.
-const BUDGET_KB = 200;
+const BUDGET_KB = 240;
 
 const args = process.argv.slice(2);
 const option = (name) => {

@@ -79,9 +79,17 @@ pub fn login_then(next: &str) -> String {
 }
 
 /// Where to go after logging in: `next` when it is a path on this site, else home.
+/// Refused: anything but a path, `//` (another host), `\\` (read as `/`), and control
+/// characters or spaces, which URL parsers drop (`/%09/evil.example` is `//evil.example`
+/// to a browser). The login page also resolves the result against its own origin.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
             path.to_owned()
         }
         _ => HOME.to_owned(),
@@ -206,6 +214,10 @@ mod tests {
             "//evil.example",
             "/\\evil.example",
             "javascript:alert(1)",
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
         ] {
             assert_eq!(safe_next(Some(unsafe_next)), "/", "{unsafe_next}");
         }

@@ -12,7 +12,7 @@ use crate::task::Task;
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let next = move || routes::safe_next(query.read().get("next").as_deref());
+    let next = move || on_this_site(&routes::safe_next(query.read().get("next").as_deref()));
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let submit = Task::<Member>::new();
@@ -49,5 +49,17 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// `path` as the browser resolves it against this page, if it stays on this origin;
+/// otherwise home.
+fn on_this_site(path: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    match web_sys::Url::new_with_base(path, &origin) {
+        Ok(url) if url.origin() == origin => {
+            format!("{}{}{}", url.pathname(), url.search(), url.hash())
+        }
+        _ => routes::HOME.to_owned(),
     }
 }

@@ -51,11 +51,11 @@ async fn a_revealed_vote_charts_exactly_the_ballots_cast_and_nothing_before() {
             "Round 1",
             "5 votes",
             "Who has voted",
-            "Ana",
-            "Ben",
-            "Chloé",
-            "Dev",
-            "Eun",
+            "Ana · Slack",
+            "Ben · Slack",
+            "Chloé · Slack",
+            "Dev · Slack",
+            "Eun · Slack",
             "Estimates stay sealed until the vote is revealed."
         ],
         "sealed: who voted, never what"
@@ -120,8 +120,8 @@ async fn a_revealed_vote_charts_exactly_the_ballots_cast_and_nothing_before() {
     for fact in [
         "4 of 5 (1 no opinion)",
         "Majority · 50 %",
-        "Ana (3)",
-        "Dev (13)",
+        "Ana · Slack (3)",
+        "Dev · Slack (13)",
         "Far apart",
     ] {
         assert!(facts.contains(fact), "{fact} in {facts}");
@@ -181,7 +181,10 @@ async fn the_insights_page_charts_projects_final_sizes_and_voters() {
         .iter()
         .map(|b| (b.label.clone(), b.value))
         .collect();
-    assert_eq!(drawn, [("Ana".into(), 4), ("Ben".into(), 1)]);
+    assert_eq!(
+        drawn,
+        [("Ana · Slack".into(), 4), ("Ben · Slack".into(), 1)]
+    );
 
     let reveal = Chart::read(&world.browser, "#reveal-chart").await;
     let revealed: u32 = reveal.bars.iter().map(|b| b.value).sum();

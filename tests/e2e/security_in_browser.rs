@@ -105,3 +105,49 @@ async fn no_page_shows_a_sealed_card_to_another_member_or_a_visitor_until_the_re
         );
     }
 }
+
+#[tokio::test]
+async fn after_logging_in_no_next_leads_off_this_site() {
+    let world = World::start().await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let tab = &world.browser;
+    let ours = url::Url::parse(&world.server.base).unwrap();
+    for payload in [
+        "/%09/evil.example/x",
+        "/%0A/evil.example/x",
+        "/%5Cevil.example/x",
+        "//evil.example/x",
+        "https://evil.example/x",
+        "javascript:alert(1)",
+    ] {
+        tab.open(&format!("/login?next={payload}")).await;
+        tab.log_in_here("ana", &password).await;
+        let landed = tab.current_url().await.unwrap();
+        assert_eq!(
+            (landed.host_str(), landed.port(), landed.path()),
+            (ours.host_str(), ours.port(), "/"),
+            "{payload} led to {landed}"
+        );
+    }
+    // A path on this site is still where the login returns to.
+    tab.open("/login?next=%2Fhistory%3Fq%3Dx").await;
+    tab.log_in_here("ana", &password).await;
+    assert_eq!(tab.path().await, "/history?q=x");
+}
+
+#[tokio::test]
+async fn an_external_voter_cannot_pass_for_a_member_of_the_same_name() {
+    let world = World::start().await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let id = world
+        .create_vote(json!({"name": "Twins", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "legacy:Ana Lima", "3").await;
+    let tab = &world.browser;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.click(".deck__card[aria-label^=\"Vote 5\"]").await;
+    tab.wait_for_text(".panel .voters .voter", "Ana Lima").await;
+    let mut shown = tab.texts_of(".panel .voters .voter").await;
+    shown.sort();
+    assert_eq!(shown, ["Ana Lima", "Ana Lima · 2016 API"]);
+}

@@ -78,7 +78,7 @@ async fn on_a_members_only_server_the_link_asks_for_a_login_then_shows_the_vote(
     world.cast(&id, "slack:Ben", "M").await;
     world
         .browser
-        .wait_for_text(".panel .voters .voter", "Ben")
+        .wait_for_text(".panel .voters .voter", "Ben · Slack")
         .await;
 }
 

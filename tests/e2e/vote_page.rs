@@ -31,7 +31,11 @@ async fn a_vote_opened_directly_shows_its_story_and_who_voted_but_no_values() {
         Some("https://example.com/tickets/42")
     );
     let facts = page.facts().await;
-    for (term, value) in [("deck", "Fibonacci"), ("owner", "Dana"), ("round", "1")] {
+    for (term, value) in [
+        ("deck", "Fibonacci"),
+        ("owner", "Dana · Slack"),
+        ("round", "1"),
+    ] {
         assert!(
             facts.contains(&(term.into(), value.into())),
             "{term} = {value} in {facts:?}"
@@ -39,7 +43,7 @@ async fn a_vote_opened_directly_shows_its_story_and_who_voted_but_no_values() {
     }
     assert_eq!(
         world.texts_of(".panel .voters .voter").await,
-        ["Ana", "Ben"]
+        ["Ana · Slack", "Ben · Slack"]
     );
     assert!(world.text_of(".tally").await.contains("2 of 4 for quorum"));
     assert!(
@@ -68,7 +72,10 @@ async fn after_reveal_each_ballot_shows_and_earlier_rounds_stay_readable() {
     let page = VoteView::open(&world, &id).await;
     assert_eq!(
         page.ballots("Ballots of round 1").await,
-        [("Ana".into(), "S".into()), ("Ben".into(), "XL".into())]
+        [
+            ("Ana · Slack".into(), "S".into()),
+            ("Ben · Slack".into(), "XL".into())
+        ]
     );
 
     world

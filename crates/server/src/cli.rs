@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use asyncvoter_wire::Scope;
+use ipnet::IpNet;
+
 use crate::state::{LegacyApi, Visibility};
 
 /// AsyncVoter: sealed, asynchronous estimation for distributed teams.
@@ -61,10 +64,39 @@ pub enum TokenCommand {
     Create {
         /// A name for the integration, e.g. `slack-bot`.
         name: String,
+        /// What it may do: `votes:write` (start votes, vote for external voters),
+        /// `votes:manage` (reveal, re-open, close votes no member owns), `legacy` (the 2016
+        /// API). Repeat the flag or separate with commas.
+        #[arg(long = "scope", value_delimiter = ',', value_parser = parse_scope, default_value = "votes:write")]
+        scopes: Vec<Scope>,
         /// The database.
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// List the integration tokens: name, scopes, created, last used (never the token).
+    List {
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke an integration's token: its next request is refused, on every instance.
+    Revoke {
+        /// The integration's name.
+        name: String,
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn parse_scope(text: &str) -> Result<Scope, String> {
+    Scope::parse(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+        format!(
+            "unknown scope `{text}`; the scopes are {}",
+            known.join(", ")
+        )
+    })
 }
 
 /// Where the data lives.
@@ -102,4 +134,22 @@ pub struct ServeArgs {
     /// Minutes without requests after which a login session ends.
     #[arg(long, env = "ASYNCVOTER_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: u64,
+    /// Proxies in front of the server (CIDRs, e.g. `10.0.0.0/8`): from them only, the
+    /// client address is read from `X-Forwarded-For`.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ASYNCVOTER_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Event streams open at once, from everyone (also kept under the open-files limit).
+    #[arg(long, env = "ASYNCVOTER_MAX_EVENT_STREAMS", default_value_t = 10_000)]
+    pub max_event_streams: usize,
+    /// Event streams open at once from one client address.
+    #[arg(
+        long,
+        env = "ASYNCVOTER_MAX_EVENT_STREAMS_PER_CLIENT",
+        default_value_t = 100
+    )]
+    pub max_event_streams_per_client: usize,
 }

@@ -5,17 +5,23 @@
 //! that resumes replays from the log, and a stream that falls behind the broadcast gets a
 //! `resync` instead of silently missing changes.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asyncvoter_wire::VoteEvent;
 use tokio::sync::{broadcast, watch};
 
+use crate::domain::DomainError;
 use crate::store::{EventRecord, Store, StoreError};
 
 /// How often the hub reads the log even without a wake-up: another process writing the
 /// same database is seen within this.
 const POLL: Duration = Duration::from_secs(1);
+/// What a stream refused by a cap is told to wait, in seconds.
+const STREAM_RETRY_SECS: u64 = 10;
 /// Events read from the log per query.
 const BATCH: u32 = 256;
 
@@ -37,6 +43,10 @@ pub struct HubSettings {
     pub buffer: usize,
     /// Events a resuming stream replays from the log at most; further behind gets `resync`.
     pub replay_limit: u32,
+    /// Streams open at once, from everyone; each holds a file descriptor.
+    pub max_streams: usize,
+    /// Streams open at once from one client address.
+    pub max_streams_per_client: usize,
 }
 
 impl Default for HubSettings {
@@ -44,16 +54,58 @@ impl Default for HubSettings {
         HubSettings {
             buffer: 1024,
             replay_limit: 1000,
+            max_streams: 10_000,
+            max_streams_per_client: 100,
         }
     }
+}
+
+/// Whose streams must end now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// The session with this id hash logged out.
+    Session(String),
+    /// Every session of this member ended (a new password).
+    Member(String),
 }
 
 /// Fans the event log out to the open streams.
 pub struct Hub {
     sender: broadcast::Sender<Arc<Published>>,
     closing: watch::Sender<bool>,
+    ended: broadcast::Sender<Ended>,
     store: Arc<dyn Store>,
     settings: HubSettings,
+    open: Mutex<OpenStreams>,
+    cap_reached_logged: AtomicBool,
+}
+
+/// How many streams are open, in all and per client address.
+#[derive(Debug, Default)]
+struct OpenStreams {
+    total: usize,
+    per_client: HashMap<IpAddr, usize>,
+}
+
+/// A stream's place under the caps, given back when the stream ends.
+pub struct StreamSlot {
+    hub: Arc<Hub>,
+    client: Option<IpAddr>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.hub.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.total = open.total.saturating_sub(1);
+        if let Some(client) = self.client
+            && let Some(count) = open.per_client.get_mut(&client)
+        {
+            *count -= 1;
+            if *count == 0 {
+                open.per_client.remove(&client);
+            }
+        }
+    }
 }
 
 impl Hub {
@@ -64,12 +116,16 @@ impl Hub {
     ) -> Result<Arc<Hub>, StoreError> {
         let (sender, _) = broadcast::channel(settings.buffer.max(1));
         let (closing, _) = watch::channel(false);
+        let (ended, _) = broadcast::channel(64);
         let newest = store.last_event_id().await?;
         let hub = Arc::new(Hub {
             sender,
             closing,
+            ended,
             store,
             settings,
+            open: Mutex::default(),
+            cap_reached_logged: AtomicBool::new(false),
         });
         tokio::spawn(relay(Arc::downgrade(&hub), newest));
         Ok(hub)
@@ -103,6 +159,49 @@ impl Hub {
     /// Open streams right now.
     pub fn listeners(&self) -> usize {
         self.sender.receiver_count()
+    }
+
+    /// A place for one more stream from `client`, unless that would pass a cap (the
+    /// first refusal is logged, once).
+    pub fn admit(self: &Arc<Hub>, client: Option<IpAddr>) -> Result<StreamSlot, DomainError> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let from_client = client.map_or(0, |c| open.per_client.get(&c).copied().unwrap_or(0));
+        let refusal = if open.total >= self.settings.max_streams {
+            Some("the server has as many event streams open as it allows")
+        } else if from_client >= self.settings.max_streams_per_client {
+            Some("this address has as many event streams open as the server allows")
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            if !self.cap_reached_logged.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    total = self.settings.max_streams,
+                    per_client = self.settings.max_streams_per_client,
+                    "event streams: a cap was reached; streams beyond it get 503 (logged once)"
+                );
+            }
+            return Err(DomainError::Busy(reason, STREAM_RETRY_SECS));
+        }
+        open.total += 1;
+        if let Some(client) = client {
+            *open.per_client.entry(client).or_default() += 1;
+        }
+        Ok(StreamSlot {
+            hub: self.clone(),
+            client,
+        })
+    }
+
+    /// Ends the streams of a session or a member at once, on this instance; streams on
+    /// others notice when they check their credentials again.
+    pub fn end(&self, ended: Ended) {
+        let _ = self.ended.send(ended);
+    }
+
+    /// Hears what [`Hub::end`] ends.
+    pub fn endings(&self) -> broadcast::Receiver<Ended> {
+        self.ended.subscribe()
     }
 }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::ValueEnum;
+use ipnet::IpNet;
 
+use crate::auth::passwords::Hasher;
 use crate::events;
 use crate::store::{self, Store};
 
@@ -19,6 +21,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Fans the event log out to `/api/events` streams.
     pub events: Arc<events::Hub>,
+    /// Hashes passwords a few at a time, so logins cannot exhaust memory.
+    pub hasher: Arc<Hasher>,
 }
 
 impl AppState {
@@ -32,6 +36,7 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             events,
+            hasher: Arc::new(Hasher::per_core()),
         })
     }
 }
@@ -51,8 +56,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// A session ends after this long without requests.
     pub session_idle: Duration,
-    /// Event stream buffering and replay limits.
+    /// Event stream buffering, replay and caps.
     pub events: events::HubSettings,
+    /// Proxies whose `X-Forwarded-For` names the client (login limits, stream caps).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Settings {
@@ -68,6 +75,19 @@ impl Settings {
         let url = url::Url::parse(self.public_url.as_deref()?).ok()?;
         Some(url.origin().ascii_serialization())
     }
+
+    /// Refuses combinations that would open what another setting closes.
+    pub fn check(&self) -> Result<(), String> {
+        if self.visibility == Visibility::Members && self.legacy_api == LegacyApi::Open {
+            return Err(
+                "`--legacy-api open` lets anyone read and change every vote through \
+                 the 2016 API, which `--visibility members` forbids: use `--legacy-api token` \
+                 (integrations with the `legacy` scope) or `--legacy-api off`"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Default for Settings {
@@ -80,6 +100,7 @@ impl Default for Settings {
             public_url: None,
             session_idle: Duration::from_secs(8 * 3600),
             events: events::HubSettings::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -102,4 +123,28 @@ pub enum LegacyApi {
     Open,
     /// Not at all.
     Off,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_members_only_server_cannot_open_the_2016_api_to_everyone() {
+        let open = |visibility| Settings {
+            visibility,
+            legacy_api: LegacyApi::Open,
+            ..Settings::default()
+        };
+        assert!(open(Visibility::Public).check().is_ok());
+        assert!(open(Visibility::Members).check().is_err());
+        for legacy_api in [LegacyApi::Token, LegacyApi::Off] {
+            let members = Settings {
+                visibility: Visibility::Members,
+                legacy_api,
+                ..Settings::default()
+            };
+            assert!(members.check().is_ok(), "{legacy_api:?}");
+        }
+    }
 }

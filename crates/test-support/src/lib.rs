@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 
 use asyncvoter_server::store::{self, Store};
 use asyncvoter_server::{AppState, LegacyApi, Settings, auth, rules, serve};
+use asyncvoter_wire::Scope;
 
 /// A running server; it stops when dropped.
 pub struct TestServer {
@@ -19,7 +20,7 @@ pub struct TestServer {
     pub base: String,
     /// Where it listens.
     pub address: std::net::SocketAddr,
-    /// A valid integration token.
+    /// A valid integration token with every scope.
     pub token: String,
     /// The server's store, for looking behind the API.
     pub store: Arc<dyn Store>,
@@ -49,6 +50,9 @@ impl TestServer {
     }
 
     async fn start_on(listener: TcpListener, db_path: &Path, settings: Settings) -> TestServer {
+        settings
+            .check()
+            .expect("the test's settings are consistent");
         let store = store::open(&format!("sqlite://{}", db_path.display()))
             .await
             .expect("the test database opens");
@@ -57,6 +61,7 @@ impl TestServer {
             .create_integration(
                 &format!("test-{}", hex::encode(rand::random::<[u8; 4]>())),
                 &auth::hash_token(&token),
+                &Scope::ALL,
                 rules::now(),
             )
             .await
@@ -112,13 +117,29 @@ impl ServerProcess {
     /// Runs `binary serve` on a free port with `database_url` and waits (up to 20 s) until
     /// it listens; it binds only once its database is open and migrated.
     pub async fn start(binary: &str, database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(binary, database_url, &[], None).await
+    }
+
+    /// Like [`ServerProcess::start`], with more arguments to `serve` and, when given, an
+    /// open-files limit (soft and hard, as `ulimit -n` sets it) on the process.
+    pub async fn start_with(
+        binary: &str,
+        database_url: &str,
+        args: &[&str],
+        open_files: Option<u32>,
+    ) -> ServerProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = tokio::process::Command::new(binary)
+        let limit = open_files.map_or_else(String::new, |n| format!("ulimit -n {n} && "));
+        let child = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{limit}exec \"$0\" \"$@\""))
+            .arg(binary)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(["--database-url", database_url])
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
@@ -145,12 +166,57 @@ impl ServerProcess {
     pub fn pid(&self) -> u32 {
         self.child.id().expect("a running process")
     }
+
+    /// Its resident memory now and at its peak, in bytes (`VmRSS`, `VmHWM`).
+    pub fn memory(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("the process's status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+                .map_or(0, |kb| kb * 1024)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
 }
 
-/// Runs `binary token create NAME` on `database_url`; the token it prints.
+/// Runs `binary member add NAME` on `database_url` with `password` on its stdin.
+pub async fn add_member(binary: &str, database_url: &str, name: &str, password: &str) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(binary)
+        .args(["member", "add", name, "--database-url", database_url])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("a stdin");
+    stdin
+        .write_all(format!("{password}\n").as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    assert!(
+        output.status.success(),
+        "member add: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs `binary token create NAME` on `database_url` with every scope; the token it
+/// prints.
 pub async fn create_token(binary: &str, database_url: &str, name: &str) -> String {
     let output = tokio::process::Command::new(binary)
         .args(["token", "create", name, "--database-url", database_url])
+        .args(["--scope", "votes:write,votes:manage,legacy"])
         .output()
         .await
         .expect("the binary runs");

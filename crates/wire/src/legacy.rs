@@ -114,4 +114,7 @@ pub struct LegacySizeBody {
     /// Who voted (votes only).
     #[serde(default)]
     pub user_id: Option<String>,
+    /// Who voted, as the 2016 Slack app spells it (`user_id`); read when `userId` is absent.
+    #[serde(default, rename = "user_id")]
+    pub slack_user_id: Option<String>,
 }

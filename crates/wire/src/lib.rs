@@ -10,6 +10,7 @@ pub mod member;
 pub mod overview;
 pub mod statistics;
 pub mod timestamp;
+pub mod token;
 pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
@@ -19,4 +20,5 @@ pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,
 };
 pub use statistics::{AgreementLabel, CardCount, Statistics};
+pub use token::Scope;
 pub use vote::*;

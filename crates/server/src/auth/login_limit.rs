@@ -1,5 +1,7 @@
-//! Failed logins per account and per address, counted in the database so every server
-//! instance sees the same count: the 11th failure within 60 s is refused with 429.
+//! Login attempts per account and per address, counted in the database so every server
+//! instance sees the same count: an attempt is counted before its password is checked
+//! and forgotten when it succeeds, so the 11th attempt within 60 s that has not
+//! succeeded is refused with 429, however many arrive at once.
 
 use std::net::IpAddr;
 
@@ -7,49 +9,55 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::AuthError;
 use crate::domain::DomainError;
-use crate::store::Store;
+use crate::store::{Reservation, Store};
 
-/// Failed logins allowed per key within [`WINDOW_SECS`].
-pub const MAX_FAILURES: usize = 10;
-/// The window failures are counted in.
+/// Attempts allowed per key within [`WINDOW_SECS`], not counting those that succeeded.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The window attempts are counted in.
 pub const WINDOW_SECS: i64 = 60;
 
 /// The keys a login attempt counts under: the account and the client address.
 pub fn keys(username: &str, address: Option<IpAddr>) -> Vec<String> {
-    let mut keys = vec![format!("account:{username}")];
+    let mut keys = vec![account_key(username)];
     if let Some(address) = address {
         keys.push(format!("address:{address}"));
     }
     keys
 }
 
-/// Refuses the attempt (429, with seconds to wait) when any key has too many recent failures.
-pub async fn check(
-    store: &dyn Store,
-    keys: &[String],
-    now: DateTime<Utc>,
-) -> Result<(), AuthError> {
-    let window = Duration::seconds(WINDOW_SECS);
-    for key in keys {
-        let failures = store.login_failures(key, now - window).await?;
-        if failures.len() >= MAX_FAILURES {
-            // Free again once the oldest failure that still counts leaves the window.
-            let oldest = failures[failures.len() - MAX_FAILURES];
-            let wait = (oldest + window - now).num_seconds().max(1) as u64;
-            return Err(DomainError::RateLimited(wait).into());
-        }
-    }
-    Ok(())
+/// The key of an account alone, for checks that know the member but not a login (the
+/// current password asked before a change).
+pub fn account_key(username: &str) -> String {
+    format!("account:{username}")
 }
 
-/// Counts a failed attempt under every key.
-pub async fn record(
+/// A counted attempt; forget it with [`succeeded`] when the password was right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "an attempt that succeeds must be forgotten"]
+pub struct Attempt(i64);
+
+/// Counts an attempt under every key, or refuses it (429, with the seconds to wait) when
+/// a key is at the limit.
+pub async fn reserve(
     store: &dyn Store,
     keys: &[String],
     now: DateTime<Utc>,
-) -> Result<(), AuthError> {
-    store
-        .record_login_failure(keys, now, now - Duration::seconds(WINDOW_SECS))
-        .await
-        .map_err(AuthError::from)
+) -> Result<Attempt, AuthError> {
+    let window = Duration::seconds(WINDOW_SECS);
+    match store
+        .reserve_login_attempt(keys, now, now - window, MAX_ATTEMPTS)
+        .await?
+    {
+        Reservation::Made(id) => Ok(Attempt(id)),
+        Reservation::Full(blocking) => {
+            // Free again once the attempt that fills the limit leaves the window.
+            let wait = (blocking + window - now).num_seconds().max(1) as u64;
+            Err(DomainError::RateLimited(wait).into())
+        }
+    }
+}
+
+/// Forgets an attempt that succeeded, so a member who logs in often is never limited.
+pub async fn succeeded(store: &dyn Store, attempt: Attempt) -> Result<(), AuthError> {
+    Ok(store.clear_login_attempt(attempt.0).await?)
 }

@@ -5,7 +5,7 @@ pub mod passwords;
 pub mod sessions;
 pub mod tokens;
 
-use asyncvoter_wire::{Member, Role};
+use asyncvoter_wire::{Member, Role, Scope};
 
 use crate::domain::DomainError;
 use crate::domain::records::{Integration, VoteRecord};
@@ -50,8 +50,22 @@ impl Caller {
         }
     }
 
+    /// Fails unless an integration's token holds `scope`; members and anonymous callers
+    /// pass (other checks decide for them).
+    pub fn require_scope(&self, scope: Scope) -> Result<(), DomainError> {
+        match self {
+            Caller::Integration(integration) if !integration.may(scope) => {
+                Err(DomainError::Forbidden(format!(
+                    "this integration's token lacks the `{}` scope",
+                    scope.as_str()
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Fails unless the caller may reveal, re-open or close `vote`: its owner, an admin,
-    /// or an integration.
+    /// or an integration with `votes:manage` when no member owns the vote.
     pub fn require_manager(&self, vote: &VoteRecord) -> Result<(), DomainError> {
         self.require_writer()?;
         match self {
@@ -62,6 +76,10 @@ impl Caller {
                 Err(DomainError::Forbidden(
                     "only the vote's owner or an admin can do that".into(),
                 ))
+            }
+            Caller::Integration(_) => {
+                self.require_scope(Scope::VotesManage)?;
+                unless_a_member_owns(vote)
             }
             _ => Ok(()),
         }
@@ -88,9 +106,11 @@ impl Caller {
     }
 
     /// The voter a ballot path names, checked against who may cast it: members vote for
-    /// themselves (`me`), integrations only for external ids such as `slack:U123`.
+    /// themselves (`me`), integrations with `votes:write` only for external ids such as
+    /// `slack:U123`.
     pub fn voter_for(&self, voter: &str) -> Result<String, DomainError> {
         self.require_writer()?;
+        self.require_scope(Scope::VotesWrite)?;
         match self {
             Caller::Member(member) if voter == "me" || voter == member.username => {
                 Ok(member.username.clone())
@@ -111,10 +131,11 @@ impl Caller {
         }
     }
 
-    /// Who owns a vote this caller starts: a member themselves; an integration whoever it
-    /// names (an external id), or nobody.
+    /// Who owns a vote this caller starts: a member themselves; an integration (with
+    /// `votes:write`) whoever it names (an external id), or nobody.
     pub fn owner_for(&self, requested: Option<&str>) -> Result<Option<String>, DomainError> {
         self.require_writer()?;
+        self.require_scope(Scope::VotesWrite)?;
         match (self, requested) {
             (Caller::Member(member), None) => Ok(Some(member.username.clone())),
             (Caller::Member(_), Some(_)) => Err(DomainError::Invalid(
@@ -130,5 +151,16 @@ impl Caller {
             Caller::Member(member) => Some(&member.username),
             _ => None,
         }
+    }
+}
+
+/// Fails when a member owns `vote`: only they and admins manage it, never a token (nor
+/// the open 2016 API).
+pub fn unless_a_member_owns(vote: &VoteRecord) -> Result<(), DomainError> {
+    match vote.owner.as_deref() {
+        Some(owner) if !rules::is_external(owner) => Err(DomainError::Forbidden(
+            "a member owns this vote: only they or an admin can manage it".into(),
+        )),
+        _ => Ok(()),
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, EventKind, Role, VoteState};
+use asyncvoter_wire::{DeckKind, EventKind, Role, Scope, VoteState};
 
 /// A vote as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,8 +160,40 @@ pub struct OverviewRecord {
     pub reveal_median_ms: Option<i64>,
 }
 
-/// An integration allowed to write through the API.
+/// An integration calling with its token: who it is and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Integration {
     pub name: String,
+    /// Sorted, without repeats.
+    pub scopes: Vec<Scope>,
+}
+
+impl Integration {
+    /// Whether its token holds `scope`.
+    pub fn may(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+}
+
+/// An integration token as an admin lists it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationRecord {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: DateTime<Utc>,
+    /// Updated at most once a minute.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A login session as stored: keyed by the SHA-256 of its id, so the table alone lets
+/// nobody take a session over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Hex SHA-256 of the cookie's session id.
+    pub id_hash: String,
+    /// The member logged in with it, if any: lets all of a member's sessions end at once.
+    pub member: Option<String>,
+    /// The session's values as JSON.
+    pub data: String,
+    pub expires_at: DateTime<Utc>,
 }

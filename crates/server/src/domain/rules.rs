@@ -101,6 +101,17 @@ pub fn display_name(raw: &str) -> Result<String, DomainError> {
     Ok(name.to_owned())
 }
 
+/// An integration's name: trimmed, 1–60 printable characters.
+pub fn integration_name(raw: &str) -> Result<String, DomainError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(DomainError::Invalid(
+            "an integration's name has 1–60 printable characters, e.g. `slack-bot`".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 /// True for an id an integration vouches for, such as `slack:U123`.
 pub fn is_external(voter: &str) -> bool {
     voter.contains(':')

@@ -38,18 +38,34 @@ impl FromIterator<(String, String)> for Names {
 }
 
 impl Names {
-    /// How a voter or owner is shown: members by display name, external ids
-    /// (`slack:U123`) by the part after their source, anonymous 2016 ballots as "anonymous".
+    /// How a voter or owner is shown: members by display name; external ids with their
+    /// source, so none can pass for a member (`legacy:Ana Lima` is "Ana Lima · 2016 API",
+    /// `slack:U123` "U123 · Slack"); anonymous 2016 ballots as "anonymous".
     pub fn voter(&self, id: &str) -> Voter {
         let name = match (self.0.get(id), id.split_once(':')) {
-            (Some(display), _) => display.as_str(),
-            (None, Some(("anonymous", _))) => "anonymous",
-            (None, Some((_, user))) => user,
-            (None, None) => id,
+            (Some(display), _) => display.clone(),
+            (None, Some(("anonymous", _))) => "anonymous".to_owned(),
+            (None, Some((source, user))) => format!("{user} · {}", source_name(source)),
+            (None, None) => id.to_owned(),
         };
         Voter {
             id: id.to_owned(),
-            name: name.to_owned(),
+            name,
+        }
+    }
+}
+
+/// How an external voter's source reads: `slack` is "Slack", `legacy` "2016 API".
+fn source_name(source: &str) -> String {
+    match source {
+        "legacy" => "2016 API".to_owned(),
+        "slack" => "Slack".to_owned(),
+        other => {
+            let mut chars = other.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
         }
     }
 }

@@ -33,6 +33,9 @@ pub enum ApiError {
     /// 405: the route exists, not with this method.
     #[error("this route does not take that method")]
     MethodNotAllowed,
+    /// 421: the request names a host this server does not answer to.
+    #[error("{0}")]
+    Misdirected(String),
     /// 409: the record's state does not allow it.
     #[error("{0}")]
     Conflict(String),
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -88,6 +92,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Misdirected(_) => "misdirected",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid",
@@ -121,11 +126,19 @@ impl IntoResponse for ApiError {
             ApiError::RateLimited(seconds) | ApiError::Busy(_, seconds) => Some(*seconds),
             _ => None,
         };
+        let busy = matches!(self, ApiError::Busy(..));
         let mut response = (self.status(), axum::Json(self.body())).into_response();
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        if busy {
+            // A refused flood should not keep its connections (and their descriptors).
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
         }
         response
     }

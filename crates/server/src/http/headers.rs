@@ -1,6 +1,6 @@
 //! Security headers on every response: a strict Content-Security-Policy (the dashboard's
 //! one inline loader script runs by a per-response nonce), `nosniff`, a same-origin
-//! referrer policy, and HSTS when the server is reached over https.
+//! referrer policy, HSTS when the server is reached over https, and `no-store` on the API.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -45,8 +45,15 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     add(response.headers_mut(), state.settings.is_https());
+    // Answers depend on who asks (a session, `my_card`, members): no cache may keep them.
+    if api && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

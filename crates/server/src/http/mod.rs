@@ -41,7 +41,8 @@ pub fn app(state: AppState) -> Router {
             guards::visibility,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), guards::csrf))
-        .layer(auth::sessions::layer(state.store.as_ref(), &state.settings))
+        .layer(auth::sessions::layer(state.store.clone(), &state.settings))
+        .layer(middleware::from_fn_with_state(state.clone(), guards::host))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -49,14 +50,18 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                // The route pattern, not the URI: paths carry voter ids, and logs stay small.
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map_or("unmatched", MatchedPath::as_str);
-                tracing::info_span!("request", method = %request.method(), route)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    // The route pattern, not the URI: paths carry voter ids, and logs stay small.
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("unmatched", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %request.method(), route)
+                })
+                // Errors log themselves once (`ApiError`); a refused flood must not log a line
+                // per request.
+                .on_failure(()),
         )
         .with_state(state)
 }

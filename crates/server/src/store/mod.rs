@@ -10,7 +10,7 @@ mod sqlite;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::VoteState;
+use asyncvoter_wire::{Scope, VoteState};
 
 pub use crate::domain::records::*;
 use crate::domain::views::{self, Names};
@@ -33,6 +33,16 @@ pub enum StoreError {
     /// Anything else; logged, never shown.
     #[error("database error")]
     Other(#[source] sqlx::Error),
+}
+
+/// What reserving a login attempt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// Counted, under this attempt id.
+    Made(i64),
+    /// Refused: a key holds the maximum; it frees up once the attempt at this time
+    /// leaves the window.
+    Full(DateTime<Utc>),
 }
 
 /// Which votes a list holds.
@@ -142,19 +152,30 @@ pub trait Store: Send + Sync + 'static {
     /// Woken after every commit that appended events, so the event hub reads them at once.
     fn appended(&self) -> std::sync::Arc<tokio::sync::Notify>;
 
-    /// Records a new integration token by its hash. Conflict when the name is taken.
+    /// Records a new integration token by its hash, with its scopes. Conflict when the
+    /// name is taken.
     async fn create_integration(
         &self,
         name: &str,
         token_hash: &str,
+        scopes: &[Scope],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// The integration a token hash belongs to.
+    /// The integration a token hash belongs to, noting its use at `at` (at most once a
+    /// minute, so reads stay reads).
     async fn integration_by_token(
         &self,
         token_hash: &str,
+        at: DateTime<Utc>,
     ) -> Result<Option<Integration>, StoreError>;
+
+    /// Every integration token, by name.
+    async fn integrations(&self) -> Result<Vec<IntegrationRecord>, StoreError>;
+
+    /// Deletes an integration's token: its next request is refused. NotFound when there is
+    /// no such integration.
+    async fn revoke_integration(&self, name: &str) -> Result<(), StoreError>;
 
     /// Adds a member. Conflict when the username is taken.
     async fn create_member(
@@ -183,23 +204,42 @@ pub trait Store: Send + Sync + 'static {
         usernames: &[String],
     ) -> Result<Vec<(String, String)>, StoreError>;
 
-    /// When `key` failed to log in since `since`, oldest first.
-    async fn login_failures(
-        &self,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>, StoreError>;
-
-    /// Records a failed login under each key, and forgets failures before `forget_before`.
-    async fn record_login_failure(
+    /// In one write transaction: unless a key already holds `max` attempts since `since`,
+    /// counts an attempt at `at` under every key and returns its id; attempts older than
+    /// `since` are forgotten. Concurrent callers cannot all pass the check.
+    async fn reserve_login_attempt(
         &self,
         keys: &[String],
         at: DateTime<Utc>,
-        forget_before: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+        since: DateTime<Utc>,
+        max: u32,
+    ) -> Result<Reservation, StoreError>;
 
-    /// Where login sessions are kept, in the same database.
-    fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore>;
+    /// Forgets a reserved attempt (it succeeded).
+    async fn clear_login_attempt(&self, attempt: i64) -> Result<(), StoreError>;
+
+    /// The unexpired session whose id hashes to `id_hash`.
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Stores a new session; false when its id is taken. Expired sessions are deleted.
+    async fn create_session(
+        &self,
+        session: &SessionRecord,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Stores a session, new or changed.
+    async fn save_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// Deletes a session (nothing when there is none).
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of `member` but `keep`; returns how many ended.
+    async fn end_sessions_of(&self, member: &str, keep: Option<&str>) -> Result<u64, StoreError>;
 }
 
 /// The display names of the members among `ids`, for a response that shows voters.
@@ -222,6 +262,8 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
             if let Some(problem) = unwritable(url) {
                 anyhow::bail!("cannot open the SQLite database {}: {problem}", redact(url));
             }
+            create_private(url)
+                .with_context(|| format!("cannot create the SQLite database {}", redact(url)))?;
             let store = SqliteStore::open(url)
                 .await
                 .with_context(|| format!("cannot open the SQLite database {}", redact(url)))?;
@@ -240,17 +282,36 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     }
 }
 
-/// Why an existing SQLite file cannot be written, if it cannot.
-fn unwritable(url: &str) -> Option<String> {
+/// The file a `sqlite:` URL names, unless it is in memory.
+fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path.contains(":memory:") || !std::path::Path::new(path).exists() {
-        return None;
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::Path::new(path))
+}
+
+/// Creates a missing database file readable by its owner only (0600): it holds password
+/// hashes. SQLite gives its WAL and shared-memory files the same mode.
+fn create_private(url: &str) -> std::io::Result<()> {
+    let Some(path) = sqlite_path(url).filter(|p| !p.exists()) else {
+        return Ok(());
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(drop),
     }
+}
+
+/// Why an existing SQLite file cannot be written, if it cannot.
+fn unwritable(url: &str) -> Option<String> {
+    let path = sqlite_path(url).filter(|p| p.exists())?;
     match std::fs::OpenOptions::new().append(true).open(path) {
         Ok(_) => None,
         Err(error) if error.raw_os_error() == Some(30) => {

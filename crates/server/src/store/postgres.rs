@@ -33,7 +33,6 @@ pub struct PostgresStore {
     /// One pool serves reads and writes; `writer` and `reader` name it for the SQL.
     writer: PgPool,
     reader: PgPool,
-    sessions: std::sync::Arc<tower_sessions_sqlx_store::PostgresStore>,
     appended: std::sync::Arc<tokio::sync::Notify>,
 }
 
@@ -48,8 +47,6 @@ impl PostgresStore {
             .connect_with(options.clone())
             .await?;
         MIGRATOR.run(&pool).await?;
-        let sessions = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
-        sessions.migrate().await?;
         let appended = std::sync::Arc::new(tokio::sync::Notify::new());
         // Named per process, so an operator (or a test) can tell the listeners apart.
         let listener_options =
@@ -61,7 +58,6 @@ impl PostgresStore {
         Ok(PostgresStore {
             writer: pool.clone(),
             reader: pool,
-            sessions: std::sync::Arc::new(sessions),
             appended,
         })
     }

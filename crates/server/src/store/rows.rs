@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, Role, VoteState};
+use asyncvoter_wire::{DeckKind, Role, Scope, VoteState};
 
 use super::*;
 use crate::domain::DomainError;
@@ -95,6 +95,29 @@ pub(super) fn vote_state(text: &str) -> Option<VoteState> {
 
 pub(super) fn corrupt(what: &str) -> StoreError {
     StoreError::Other(sqlx::Error::Decode(format!("bad {what}").into()))
+}
+
+/// Scopes as stored: their names, sorted, separated by spaces.
+pub(super) fn scopes_text(scopes: &[Scope]) -> String {
+    let mut scopes = scopes.to_vec();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Stored scopes read back, sorted.
+pub(super) fn parse_scopes(text: &str) -> Result<Vec<Scope>, StoreError> {
+    let mut scopes = text
+        .split_whitespace()
+        .map(|s| Scope::parse(s).ok_or_else(|| corrupt("scope")))
+        .collect::<Result<Vec<_>, _>>()?;
+    scopes.sort();
+    scopes.dedup();
+    Ok(scopes)
 }
 
 pub(super) fn count(n: i64) -> u32 {

@@ -16,6 +16,9 @@
 //! bounds on the connection type, which rustc cannot carry into the `Send` futures the
 //! trait returns. Expanded per backend, every type is concrete.
 
+/// How often an integration token's last use is written: at most once a minute.
+pub(super) const LAST_USE_EVERY_MS: i64 = 60_000;
+
 macro_rules! sql_store {
     ($store:ident, $db:ty) => {
         impl $store {
@@ -619,15 +622,17 @@ macro_rules! sql_store {
                 &self,
                 name: &str,
                 token_hash: &str,
+                scopes: &[Scope],
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query(
-                    "INSERT INTO integration_tokens (name, token_hash, created_at) \
-                     VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+                    "INSERT INTO integration_tokens (name, token_hash, scopes, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(name)
                 .bind(token_hash)
+                .bind(scopes_text(scopes))
                 .bind(ms(at))
                 .execute(&mut *tx)
                 .await?;
@@ -643,13 +648,60 @@ macro_rules! sql_store {
             async fn integration_by_token(
                 &self,
                 token_hash: &str,
+                at: DateTime<Utc>,
             ) -> Result<Option<Integration>, StoreError> {
-                let name: Option<String> =
-                    sqlx::query_scalar("SELECT name FROM integration_tokens WHERE token_hash = $1")
-                        .bind(token_hash)
-                        .fetch_optional(&self.reader)
+                let row: Option<(String, String, Option<i64>)> = sqlx::query_as(
+                    "SELECT name, scopes, last_used_at FROM integration_tokens \
+                     WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.reader)
+                .await?;
+                let Some((name, scopes, last_used_at)) = row else {
+                    return Ok(None);
+                };
+                if last_used_at.is_none_or(|last| ms(at) - last >= crate::store::sql::LAST_USE_EVERY_MS) {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query("UPDATE integration_tokens SET last_used_at = $1 WHERE name = $2")
+                        .bind(ms(at))
+                        .bind(&name)
+                        .execute(&mut *tx)
                         .await?;
-                Ok(name.map(|name| Integration { name }))
+                    tx.commit().await?;
+                }
+                Ok(Some(Integration { name, scopes: parse_scopes(&scopes)? }))
+            }
+
+            async fn integrations(&self) -> Result<Vec<IntegrationRecord>, StoreError> {
+                let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT name, scopes, created_at, last_used_at FROM integration_tokens \
+                     ORDER BY name",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                rows.into_iter()
+                    .map(|(name, scopes, created_at, last_used_at)| {
+                        Ok(IntegrationRecord {
+                            name,
+                            scopes: parse_scopes(&scopes)?,
+                            created_at: time(created_at),
+                            last_used_at: last_used_at.map(time),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn revoke_integration(&self, name: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let deleted = sqlx::query("DELETE FROM integration_tokens WHERE name = $1")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+                if deleted.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("integration"));
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn create_member(
@@ -741,45 +793,143 @@ macro_rules! sql_store {
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
             }
 
-            async fn login_failures(
-                &self,
-                key: &str,
-                since: DateTime<Utc>,
-            ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-                let times: Vec<i64> = sqlx::query_scalar(
-                    "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at",
-                )
-                .bind(key)
-                .bind(ms(since))
-                .fetch_all(&self.reader)
-                .await?;
-                Ok(times.into_iter().map(time).collect())
-            }
-
-            async fn record_login_failure(
+            async fn reserve_login_attempt(
                 &self,
                 keys: &[String],
                 at: DateTime<Utc>,
-                forget_before: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
+                since: DateTime<Utc>,
+                max: u32,
+            ) -> Result<Reservation, StoreError> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                    .bind(ms(forget_before))
+                sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+                    .bind(ms(since))
                     .execute(&mut *tx)
                     .await?;
                 for key in keys {
-                    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    // The max-th newest attempt: the one whose expiry frees this key.
+                    let blocking: Option<i64> = sqlx::query_scalar(
+                        "SELECT at FROM login_attempts WHERE key = $1 \
+                         ORDER BY at DESC LIMIT 1 OFFSET $2",
+                    )
+                    .bind(key)
+                    .bind(i64::from(max.max(1) - 1))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(blocking) = blocking {
+                        return Ok(Reservation::Full(time(blocking)));
+                    }
+                }
+                let attempt = i64::from_be_bytes(rand::random::<[u8; 8]>()) & i64::MAX;
+                for key in keys {
+                    sqlx::query("INSERT INTO login_attempts (attempt, key, at) VALUES ($1, $2, $3)")
+                        .bind(attempt)
                         .bind(key)
                         .bind(ms(at))
                         .execute(&mut *tx)
                         .await?;
                 }
                 tx.commit().await?;
+                Ok(Reservation::Made(attempt))
+            }
+
+            async fn clear_login_attempt(&self, attempt: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM login_attempts WHERE attempt = $1")
+                    .bind(attempt)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
-            fn sessions(&self) -> std::sync::Arc<dyn tower_sessions::SessionStore> {
-                self.sessions.clone()
+            async fn session(
+                &self,
+                id_hash: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Option<SessionRecord>, StoreError> {
+                let row: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
+                    "SELECT id_hash, member, data, expires_at FROM sessions \
+                     WHERE id_hash = $1 AND expires_at > $2",
+                )
+                .bind(id_hash)
+                .bind(ms(now))
+                .fetch_optional(&self.reader)
+                .await?;
+                Ok(row.map(|(id_hash, member, data, expires_at)| SessionRecord {
+                    id_hash,
+                    member,
+                    data,
+                    expires_at: time(expires_at),
+                }))
+            }
+
+            async fn create_session(
+                &self,
+                session: &SessionRecord,
+                now: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO sessions (id_hash, member, data, expires_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (id_hash) DO NOTHING",
+                )
+                .bind(&session.id_hash)
+                .bind(&session.member)
+                .bind(&session.data)
+                .bind(ms(session.expires_at))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(inserted.rows_affected() == 1)
+            }
+
+            async fn save_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, member, data, expires_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (id_hash) DO UPDATE \
+                     SET member = excluded.member, data = excluded.data, \
+                     expires_at = excluded.expires_at",
+                )
+                .bind(&session.id_hash)
+                .bind(&session.member)
+                .bind(&session.data)
+                .bind(ms(session.expires_at))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn end_sessions_of(
+                &self,
+                member: &str,
+                keep: Option<&str>,
+            ) -> Result<u64, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let ended = sqlx::query(
+                    "DELETE FROM sessions WHERE member = $1 AND id_hash <> COALESCE($2, '')",
+                )
+                .bind(member)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(ended.rows_affected())
             }
         }
     };

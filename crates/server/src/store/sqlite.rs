@@ -22,12 +22,14 @@ use crate::domain::lifecycle::{self, Change, Closing};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Connections that read, besides the one that writes.
+const READERS: u32 = 8;
+
 /// A SQLite database file.
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
-    sessions: std::sync::Arc<tower_sessions_sqlx_store::SqliteStore>,
     appended: std::sync::Arc<tokio::sync::Notify>,
 }
 
@@ -41,8 +43,13 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        // Connections are opened at start and kept: a file needs no reconnecting, and a
+        // process out of file descriptors (a flood of connections) still reaches its data.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
@@ -52,19 +59,17 @@ impl SqliteStore {
             writer.clone()
         } else {
             SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(READERS)
+                .min_connections(READERS)
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?
         };
-        // Sessions are single-statement reads and writes; they use the reader pool so a
-        // cookie check never queues behind the writer.
-        let sessions = tower_sessions_sqlx_store::SqliteStore::new(reader.clone());
-        sessions.migrate().await?;
         Ok(SqliteStore {
             writer,
             reader,
-            sessions: std::sync::Arc::new(sessions),
             appended: Default::default(),
         })
     }

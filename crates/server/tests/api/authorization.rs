@@ -1,10 +1,11 @@
-//! The authorization matrix: anonymous, member, owner, admin and integration against every
-//! state-changing endpoint, each expected status asserted. The server decides, not the UI.
+//! The authorization matrix: anonymous, member, owner, admin and integrations with each
+//! scope against every state-changing endpoint, each expected status asserted. The server
+//! decides, not the UI.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use asyncvoter_wire::Role;
+use asyncvoter_wire::{Role, Scope};
 
 use crate::helpers::*;
 
@@ -14,23 +15,36 @@ enum Actor {
     Member,
     Owner,
     Admin,
+    /// A token with every scope (as tokens made before scopes have).
     Integration,
+    /// A token with `votes:write` only.
+    Writer,
+    /// A token with `votes:manage` only.
+    Manager,
+    /// A token with `legacy` only.
+    Legacy,
 }
 
-const ACTORS: [Actor; 5] = [
+const ACTORS: [Actor; 8] = [
     Actor::Anonymous,
     Actor::Member,
     Actor::Owner,
     Actor::Admin,
     Actor::Integration,
+    Actor::Writer,
+    Actor::Manager,
+    Actor::Legacy,
 ];
 
-/// The five callers: `ben` (a member), `ana` (owns the votes), `root` (admin), the bot.
+/// The callers: `ben` (a member), `ana` (owns the votes), `root` (admin), the bots.
 struct Cast {
     member: Session,
     owner: Session,
     admin: Session,
     passwords: [(String, String); 3],
+    writer: String,
+    manager: String,
+    legacy: String,
 }
 
 impl Cast {
@@ -55,6 +69,9 @@ impl Cast {
             owner,
             admin,
             passwords: passwords.try_into().unwrap(),
+            writer: app.token_with(&[Scope::VotesWrite]).await,
+            manager: app.token_with(&[Scope::VotesManage]).await,
+            legacy: app.token_with(&[Scope::Legacy]).await,
         }
     }
 
@@ -65,6 +82,9 @@ impl Cast {
             Actor::Owner => As::Member(&self.owner),
             Actor::Admin => As::Member(&self.admin),
             Actor::Integration => As::Bot,
+            Actor::Writer => As::Token(&self.writer),
+            Actor::Manager => As::Token(&self.manager),
+            Actor::Legacy => As::Token(&self.legacy),
         }
     }
 
@@ -96,6 +116,19 @@ async fn vote_of_ana(app: &TestApp, cast: &Cast, state: &str) -> String {
         .await;
     let id = created.json()["vote"]["id"].as_str().unwrap().to_owned();
     if state == "revealed" {
+        let reveal = format!("/api/votes/{id}/reveal");
+        let reply = app
+            .send(As::Member(&cast.owner), Method::POST, &reveal, None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    id
+}
+
+/// A vote an integration started for nobody in particular, in the given state.
+async fn vote_of_a_bot(app: &TestApp, state: &str) -> String {
+    let id = app.fibonacci_vote("the bot's").await.vote.id;
+    if state == "revealed" {
         assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
     }
     id
@@ -105,7 +138,7 @@ async fn vote_of_ana(app: &TestApp, cast: &Cast, state: &str) -> String {
 /// the status each actor must get, in [`ACTORS`] order.
 struct Row {
     name: &'static str,
-    expected: [u16; 5],
+    expected: [u16; 8],
 }
 
 async fn request_for(
@@ -159,12 +192,17 @@ async fn request_for(
             }
             (Method::DELETE, ballot_path(&id, "me"), None)
         }
-        "reveal" => (
+        "reveal ana's vote" => (
             Method::POST,
             format!("/api/votes/{}/reveal", vote_of_ana(app, cast, "open").await),
             None,
         ),
-        "start a new round" => (
+        "reveal a bot's vote" => (
+            Method::POST,
+            format!("/api/votes/{}/reveal", vote_of_a_bot(app, "open").await),
+            None,
+        ),
+        "start a new round of ana's vote" => (
             Method::POST,
             format!(
                 "/api/votes/{}/rounds",
@@ -172,10 +210,30 @@ async fn request_for(
             ),
             None,
         ),
-        "close" => (
+        "start a new round of a bot's vote" => (
+            Method::POST,
+            format!("/api/votes/{}/rounds", vote_of_a_bot(app, "revealed").await),
+            None,
+        ),
+        "close ana's vote" => (
             Method::POST,
             format!("/api/votes/{}/close", vote_of_ana(app, cast, "open").await),
             Some(json!({"final_size": "5"})),
+        ),
+        "close a bot's vote" => (
+            Method::POST,
+            format!("/api/votes/{}/close", vote_of_a_bot(app, "open").await),
+            Some(json!({"final_size": "5"})),
+        ),
+        "size ana's vote through the 2016 API" => (
+            Method::PUT,
+            format!("/stories/{}", vote_of_ana(app, cast, "open").await),
+            Some(json!({"size": "5"})),
+        ),
+        "size a bot's vote through the 2016 API" => (
+            Method::PUT,
+            format!("/stories/{}", vote_of_a_bot(app, "open").await),
+            Some(json!({"size": "5"})),
         ),
         "add a member" => {
             let username = format!("new{}", rand_suffix());
@@ -221,55 +279,76 @@ fn rand_suffix() -> u32 {
 async fn every_state_change_is_authorized_by_the_server() {
     let app = spawn_app().await;
     let cast = Cast::new(&app).await;
-    //                                   anonymous member owner admin integration
+    // anonymous, member, owner, admin, and tokens: every scope, write, manage, legacy
     let rows = [
         Row {
             name: "start a vote",
-            expected: [401, 201, 201, 201, 201],
+            expected: [401, 201, 201, 201, 201, 201, 403, 403],
         },
         Row {
             name: "cast as me",
-            expected: [401, 200, 200, 200, 403],
+            expected: [401, 200, 200, 200, 403, 403, 403, 403],
         },
         Row {
             name: "cast for an external voter",
-            expected: [401, 403, 403, 403, 200],
+            expected: [401, 403, 403, 403, 200, 200, 403, 403],
         },
         Row {
             name: "cast as the member ana",
-            expected: [401, 403, 200, 403, 403],
+            expected: [401, 403, 200, 403, 403, 403, 403, 403],
         },
         Row {
             name: "withdraw my ballot",
-            expected: [401, 204, 204, 204, 403],
+            expected: [401, 204, 204, 204, 403, 403, 403, 403],
         },
         Row {
-            name: "reveal",
-            expected: [401, 403, 200, 200, 200],
+            name: "reveal ana's vote",
+            expected: [401, 403, 200, 200, 403, 403, 403, 403],
         },
         Row {
-            name: "start a new round",
-            expected: [401, 403, 201, 201, 201],
+            name: "reveal a bot's vote",
+            expected: [401, 403, 403, 200, 200, 403, 200, 403],
         },
         Row {
-            name: "close",
-            expected: [401, 403, 200, 200, 200],
+            name: "start a new round of ana's vote",
+            expected: [401, 403, 201, 201, 403, 403, 403, 403],
+        },
+        Row {
+            name: "start a new round of a bot's vote",
+            expected: [401, 403, 403, 201, 201, 403, 201, 403],
+        },
+        Row {
+            name: "close ana's vote",
+            expected: [401, 403, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "close a bot's vote",
+            expected: [401, 403, 403, 200, 200, 403, 200, 403],
         },
         Row {
             name: "add a member",
-            expected: [401, 403, 403, 201, 403],
+            expected: [401, 403, 403, 201, 403, 403, 403, 403],
         },
         Row {
             name: "reset a password",
-            expected: [401, 403, 403, 204, 403],
-        },
-        Row {
-            name: "change my password",
-            expected: [401, 204, 204, 204, 403],
+            expected: [401, 403, 403, 204, 403, 403, 403, 403],
         },
         Row {
             name: "start a 2016 story",
-            expected: [401, 403, 403, 403, 200],
+            expected: [401, 403, 403, 403, 200, 403, 403, 200],
+        },
+        Row {
+            name: "size ana's vote through the 2016 API",
+            expected: [401, 403, 403, 403, 403, 403, 403, 403],
+        },
+        Row {
+            name: "size a bot's vote through the 2016 API",
+            expected: [401, 403, 403, 403, 200, 403, 403, 200],
+        },
+        // Last: a new password ends the member's other sessions, these cookies among them.
+        Row {
+            name: "change my password",
+            expected: [401, 204, 204, 204, 403, 403, 403, 403],
         },
     ];
     let mut mismatches = Vec::new();

@@ -356,3 +356,46 @@ async fn https_servers_add_hsts() {
         "max-age=31536000; includeSubDomains"
     );
 }
+
+#[tokio::test]
+async fn a_vote_named_like_the_nonce_placeholder_never_shows_the_live_nonce() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("dist");
+    std::fs::create_dir(&ui).unwrap();
+    std::fs::write(
+        ui.join("index.html"),
+        r#"<html><head><title>AsyncVoter</title><script type="module" nonce="{{__TRUNK NONCE__}}">import init from '/app.js';</script></head></html>"#,
+    )
+    .unwrap();
+    let server = TestServer::start(
+        &dir.path().join("ui.db"),
+        TestServer::settings(LegacyApi::Token, Some(&ui)),
+    )
+    .await;
+    let vote = api(
+        &server,
+        reqwest::Method::POST,
+        "/api/votes",
+        serde_json::json!({"name": "{{__TRUNK NONCE__}}", "deck": "fibonacci"}),
+    )
+    .await;
+    let id = vote["vote"]["id"].as_str().unwrap();
+    let page = get(&format!("{}/votes/{id}", server.base), None).await;
+    let policy = header(&page, "content-security-policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<meta property="og:title" content="{{__TRUNK NONCE__}}" />"#),
+        "the name stays as written: {html}"
+    );
+    assert_eq!(
+        html.matches(&nonce).count(),
+        1,
+        "the nonce appears on the loader script only: {html}"
+    );
+}

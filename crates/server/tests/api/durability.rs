@@ -45,6 +45,7 @@ async fn acknowledged_ballots_survive_sigkill() {
     let url = format!("sqlite://{}", dir.path().join("kill.db").display());
     let output = Command::new(BINARY)
         .args(["token", "create", "bot", "--database-url", &url])
+        .args(["--scope", "votes:write", "--scope", "votes:manage"])
         .output()
         .await
         .unwrap();

@@ -93,13 +93,13 @@ async fn the_stream_sends_every_change_in_order_and_never_a_card() {
         kinds,
         [
             (EventKind::VoteCreated, 1, None),
-            (EventKind::BallotCast, 1, Some("Ana")),
-            (EventKind::BallotCast, 1, Some("Ana")),
-            (EventKind::BallotCast, 1, Some("Ben")),
+            (EventKind::BallotCast, 1, Some("Ana · Slack")),
+            (EventKind::BallotCast, 1, Some("Ana · Slack")),
+            (EventKind::BallotCast, 1, Some("Ben · Slack")),
             (EventKind::Revealed, 1, None),
             (EventKind::RoundStarted, 2, None),
-            (EventKind::BallotCast, 2, Some("Ana")),
-            (EventKind::BallotWithdrawn, 2, Some("Ana")),
+            (EventKind::BallotCast, 2, Some("Ana · Slack")),
+            (EventKind::BallotWithdrawn, 2, Some("Ana · Slack")),
         ]
     );
     assert!(seen.iter().all(|e| &e.vote_id == id));

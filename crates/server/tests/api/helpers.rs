@@ -4,12 +4,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use asyncvoter_server::auth::passwords;
+use asyncvoter_server::auth::{self, passwords};
 use asyncvoter_server::store::{MemberRecord, Store};
 use asyncvoter_server::{LegacyApi, Settings, rules};
 use asyncvoter_test_support::TestServer;
-use asyncvoter_wire::Role;
 use asyncvoter_wire::{BallotReceipt, VoteDetail, VoteList};
+use asyncvoter_wire::{Role, Scope};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -107,8 +107,10 @@ impl TestApp {
 pub enum As<'a> {
     /// No credentials.
     Anonymous,
-    /// The test's integration token.
+    /// The test's integration token, with every scope.
     Bot,
+    /// Another integration token.
+    Token(&'a str),
     /// Any `Authorization` header value.
     Header(&'a str),
     /// A logged-in member's browser: their session cookie and the dashboard's CSRF header.
@@ -145,6 +147,7 @@ impl TestApp {
         request = match who {
             As::Anonymous => request,
             As::Bot => request.bearer_auth(&self.token),
+            As::Token(token) => request.bearer_auth(token),
             As::Header(value) => request.header("authorization", value),
             As::Member(session) => request
                 .header("cookie", &session.cookie)
@@ -191,6 +194,18 @@ impl TestApp {
             .await
             .unwrap();
         password
+    }
+
+    /// A new integration token with exactly these scopes, stored as `asyncvoter token
+    /// create` would.
+    pub async fn token_with(&self, scopes: &[Scope]) -> String {
+        let token = auth::new_token();
+        let name = format!("bot-{}", hex::encode(rand::random::<[u8; 4]>()));
+        self.store
+            .create_integration(&name, &auth::hash_token(&token), scopes, rules::now())
+            .await
+            .unwrap();
+        token
     }
 
     /// `POST /api/session` as a browser would; the reply and the cookie it set.
@@ -361,11 +376,35 @@ impl EventStream {
         }
     }
 
+    /// Whether the server ends the stream within `limit` (events before the end are read
+    /// and dropped).
+    pub async fn ended_within(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None) | Err(_)) => return true,
+            }
+        }
+    }
+
     /// The next event, which must arrive within 2 s.
     pub async fn expect(&mut self) -> asyncvoter_test_support::SseEvent {
         self.next(Duration::from_secs(2))
             .await
             .expect("an event within 2 s")
+    }
+}
+
+impl From<reqwest::Response> for EventStream {
+    /// Reads an event stream already opened.
+    fn from(response: reqwest::Response) -> EventStream {
+        EventStream {
+            response,
+            parser: Default::default(),
+            ready: Default::default(),
+        }
     }
 }
 

@@ -4,6 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use asyncvoter_server::LegacyApi;
+use asyncvoter_wire::{Role, Scope};
 
 use crate::helpers::*;
 
@@ -339,4 +340,184 @@ async fn the_2016_api_can_be_turned_off() {
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(reply.error_code(), "not_found");
     }
+}
+
+#[tokio::test]
+async fn a_sized_story_can_be_sized_again_as_in_2016() {
+    let app = spawn_app_with(LegacyApi::Open).await;
+    let id = post(&app, "/stories", json!({"name": "resize"}))
+        .await
+        .json()["_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let put = |size: Value| {
+        let (app, id) = (&app, &id);
+        async move {
+            app.send(
+                As::Anonymous,
+                Method::PUT,
+                &format!("/stories/{id}"),
+                Some(json!({"size": size})),
+            )
+            .await
+        }
+    };
+    assert_eq!(put(json!(2)).await.json()["size"], "2");
+    let again = put(json!(3)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.json()["size"], "3");
+    assert_eq!(again.json()["revealed"], true);
+    assert_eq!(
+        get(&app, &format!("/stories/{id}")).await.json()["size"],
+        "3"
+    );
+    assert_eq!(
+        app.vote(&id).await.vote.final_size.as_deref(),
+        Some("3"),
+        "the dashboard sees the new size"
+    );
+}
+
+#[tokio::test]
+async fn the_2016_slack_app_names_its_voter_user_id_and_recasting_replaces() {
+    let app = spawn_app_with(LegacyApi::Open).await;
+    let id = post(&app, "/stories", json!({"name": "from slack"}))
+        .await
+        .json()["_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/stories/{id}/votes");
+    // Exactly what the unchanged 2016 Slack app sends.
+    let first = post(
+        &app,
+        &path,
+        json!({"user_id": "U2147483697", "size": "Simple"}),
+    )
+    .await
+    .json();
+    assert_eq!(first["userId"], "U2147483697");
+    post(
+        &app,
+        &path,
+        json!({"user_id": "U2147483697", "size": "Hard"}),
+    )
+    .await;
+    let votes = get(&app, &path).await.json();
+    let votes = votes.as_array().unwrap();
+    assert_eq!(votes.len(), 1, "one person, one ballot: {votes:?}");
+    assert_eq!(votes[0]["size"], "Hard");
+    // `userId` wins when a client sends both.
+    let both = post(
+        &app,
+        &path,
+        json!({"userId": "@ana", "user_id": "U1", "size": "Medium"}),
+    )
+    .await
+    .json();
+    assert_eq!(both["userId"], "@ana");
+}
+
+#[tokio::test]
+async fn members_sizes_stay_sealed_on_the_2016_api_until_the_reveal() {
+    let app = spawn_app().await;
+    let ana = app.member("ana", Role::Member).await;
+    let id = app
+        .create_vote(json!({"name": "mixed voters", "deck": "custom", "cards": ["Zq9", "Wx7"]}))
+        .await
+        .vote
+        .id;
+    let marker = "Zq9";
+    let mine = app
+        .send(
+            As::Member(&ana),
+            Method::PUT,
+            &ballot_path(&id, "me"),
+            Some(json!({"card": marker})),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    app.cast_ok(&id, "slack:U7", "Wx7").await;
+    let path = format!("/stories/{id}/votes");
+    let sealed = app.send(As::Bot, Method::GET, &path, None).await;
+    assert_eq!(sealed.status, StatusCode::OK);
+    let votes = sealed.json();
+    assert_eq!(votes.as_array().unwrap().len(), 1, "{votes}");
+    assert_eq!(
+        votes[0]["userId"], "slack:U7",
+        "external voters read back theirs"
+    );
+    assert!(
+        !sealed.body.contains(marker),
+        "ana's card leaked: {}",
+        sealed.body
+    );
+
+    assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
+    let revealed = app.send(As::Bot, Method::GET, &path, None).await.json();
+    let mut sizes: Vec<&str> = revealed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["size"].as_str().unwrap())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, ["Wx7", "Zq9"], "after the reveal, everyone's");
+}
+
+#[tokio::test]
+async fn only_tokens_with_the_legacy_scope_use_the_2016_api() {
+    let app = spawn_app().await;
+    let writer = app
+        .token_with(&[Scope::VotesWrite, Scope::VotesManage])
+        .await;
+    let refused = app
+        .send(As::Token(&writer), Method::GET, "/stories", None)
+        .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    assert!(refused.body.contains("legacy"), "{}", refused.body);
+    let legacy = app.token_with(&[Scope::Legacy]).await;
+    assert_eq!(
+        app.send(As::Token(&legacy), Method::GET, "/stories", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_dashboard_vote_takes_only_its_own_cards_through_the_2016_api() {
+    let app = spawn_app_with(LegacyApi::Open).await;
+    let id = app.fibonacci_vote("fibonacci").await.vote.id;
+    let cast = post(
+        &app,
+        &format!("/stories/{id}/votes"),
+        json!({"size": "banana"}),
+    )
+    .await;
+    assert_eq!(cast.status, StatusCode::BAD_REQUEST, "{}", cast.body);
+    let off_deck = app
+        .send(
+            As::Anonymous,
+            Method::PUT,
+            &format!("/stories/{id}"),
+            Some(json!({"size": "Simple"})),
+        )
+        .await;
+    assert_eq!(
+        off_deck.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        off_deck.body
+    );
+    assert_eq!(
+        app.vote(&id).await.vote.state,
+        asyncvoter_wire::VoteState::Open
+    );
+    let on_deck = post(&app, &format!("/stories/{id}/votes"), json!({"size": 8})).await;
+    assert_eq!(on_deck.status, StatusCode::OK, "{}", on_deck.body);
 }

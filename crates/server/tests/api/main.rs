@@ -2,19 +2,18 @@
 
 mod authorization;
 mod bad_input;
-
 mod ballots;
 mod dashboard_files;
 mod durability;
 mod events;
+mod hardening;
 mod helpers;
 mod legacy;
 mod members;
 mod openapi;
 mod overview;
-
 mod reveals;
 mod sealing;
 mod security;
-
+mod tokens;
 mod votes;

@@ -137,7 +137,7 @@ async fn the_overview_aggregates_a_seeded_database() {
             ("alice", "ALICE Tester", 2),
             ("erin", "erin", 2),
             ("carol", "carol", 1),
-            ("slack:U42", "U42", 1),
+            ("slack:U42", "U42 · Slack", 1),
         ],
         "dave voted 40 days ago, outside the window"
     );

@@ -322,3 +322,21 @@ async fn members_visibility_hides_reads_from_anonymous_callers_only() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_members_only_server_refuses_to_open_the_2016_api_to_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_asyncvoter"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--visibility", "members"])
+        .args(["--legacy-api", "open", "--database-url"])
+        .arg(format!("sqlite://{}", dir.path().join("x.db").display()))
+        .output()
+        .await
+        .unwrap();
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "it must not start");
+    assert!(
+        error.contains("--legacy-api open") && error.contains("--legacy-api token"),
+        "says why and what to do instead: {error}"
+    );
+}

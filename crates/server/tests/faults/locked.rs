@@ -28,7 +28,7 @@ async fn a_database_locked_by_another_process_answers_503_and_recovers_by_itself
         .unwrap();
     other.execute("BEGIN IMMEDIATE").await.unwrap();
     other
-        .execute("INSERT INTO login_failures (key, at) VALUES ('other-process', 0)")
+        .execute("INSERT INTO login_attempts (attempt, key, at) VALUES (1, 'other-process', 0)")
         .await
         .unwrap();
 

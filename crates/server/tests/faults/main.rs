@@ -1,8 +1,9 @@
 //! Bad days: a database that stops answering, a disk that fills up or turns read-only,
-//! and a shutdown in the middle of requests. The server answers a clear JSON error (never
+//! a shutdown in the middle of requests, and floods of logins and event streams. The server answers a clear JSON error (never
 //! a hang or a crash), keeps every acknowledged ballot, and recovers by itself.
 
 mod disk;
+mod floods;
 mod locked;
 mod shutdown;
 

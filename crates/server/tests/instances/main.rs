@@ -169,7 +169,7 @@ async fn a_ballot_through_one_instance_reaches_streams_of_the_other_even_after_i
     println!("A → B in {:?}", sent.elapsed());
     assert_eq!(
         (first.kind.as_str(), first.voter.unwrap().name.as_str()),
-        ("ballot_cast", "Ana")
+        ("ballot_cast", "Ana · Slack")
     );
 
     // Kill B's LISTEN connection, then keep voting through A.
@@ -202,11 +202,11 @@ async fn a_ballot_through_one_instance_reaches_streams_of_the_other_even_after_i
     for _ in 0..3 {
         let event = on_b.change(Duration::from_secs(5)).await;
         ids.push(event.id);
-        voters.push(event.voter.unwrap().name);
+        voters.push(event.voter.unwrap().id);
     }
     assert_eq!(
         voters,
-        ["Ben", "Chloé", "Dev"],
+        ["slack:Ben", "slack:Chloé", "slack:Dev"],
         "nothing missed, nothing repeated"
     );
     assert!(

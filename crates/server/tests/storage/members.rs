@@ -1,10 +1,11 @@
-//! Members, integrations, login failures and sessions.
+//! Members, integrations, login attempts and sessions.
+
+use std::sync::Arc;
 
 use asyncvoter_server::rules;
-use asyncvoter_server::store::{MemberRecord, StoreError};
-use asyncvoter_wire::Role;
+use asyncvoter_server::store::{MemberRecord, Reservation, SessionRecord, Store, StoreError};
+use asyncvoter_wire::{Role, Scope};
 use chrono::Duration;
-use tower_sessions::session::{Id, Record};
 
 use crate::backends::on_every_backend;
 
@@ -45,88 +46,217 @@ async fn members_and_integrations_are_unique_and_found_again() {
             .await
             .unwrap();
         assert_eq!(names, [("ana".into(), "Ana Lima".into())]);
+    })
+    .await;
+}
 
+#[tokio::test]
+async fn integrations_keep_their_scopes_note_their_use_and_can_be_revoked() {
+    on_every_backend(|store, backend| async move {
+        let created = rules::now();
+        let scopes = [Scope::Legacy, Scope::VotesWrite, Scope::Legacy];
         store
-            .create_integration("bot", "hash-1", rules::now())
+            .create_integration("bot", "hash-1", &scopes, created)
             .await
             .unwrap();
         assert!(matches!(
             store
-                .create_integration("bot", "hash-2", rules::now())
+                .create_integration("bot", "hash-2", &[Scope::VotesWrite], created)
                 .await,
             Err(StoreError::Conflict(_))
         ));
+        let bot = store
+            .integration_by_token("hash-1", created)
+            .await
+            .unwrap()
+            .expect("found by its hash");
+        assert_eq!(bot.name, "bot");
         assert_eq!(
-            store
-                .integration_by_token("hash-1")
-                .await
-                .unwrap()
-                .unwrap()
-                .name,
-            "bot"
+            bot.scopes,
+            [Scope::VotesWrite, Scope::Legacy],
+            "{backend}: sorted, once each"
         );
         assert!(
             store
-                .integration_by_token("hash-2")
+                .integration_by_token("hash-2", created)
                 .await
                 .unwrap()
                 .is_none()
         );
+
+        // Use is written at most once a minute.
+        store
+            .integration_by_token("hash-1", created + Duration::seconds(30))
+            .await
+            .unwrap();
+        let listed = store.integrations().await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].created_at, created);
+        assert_eq!(listed[0].last_used_at, Some(created), "{backend}");
+        let later = created + Duration::seconds(61);
+        store.integration_by_token("hash-1", later).await.unwrap();
+        assert_eq!(
+            store.integrations().await.unwrap()[0].last_used_at,
+            Some(later)
+        );
+
+        store.revoke_integration("bot").await.unwrap();
+        assert!(
+            store
+                .integration_by_token("hash-1", later)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: revoked at once"
+        );
+        assert!(matches!(
+            store.revoke_integration("bot").await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }
 
 #[tokio::test]
-async fn login_failures_are_counted_in_a_window_and_old_ones_forgotten() {
+async fn login_attempts_are_reserved_within_the_limit_even_all_at_once() {
     on_every_backend(|store, backend| async move {
         let now = rules::now();
+        let since = now - Duration::minutes(1);
         let keys = vec!["account:ana".to_owned(), "address:10.0.0.1".to_owned()];
-        store
-            .record_login_failure(&keys, now - Duration::minutes(5), now - Duration::hours(1))
-            .await
-            .unwrap();
-        store
-            .record_login_failure(&keys[..1], now, now - Duration::minutes(1))
-            .await
-            .unwrap();
-        let recent = store
-            .login_failures("account:ana", now - Duration::minutes(1))
-            .await
-            .unwrap();
-        assert_eq!(recent.len(), 1, "{backend}");
-        let all = store
-            .login_failures("address:10.0.0.1", now - Duration::hours(2))
-            .await
-            .unwrap();
-        assert!(
-            all.is_empty(),
-            "{backend}: forgotten once older than the window"
-        );
+        // 50 attempts at once: exactly 10 are counted, the rest refused.
+        let attempts = (0..50).map(|_| {
+            let (store, keys) = (store.clone(), keys.clone());
+            tokio::spawn(async move {
+                store
+                    .reserve_login_attempt(&keys, now, since, 10)
+                    .await
+                    .unwrap()
+            })
+        });
+        let mut made = Vec::new();
+        let mut full = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Reservation::Made(id) => made.push(id),
+                Reservation::Full(at) => {
+                    assert_eq!(at, now, "{backend}: frees up when the 10th leaves");
+                    full += 1;
+                }
+            }
+        }
+        assert_eq!((made.len(), full), (10, 40), "{backend}");
+
+        // A cleared (successful) attempt no longer counts.
+        store.clear_login_attempt(made[0]).await.unwrap();
+        assert!(matches!(
+            store
+                .reserve_login_attempt(&keys[..1], now, since, 10)
+                .await
+                .unwrap(),
+            Reservation::Made(_)
+        ));
+        // Another address for the same account is still held by the account's count.
+        assert!(matches!(
+            store
+                .reserve_login_attempt(
+                    &["account:ana".into(), "address:10.9.9.9".into()],
+                    now,
+                    since,
+                    10
+                )
+                .await
+                .unwrap(),
+            Reservation::Full(_)
+        ));
+        // A minute later the window is empty again, and old attempts are forgotten.
+        let later = now + Duration::seconds(61);
+        assert!(matches!(
+            store
+                .reserve_login_attempt(&keys, later, later - Duration::minutes(1), 10)
+                .await
+                .unwrap(),
+            Reservation::Made(_)
+        ));
     })
     .await;
 }
 
+fn session(id_hash: &str, member: Option<&str>, expires_in: Duration) -> SessionRecord {
+    SessionRecord {
+        id_hash: id_hash.into(),
+        member: member.map(str::to_owned),
+        data: r#"{"member":"x"}"#.into(),
+        expires_at: rules::now() + expires_in,
+    }
+}
+
+async fn live_sessions(store: &Arc<dyn Store>, hashes: &[&str]) -> Vec<String> {
+    let mut live = Vec::new();
+    for hash in hashes {
+        if store.session(hash, rules::now()).await.unwrap().is_some() {
+            live.push((*hash).to_owned());
+        }
+    }
+    live
+}
+
 #[tokio::test]
-async fn sessions_are_kept_in_the_database() {
+async fn sessions_are_kept_by_hash_and_end_per_member() {
     on_every_backend(|store, backend| async move {
-        let sessions = store.sessions();
-        let mut record = Record {
-            id: Id::default(),
-            data: Default::default(),
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
-        };
-        record
-            .data
-            .insert("member".into(), serde_json::json!("ana"));
-        sessions.create(&mut record).await.unwrap();
-        let loaded = sessions
-            .load(&record.id)
+        let now = rules::now();
+        let hour = Duration::hours(1);
+        for record in [
+            session("a1", Some("ana"), hour),
+            session("a2", Some("ana"), hour),
+            session("b1", Some("ben"), hour),
+            session("anon", None, hour),
+        ] {
+            assert!(store.create_session(&record, now).await.unwrap());
+        }
+        assert!(
+            !store
+                .create_session(&session("a1", None, hour), now)
+                .await
+                .unwrap(),
+            "{backend}: a taken id is refused"
+        );
+        let mut changed = session("anon", Some("ben"), hour);
+        changed.data = r#"{"member":"ben"}"#.into();
+        store.save_session(&changed).await.unwrap();
+        assert_eq!(
+            store.session("anon", now).await.unwrap(),
+            Some(changed),
+            "{backend}"
+        );
+
+        assert_eq!(store.end_sessions_of("ana", Some("a2")).await.unwrap(), 1);
+        assert_eq!(
+            live_sessions(&store, &["a1", "a2", "b1", "anon"]).await,
+            ["a2", "b1", "anon"]
+        );
+        assert_eq!(store.end_sessions_of("ben", None).await.unwrap(), 2);
+        store.delete_session("a2").await.unwrap();
+        assert!(
+            live_sessions(&store, &["a1", "a2", "b1", "anon"])
+                .await
+                .is_empty()
+        );
+
+        // An expired session is not found, and the next new one sweeps it away.
+        store
+            .create_session(&session("old", Some("ana"), Duration::seconds(-1)), now)
             .await
-            .unwrap()
-            .expect("the session");
-        assert_eq!(loaded.data["member"], "ana", "{backend}");
-        sessions.delete(&record.id).await.unwrap();
-        assert!(sessions.load(&record.id).await.unwrap().is_none());
+            .unwrap();
+        assert!(store.session("old", now).await.unwrap().is_none());
+        store
+            .create_session(&session("new", Some("ana"), hour), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.end_sessions_of("ana", Some("new")).await.unwrap(),
+            0,
+            "{backend}: the expired one was already gone"
+        );
     })
     .await;
 }

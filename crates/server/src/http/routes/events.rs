@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_stream::stream;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
@@ -17,15 +17,21 @@ use utoipa_axum::routes;
 
 use asyncvoter_wire::{ErrorBody, Ready, Resync};
 
-use crate::AppState;
-use crate::events::{Hub, Published, prepare};
+use crate::auth::{Caller, hash_token, sessions};
+use crate::domain::rules;
+use crate::events::{Ended, Hub, Published, prepare};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::Query;
+use crate::http::extract::{ClientAddress, Query, SessionId};
+use crate::store::Store;
+use crate::{AppState, Visibility};
 
 /// How often an idle stream sends a comment, so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting on its own, in milliseconds.
 const RETRY: Duration = Duration::from_secs(2);
+/// How often a members-only stream checks that its session or token still holds (a
+/// logout on another instance, an expiry).
+const RECHECK: Duration = Duration::from_secs(15);
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -83,10 +89,14 @@ pub struct EventsParams {
             content_type = "text/event-stream", body = StreamEvent),
         (status = 400, description = "`Last-Event-ID` or `last_event_id` is not an event id", body = ErrorBody),
         (status = 401, description = "`--visibility members` and no login or token", body = ErrorBody),
+        (status = 503, description = "As many streams are open as the server allows, in all or from this address; see Retry-After", body = ErrorBody),
     )
 )]
 async fn events(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    caller: Caller,
+    SessionId(session): SessionId,
     headers: HeaderMap,
     Query(params): Query<EventsParams>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
@@ -106,13 +116,60 @@ async fn events(
         ),
         None => params.last_event_id,
     };
+    let slot = state.events.admit(client)?;
     let start = match resume {
         Some(after) => Start::After(after),
         None => Start::Now(state.events.store().last_event_id().await?),
     };
+    // On a members-only server a stream lives as long as the credentials that opened it.
+    let holder = match (state.settings.visibility, caller) {
+        (Visibility::Members, Caller::Member(member)) => {
+            session.map(|id| Holder::Session(sessions::id_hash(&id), member.username))
+        }
+        (Visibility::Members, Caller::Integration(_)) => bearer(&headers).map(Holder::Token),
+        _ => None,
+    };
     let keep_alive = KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive");
-    let events = live(state.events.clone(), start).map(|out| Ok(out.to_sse()));
+    let events = live(state.events.clone(), start, holder).map(move |out| {
+        let _held = &slot;
+        Ok(out.to_sse())
+    });
     Ok(Sse::new(events).keep_alive(keep_alive))
+}
+
+/// The token hash of a bearer token in `headers`.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    Some(hash_token(value.strip_prefix("Bearer ")?.trim()))
+}
+
+/// The credentials a members-only stream was opened with.
+#[derive(Debug, Clone)]
+enum Holder {
+    /// A member's session: its id hash, and the member.
+    Session(String, String),
+    /// An integration's token hash.
+    Token(String),
+}
+
+impl Holder {
+    /// Whether `ended` ends this stream.
+    fn ended_by(&self, ended: &Ended) -> bool {
+        match (self, ended) {
+            (Holder::Session(hash, _), Ended::Session(gone)) => hash == gone,
+            (Holder::Session(_, member), Ended::Member(gone)) => member == gone,
+            (Holder::Token(_), _) => false,
+        }
+    }
+
+    /// Whether the credentials still hold (another instance may have ended them).
+    async fn still_valid(&self, store: &dyn Store) -> bool {
+        let now = rules::now();
+        match self {
+            Holder::Session(hash, _) => !matches!(store.session(hash, now).await, Ok(None)),
+            Holder::Token(hash) => !matches!(store.integration_by_token(hash, now).await, Ok(None)),
+        }
+    }
 }
 
 /// Where a stream begins.
@@ -146,13 +203,16 @@ impl Outgoing {
 }
 
 /// The stream of one client: a replay from the log if it resumes, then the broadcast,
-/// each event once and in order.
-fn live(hub: Arc<Hub>, start: Start) -> impl Stream<Item = Outgoing> {
+/// each event once and in order; with a `holder`, until its credentials end.
+fn live(hub: Arc<Hub>, start: Start, holder: Option<Holder>) -> impl Stream<Item = Outgoing> {
     stream! {
         // Subscribed before reading where to start (the newest id, or the replay), so no
         // event falls between the two; ids dedupe the overlap.
         let mut receiver = hub.subscribe();
         let mut closing = hub.closing();
+        let mut endings = hub.endings();
+        let mut recheck = tokio::time::interval(RECHECK);
+        recheck.reset();
         let mut last = match start {
             Start::Now(checked) => {
                 let newest = hub.store().last_event_id().await.unwrap_or(checked);
@@ -191,6 +251,18 @@ fn live(hub: Arc<Hub>, start: Start) -> impl Stream<Item = Outgoing> {
                     }
                     Err(RecvError::Closed) => return,
                 },
+                ended = endings.recv(), if holder.is_some() => match ended {
+                    Ok(ended) if holder.as_ref().is_some_and(|h| h.ended_by(&ended)) => return,
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                },
+                _ = recheck.tick(), if holder.is_some() => {
+                    if let Some(holder) = &holder
+                        && !holder.still_valid(hub.store().as_ref()).await
+                    {
+                        return;
+                    }
+                }
                 _ = closing.changed() => return,
             }
         }
@@ -283,10 +355,10 @@ mod tests {
         let store = store::open(&url).await.unwrap();
         let settings = HubSettings {
             buffer: 1,
-            replay_limit: 1000,
+            ..HubSettings::default()
         };
         let hub = Hub::start(store.clone(), settings).await.unwrap();
-        let mut stream = Box::pin(live(hub.clone(), Start::Now(0)));
+        let mut stream = Box::pin(live(hub.clone(), Start::Now(0), None));
         assert!(matches!(stream.next().await, Some(Outgoing::Ready(0))));
 
         // Three changes broadcast while this stream is not read: its buffer holds one.

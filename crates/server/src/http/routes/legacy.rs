@@ -11,8 +11,12 @@ use axum::routing::get;
 use asyncvoter_wire::legacy::{LegacyNewStory, LegacySizeBody, LegacyStory, LegacyVote};
 use asyncvoter_wire::{DeckKind, VoteState};
 
-use crate::auth::Caller;
+use asyncvoter_estimation::Deck;
+use asyncvoter_wire::Scope;
+
+use crate::auth::{Caller, unless_a_member_owns};
 use crate::domain::rules;
+use crate::domain::{DomainError, views};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Path, Query};
 use crate::store::{BallotCast, NewVoteRecord, StateFilter, VoteQuery, VoteRecord};
@@ -43,7 +47,8 @@ async fn turned_off() -> ApiError {
     ApiError::NotFound("the 2016 API is turned off on this server".into())
 }
 
-/// A caller allowed on the 2016 API: anyone when it is open, integrations otherwise.
+/// A caller allowed on the 2016 API: anyone when it is open, otherwise integrations whose
+/// token holds the `legacy` scope.
 pub struct LegacyAccess;
 
 impl FromRequestParts<AppState> for LegacyAccess {
@@ -54,7 +59,10 @@ impl FromRequestParts<AppState> for LegacyAccess {
             return Ok(LegacyAccess);
         }
         match Caller::from_request_parts(parts, state).await? {
-            Caller::Integration(_) => Ok(LegacyAccess),
+            caller @ Caller::Integration(_) => {
+                caller.require_scope(Scope::Legacy)?;
+                Ok(LegacyAccess)
+            }
             Caller::Member(_) => Err(ApiError::Forbidden(
                 "the 2016 API is for integrations: use an integration token".into(),
             )),
@@ -109,6 +117,19 @@ fn size(raw: Option<asyncvoter_wire::legacy::LegacySize>) -> ApiResult<String> {
         )));
     }
     Ok(size.to_owned())
+}
+
+/// A size for `vote`: any size on a story's 2016 deck, as old clients sent (the Slack
+/// labels, numbers off the deck); on another deck, what `check` allows of its cards.
+fn on_the_deck(
+    vote: &VoteRecord,
+    size: String,
+    check: fn(&Deck, &str) -> Result<String, DomainError>,
+) -> ApiResult<String> {
+    if vote.deck == DeckKind::Agileventures {
+        return Ok(size);
+    }
+    check(&views::deck(vote)?, &size).map_err(as_bad_request)
 }
 
 fn story(vote: &VoteRecord) -> LegacyStory {
@@ -203,7 +224,8 @@ async fn get_story(
     Ok(Json(story(&state.store.vote_record(&id).await?)))
 }
 
-/// `PUT /stories/:id {size}`: closes voting with that size.
+/// `PUT /stories/:id {size}`: closes voting with that size, or changes the size of a
+/// closed story, as in 2016. Votes a member owns are theirs to close, not this API's.
 async fn size_story(
     State(state): State<AppState>,
     _: LegacyAccess,
@@ -217,19 +239,26 @@ async fn size_story(
             "`size` \"0\" means unsized; send the final size".into(),
         ));
     }
+    let vote = state.store.vote_record(&id).await?;
+    unless_a_member_owns(&vote)?;
+    let size = on_the_deck(&vote, size, rules::final_size)?;
     state.store.close(&id, &size, rules::now()).await?;
     Ok(Json(story(&state.store.vote_record(&id).await?)))
 }
 
-/// `GET /stories/:id/votes`: each voter's latest size in the current round.
+/// `GET /stories/:id/votes`: each voter's latest size in the current round. Before the
+/// reveal only external voters' sizes are listed (2016 clients read back their own);
+/// members' stay sealed.
 async fn list_story_votes(
     State(state): State<AppState>,
     _: LegacyAccess,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<LegacyVote>>> {
     let history = state.store.vote(&id).await?;
+    let sealed = history.vote.state == VoteState::Open;
     let votes = history
         .current_ballots()
+        .filter(|b| !sealed || rules::is_external(&b.voter))
         .map(|b| LegacyVote {
             id: b.id.clone(),
             version: 0,
@@ -253,7 +282,9 @@ async fn cast_story_vote(
 ) -> ApiResult<Json<LegacyVote>> {
     let Json(input) = body.map_err(as_bad_request)?;
     let size = size(input.size)?;
-    let voter = match input.user_id.as_deref() {
+    let vote = state.store.vote_record(&id).await?;
+    let size = on_the_deck(&vote, size, rules::card)?;
+    let voter = match input.user_id.or(input.slack_user_id).as_deref() {
         Some(user_id) => voter_of(user_id)?,
         None => format!("anonymous:{}", hex::encode(rand::random::<[u8; 8]>())),
     };

@@ -9,8 +9,11 @@ use utoipa_axum::routes;
 use asyncvoter_wire::{ErrorBody, Member, NewMember, PasswordReset, Role};
 
 use crate::AppState;
-use crate::auth::{Caller, passwords};
+use tower_sessions::Session;
+
+use crate::auth::{Caller, passwords, sessions};
 use crate::domain::rules;
+use crate::events::Ended;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Json, Path};
 use crate::store::MemberRecord;
@@ -84,7 +87,7 @@ async fn add_member(
         username,
         display_name,
         role: input.role.unwrap_or(Role::Member),
-        password_hash: passwords::hash(input.password).await?,
+        password_hash: state.hasher.hash(input.password).await?,
     };
     state.store.create_member(&record, rules::now()).await?;
     let location = format!("/api/members/{}", record.username);
@@ -95,7 +98,7 @@ async fn add_member(
     ))
 }
 
-/// Sets a new password for a member.
+/// Sets a new password for a member; every session of theirs ends.
 #[utoipa::path(
     put, path = "/api/members/{username}/password", tag = "members", request_body = PasswordReset,
     params(("username" = String, Path, description = "The member's username")),
@@ -114,15 +117,21 @@ async fn add_member(
 async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
+    session: Session,
     Path(username): Path<String>,
     Json(input): Json<PasswordReset>,
 ) -> ApiResult<StatusCode> {
-    caller.require_admin()?;
+    let admin = caller.require_admin()?;
     passwords::check_strength(&input.password)?;
-    let hash = passwords::hash(input.password).await?;
+    let hash = state.hasher.hash(input.password).await?;
     state
         .store
         .set_password(&username, &hash, rules::now())
         .await?;
+    // Whoever knew the old password is logged out everywhere (an admin resetting their
+    // own keeps this session, under a new id).
+    let own = (admin.username == username).then_some(&session);
+    sessions::end_all_but(state.store.as_ref(), &username, own).await?;
+    state.events.end(Ended::Member(username));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,6 +11,7 @@ use asyncvoter_wire::{ErrorBody, Login, Member, PasswordChange};
 use crate::AppState;
 use crate::auth::{Caller, login_limit, passwords, sessions};
 use crate::domain::rules;
+use crate::events::Ended;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ClientAddress, Json};
 
@@ -21,8 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
 }
 
-/// Logs a member in: a new session id, an HttpOnly cookie. The 11th failure within a
-/// minute, per account or per address, gets 429.
+/// Logs a member in: a new session id, an HttpOnly cookie. The 11th attempt within a
+/// minute that has not succeeded, per account or per address, gets 429.
 #[utoipa::path(
     post, path = "/api/session", tag = "session", request_body = Login,
     responses(
@@ -33,7 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
         (status = 422, description = "A field is missing", body = ErrorBody),
-        (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody),
+        (status = 429, description = "Too many attempts for this account or address; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The server is checking many passwords; see Retry-After", body = ErrorBody),
     )
 )]
 async fn log_in(
@@ -44,26 +46,22 @@ async fn log_in(
 ) -> ApiResult<Json<Member>> {
     let username = login.username.trim().to_lowercase();
     let keys = login_limit::keys(&username, address);
-    let now = rules::now();
-    login_limit::check(state.store.as_ref(), &keys, now).await?;
+    // Counted before the hash, so parallel attempts cannot all slip under the limit.
+    let attempt = login_limit::reserve(state.store.as_ref(), &keys, rules::now()).await?;
     let record = state.store.member(&username).await?;
     // An unknown username is checked against a decoy hash: as slow as a wrong password.
     let hash = record.as_ref().map(|m| m.password_hash.clone());
-    let verified = passwords::verify(login.password, hash).await;
+    let verified = state.hasher.verify(login.password, hash).await?;
     let Some(record) = record.filter(|_| verified) else {
-        return fail(&state, &keys).await;
+        return Err(ApiError::Unauthorized("wrong username or password".into()));
     };
+    login_limit::succeeded(state.store.as_ref(), attempt).await?;
     sessions::log_in(&session, &record).await?;
     Ok(Json(Member {
         username: record.username,
         display_name: record.display_name,
         role: record.role,
     }))
-}
-
-async fn fail(state: &AppState, keys: &[String]) -> ApiResult<Json<Member>> {
-    login_limit::record(state.store.as_ref(), keys, rules::now()).await?;
-    Err(ApiError::Unauthorized("wrong username or password".into()))
 }
 
 /// The logged-in member.
@@ -87,12 +85,17 @@ async fn who_am_i(caller: Caller) -> ApiResult<Json<Member>> {
         (status = 403, description = "A cross-site request", body = ErrorBody),
     )
 )]
-async fn log_out(session: Session) -> ApiResult<StatusCode> {
+async fn log_out(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
+    let id = session.id();
     sessions::log_out(&session).await?;
+    if let Some(id) = id {
+        state.events.end(Ended::Session(sessions::id_hash(&id)));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the logged-in member's own password.
+/// Changes the logged-in member's own password. Their other sessions end, and this one
+/// goes on under a new id.
 #[utoipa::path(
     put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
     security(("session_cookie" = [])),
@@ -101,6 +104,8 @@ async fn log_out(session: Session) -> ApiResult<StatusCode> {
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Wrong current password, or not a member", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this account; see Retry-After", body = ErrorBody),
+        (status = 503, description = "The server is checking many passwords; see Retry-After", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
         (status = 422, description = "The new password is too short or too long", body = ErrorBody),
@@ -109,22 +114,33 @@ async fn log_out(session: Session) -> ApiResult<StatusCode> {
 async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
+    session: Session,
     Json(change): Json<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     let member = caller.require_member()?;
     passwords::check_strength(&change.new_password)?;
+    // Guessing the current password counts against the account like a login.
+    let keys = [login_limit::account_key(&member.username)];
+    let attempt = login_limit::reserve(state.store.as_ref(), &keys, rules::now()).await?;
     let current = state
         .store
         .member(&member.username)
         .await?
         .map(|m| m.password_hash);
-    if !passwords::verify(change.current_password, current).await {
+    if !state
+        .hasher
+        .verify(change.current_password, current)
+        .await?
+    {
         return Err(ApiError::Forbidden("the current password is wrong".into()));
     }
-    let hash = passwords::hash(change.new_password).await?;
+    login_limit::succeeded(state.store.as_ref(), attempt).await?;
+    let hash = state.hasher.hash(change.new_password).await?;
     state
         .store
         .set_password(&member.username, &hash, rules::now())
         .await?;
+    sessions::end_all_but(state.store.as_ref(), &member.username, Some(&session)).await?;
+    state.events.end(Ended::Member(member.username.clone()));
     Ok(StatusCode::NO_CONTENT)
 }

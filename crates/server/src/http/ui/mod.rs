@@ -71,7 +71,8 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
         Ok(html) => {
             // One nonce per response: the loader script Trunk marked runs, nothing else inline.
             let nonce = headers::new_nonce();
-            let html = preview::apply(&html, &preview).replace(headers::NONCE_PLACEHOLDER, &nonce);
+            // The nonce goes in before the preview: a vote's name is never read for it.
+            let html = preview::apply(&html.replace(headers::NONCE_PLACEHOLDER, &nonce), &preview);
             (
                 status,
                 [

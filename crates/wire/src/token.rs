@@ -1,0 +1,37 @@
+//! Integration tokens and what each may do.
+
+use serde::{Deserialize, Serialize};
+
+/// One power an integration token may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Scope {
+    /// Start votes, and cast or withdraw ballots for external voters (`slack:U123`).
+    #[serde(rename = "votes:write")]
+    VotesWrite,
+    /// Reveal, start a new round and close votes that no member owns.
+    #[serde(rename = "votes:manage")]
+    VotesManage,
+    /// Use the 2016 API (`/stories`).
+    #[serde(rename = "legacy")]
+    Legacy,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Scope; 3] = [Scope::VotesWrite, Scope::VotesManage, Scope::Legacy];
+
+    /// The scope as stored, sent and typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::VotesWrite => "votes:write",
+            Scope::VotesManage => "votes:manage",
+            Scope::Legacy => "legacy",
+        }
+    }
+
+    /// The scope spelled `text`.
+    pub fn parse(text: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
