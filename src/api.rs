@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use asyncvoter_wire::{
-    BallotReceipt, CastBallot, CloseVote, ErrorBody, Login, Member, NewMember, NewVote, Overview,
-    PasswordChange, PasswordReset, VoteDetail, VoteList,
+    BallotReceipt, CastBallot, CloseVote, ErrorBody, ListState, Login, Member, NewMember, NewVote,
+    Overview, PasswordChange, PasswordReset, VoteDetail, VoteList,
 };
 
 /// The header the server requires on every change made with a session cookie.
@@ -62,8 +62,8 @@ impl std::error::Error for ApiError {}
 /// Which votes a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VoteFilter {
-    /// `ongoing`, `closed`, … as the API takes it.
-    pub state: &'static str,
+    /// Which states.
+    pub state: ListState,
     /// Only this project.
     pub project: Option<String>,
     /// Only names containing this.
@@ -77,7 +77,7 @@ pub struct VoteFilter {
 /// `GET /api/votes`.
 pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
     let limit = filter.limit.to_string();
-    let mut query: Vec<(&str, &str)> = vec![("state", filter.state), ("limit", &limit)];
+    let mut query: Vec<(&str, &str)> = vec![("state", filter.state.as_str()), ("limit", &limit)];
     for (key, value) in [
         ("project", &filter.project),
         ("q", &filter.name),

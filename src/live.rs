@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use asyncvoter_wire::{EventKind, VoteEvent, VoteState, VoteSummary};
+use asyncvoter_wire::{EventKind, ListState, VoteEvent, VoteState, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -262,7 +262,7 @@ impl Stream {
 /// visitor is not logged in.
 async fn members_only() -> bool {
     let probe = api::VoteFilter {
-        state: "ongoing",
+        state: ListState::Ongoing,
         limit: 1,
         ..api::VoteFilter::default()
     };

@@ -73,9 +73,11 @@ fn summary() -> VoteSummary {
 async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     let root = container();
     let vote = summary();
+    let row = ArcRwSignal::new(vote);
+    let shown = row.clone();
     let _mounted = leptos::mount::mount_to(
         root.clone(),
-        move || view! { <Router><VoteRow vote=vote.clone() /></Router> },
+        move || view! { <Router><VoteRow vote=shown.clone() /></Router> },
     );
     leptos::task::tick().await;
 
@@ -97,6 +99,23 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     );
     let open = root.query_selector(".vote-row__open").unwrap().unwrap();
     assert_eq!(open.get_attribute("href").as_deref(), Some("/votes/abc123"));
+
+    // A ballot changes the row in place: the same row, a new count and voter.
+    let li = root.query_selector(".vote-row").unwrap().unwrap();
+    row.update(|v| {
+        v.voters.push(voter("Dev"));
+        v.ballots_cast = 4;
+    });
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, ".tally__count"), ["4 votes"]);
+    assert_eq!(texts(&root, ".voter"), ["Ana", "Ben", "Chloé", "Dev"]);
+    let same = root.query_selector(".vote-row").unwrap().unwrap();
+    assert!(li.is_same_node(Some(&same)), "the row was not rebuilt");
+    let title = root.query_selector(".vote-row__ticket").unwrap().unwrap();
+    assert!(
+        ticket.is_same_node(Some(&title)),
+        "the title was not rebuilt"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -107,7 +126,7 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     vote.final_size = Some("8".into());
     let _mounted = leptos::mount::mount_to(
         root.clone(),
-        move || view! { <Router><VoteRow vote=vote.clone() /></Router> },
+        move || view! { <Router><VoteRow vote=ArcRwSignal::new(vote.clone()) /></Router> },
     );
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);
@@ -167,7 +186,7 @@ async fn an_error_without_a_json_body_still_says_what_happened() {
 
 #[wasm_bindgen_test]
 async fn the_card_picker_offers_real_buttons_with_key_hints_and_marks_my_card() {
-    use asyncvoter_dashboard::components::{CardPicker, PickerMemory};
+    use asyncvoter_dashboard::components::CardPicker;
     use asyncvoter_wire::Card;
     let cards: Vec<Card> = ["1", "2", "3", "?"]
         .iter()
@@ -185,7 +204,7 @@ async fn the_card_picker_offers_real_buttons_with_key_hints_and_marks_my_card() 
     let root = container();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <CardPicker vote_id="v1" cards=cards.clone() my_card=Some("2".to_owned()) on_change=Callback::new(|_| ()) memory=PickerMemory::default() />
+            <CardPicker vote_id="v1" cards=cards.clone() my_card=Signal::stored(Some("2".to_owned())) on_change=Callback::new(|_| ()) />
         }
     });
     leptos::task::tick().await;

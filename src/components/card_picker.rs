@@ -5,14 +5,6 @@ use leptos::prelude::*;
 use crate::api;
 use crate::task::Task;
 
-/// What the picker remembers across the page reloading its vote after each ballot: the
-/// confirmation to show and the card button to give focus back to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PickerMemory {
-    status: RwSignal<Option<String>>,
-    focus: RwSignal<Option<usize>>,
-}
-
 /// The deck as buttons: pick a card to vote, pick another to change it, withdraw it, all
 /// until the reveal. Number keys pick the card at that place (0 for the tenth), `?` the
 /// no-opinion card.
@@ -23,15 +15,16 @@ pub fn CardPicker(
     vote_id: String,
     /// The deck's cards in order.
     cards: Vec<Card>,
-    /// The visitor's current card in this round.
-    my_card: Option<String>,
+    /// The visitor's current card in this round, as the server last said.
+    #[prop(into)]
+    my_card: Signal<Option<String>>,
     /// Called after the ballot changed, to reload the vote.
     on_change: Callback<()>,
-    /// Kept by the page across reloads.
-    memory: PickerMemory,
 ) -> impl IntoView {
-    let mine = RwSignal::new(my_card);
-    let status = memory.status;
+    // Shown at once when a ballot is answered; the server's word replaces it when it comes.
+    let mine = RwSignal::new(my_card.get_untracked());
+    Effect::new(move |_| mine.set(my_card.get()));
+    let status = RwSignal::new(None::<String>);
     let id = StoredValue::new(vote_id);
     // One task for casting and withdrawing: its answer is the card now held, if any.
     let ballot = Task::<Option<String>>::new();
@@ -88,16 +81,6 @@ pub fn CardPicker(
         }
     });
     on_cleanup(move || keys.remove());
-    // Give focus back to the card that was clicked before the vote reloaded.
-    Effect::new(move |_| {
-        if let Some(index) = memory.focus.get_untracked() {
-            let selector = format!(".deck__card[data-index=\"{index}\"]");
-            if let Ok(Some(button)) = document().query_selector(&selector) {
-                use wasm_bindgen::JsCast;
-                let _ = button.unchecked_into::<web_sys::HtmlElement>().focus();
-            }
-        }
-    });
 
     view! {
         <div class="picker">
@@ -123,10 +106,7 @@ pub fn CardPicker(
                                     aria-keyshortcuts=hint.clone()
                                     data-index=index
                                     disabled=move || pending.get()
-                                    on:click=move |_| {
-                                        memory.focus.set(Some(index));
-                                        cast(label.clone());
-                                    }
+                                    on:click=move |_| cast(label.clone())
                                 >
                                     <span class="deck__label">{card.label.clone()}</span>
                                     {card.name.clone().map(|name| view! { <span class="deck__name">{name}</span> })}

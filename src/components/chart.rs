@@ -216,7 +216,6 @@ fn chart_figure(
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
     let labelled_by = format!("{title_id} {desc_id}");
-    let table_key = id.clone();
     let caption = shape
         .show_title
         .then(|| view! { <figcaption class="chart__title">{title.clone()}</figcaption> });
@@ -231,17 +230,17 @@ fn chart_figure(
                     {marks}
                 </svg>
             </div>
-            <ChartTable key=format!("{table_key}-numbers") bars headers />
+            <ChartTable bars headers />
         </figure>
     }
 }
 
 /// The numbers of a chart as a table, folded under its chart.
 #[component]
-fn ChartTable(#[prop(into)] key: String, bars: Vec<Bar>, headers: Headers) -> impl IntoView {
+fn ChartTable(bars: Vec<Bar>, headers: Headers) -> impl IntoView {
     let notes = headers.note;
     view! {
-        <Disclosure key class="chart__data" summary="Show the numbers">
+        <Disclosure class="chart__data" summary="Show the numbers">
             <table class="data-table">
                 <thead>
                     <tr>

@@ -22,10 +22,10 @@ mod vote_row;
 mod voter_list;
 
 pub use ballot_table::BallotTable;
-pub use card_picker::{CardPicker, PickerMemory};
+pub use card_picker::CardPicker;
 pub use copy_link::CopyLink;
 pub use deck_cards::{DeckCards, deck_label};
-pub use disclosure::{Disclosure, provide_open_disclosures};
+pub use disclosure::Disclosure;
 pub use error_view::ErrorView;
 pub use live_status::{LiveAnnouncer, LiveStatus};
 pub use loading::{Loading, loaded};

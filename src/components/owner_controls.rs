@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use crate::api;
 use crate::task::Task;
 
-/// Reveal, new round and close: for the vote's owner and admins (the server checks too).
+/// Reveal, new round and close, or a closed vote's final size changed: for the vote's
+/// owner and admins (the server checks too).
 #[component]
 pub fn OwnerControls(
     /// The vote.
@@ -14,6 +15,8 @@ pub fn OwnerControls(
     state: VoteState,
     /// Its deck, for the final size.
     cards: Vec<Card>,
+    /// The final size of a closed vote.
+    current_size: Option<String>,
     /// Called after a change, to reload the vote.
     on_change: Callback<()>,
 ) -> impl IntoView {
@@ -23,7 +26,9 @@ pub fn OwnerControls(
         .map(|c| c.label)
         .filter(|l| l != "?")
         .collect();
-    let final_size = RwSignal::new(sizes.first().cloned().unwrap_or_default());
+    let first = current_size.or_else(|| sizes.first().cloned());
+    let final_size = RwSignal::new(first.clone().unwrap_or_default());
+    let closed = state == VoteState::Closed;
     let task = Task::<VoteDetail>::new();
     let act = move |what: Act| {
         let call = async move {
@@ -52,17 +57,20 @@ pub fn OwnerControls(
                     </button>
                 })}
             </div>
-            {(state != VoteState::Closed).then(|| view! {
-                <form class="owner-controls__row" on:submit=move |ev| { ev.prevent_default(); act(Act::Close(final_size.get())); }>
-                    <label class="field field--inline">
-                        <span class="field__label">"Final size"</span>
-                        <select name="final_size" on:change:target=move |ev| final_size.set(ev.target().value())>
-                            {sizes.iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <button type="submit" class="button button--quiet" disabled=busy>"Close the vote"</button>
-                </form>
-            })}
+            <form class="owner-controls__row" on:submit=move |ev| { ev.prevent_default(); act(Act::Close(final_size.get())); }>
+                <label class="field field--inline">
+                    <span class="field__label">"Final size"</span>
+                    <select name="final_size" on:change:target=move |ev| final_size.set(ev.target().value())>
+                        {sizes.iter().map(|s| {
+                            let selected = first.as_ref() == Some(s);
+                            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button button--quiet" disabled=busy>
+                    {if closed { "Change final size" } else { "Close the vote" }}
+                </button>
+            </form>
             {move || task.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         </section>
     }

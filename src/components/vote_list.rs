@@ -1,4 +1,4 @@
-use asyncvoter_wire::{EventKind, VoteEvent, VoteList, VoteState, VoteSummary};
+use asyncvoter_wire::{EventKind, ListState, VoteEvent, VoteList, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -17,8 +17,8 @@ const PAGE: u32 = 50;
 pub fn VoteListView(
     /// The page this list is on, e.g. `/`.
     base: &'static str,
-    /// `ongoing` or `closed`, as the API takes it.
-    state: &'static str,
+    /// Which votes it holds.
+    state: ListState,
     /// What to say when there is nothing at all.
     #[prop(into)]
     empty: String,
@@ -68,8 +68,9 @@ pub fn VoteListView(
         let f = filter.get();
         f.project.is_some() || f.name.is_some()
     };
-    // What is shown: the fetched pages, then changed in place as live events arrive.
-    let items = RwSignal::new(Vec::<VoteSummary>::new());
+    // What is shown: one signal per vote, in list order, each changed in place as live
+    // events arrive, so a change renders only its own row's parts.
+    let items = RwSignal::new(Vec::<Row>::new());
     follow_live_changes(items, filter, votes);
     view! {
         <VoteFilters base projects=project_options />
@@ -78,7 +79,7 @@ pub fn VoteListView(
                         return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
                     }
                     result.map(|first| {
-                        items.set(first.items);
+                        items.set(first.items.into_iter().map(ArcRwSignal::new).collect());
                         next.set(first.next_cursor);
                         view! {
                             <Show
@@ -94,7 +95,7 @@ pub fn VoteListView(
                             >
                                 <p class="list-count">{move || count_label(items.with(Vec::len), next.with(Option::is_some))}</p>
                                 <ul class="vote-list">
-                                    <For each=move || items.get() key=row_key let:vote>
+                                    <For each=move || items.get() key=|row| row.with_untracked(|v| v.id.clone()) let:vote>
                                         <VoteRow vote />
                                     </For>
                                 </ul>
@@ -113,21 +114,22 @@ pub fn VoteListView(
     }
 }
 
-/// Rows re-render when what they show changes.
-fn row_key(vote: &VoteSummary) -> (String, i64, u32, u32, &'static str) {
-    (
-        vote.id.clone(),
-        vote.updated_at.timestamp_millis(),
-        vote.ballots_cast,
-        vote.round,
-        vote.state.as_str(),
-    )
+/// One shown vote, changed in place.
+type Row = ArcRwSignal<VoteSummary>;
+
+/// The row of vote `id`, if it is shown.
+fn row_of(items: RwSignal<Vec<Row>>, id: &str) -> Option<Row> {
+    items.with_untracked(|rows| {
+        rows.iter()
+            .find(|row| row.with_untracked(|v| v.id == id))
+            .cloned()
+    })
 }
 
 /// Applies live events to the shown list: the changed vote is fetched alone and updated,
 /// added at the top, or removed when it no longer belongs; a resync reloads the list.
 fn follow_live_changes(
-    items: RwSignal<Vec<VoteSummary>>,
+    items: RwSignal<Vec<Row>>,
     filter: Memo<VoteFilter>,
     votes: LocalResource<Result<VoteList, ApiError>>,
 ) {
@@ -142,15 +144,9 @@ fn follow_live_changes(
                 EventKind::BallotCast | EventKind::BallotWithdrawn
             ) =>
         {
-            let mut changed = None;
-            items.update(|list| {
-                if let Some(vote) = list.iter_mut().find(|v| v.id == change.vote_id) {
-                    apply_ballot(vote, change);
-                    changed = Some(vote.clone());
-                }
-            });
-            if let Some(vote) = changed {
-                live.announce(progress(&vote));
+            if let Some(row) = row_of(items, &change.vote_id) {
+                row.update(|vote| apply_ballot(vote, change));
+                live.announce(row.with_untracked(progress));
             }
         }
         Heard::Change(change) => {
@@ -165,11 +161,10 @@ fn follow_live_changes(
                 let belongs = fresh
                     .as_ref()
                     .is_some_and(|vote| filter.with_untracked(|f| shows(f, vote)));
-                let announce = fresh.clone().filter(|_| belongs);
-                items.update(|list| apply_change(list, &id, fresh.filter(|_| belongs)));
-                if let Some(vote) = announce {
-                    live.announce(progress(&vote));
+                if let Some(vote) = fresh.as_ref().filter(|_| belongs) {
+                    live.announce(progress(vote));
                 }
+                apply_change(items, &id, fresh.filter(|_| belongs));
             });
         }
     });
@@ -193,26 +188,23 @@ fn apply_ballot(vote: &mut VoteSummary, event: &VoteEvent) {
     vote.updated_at = event.at;
 }
 
-/// Replaces, inserts (at the top) or removes vote `id`.
-fn apply_change(list: &mut Vec<VoteSummary>, id: &str, fresh: Option<VoteSummary>) {
-    let position = list.iter().position(|v| v.id == id);
-    match (position, fresh) {
-        (Some(i), Some(vote)) => list[i] = vote,
-        (None, Some(vote)) => list.insert(0, vote),
-        (Some(i), None) => {
-            list.remove(i);
+/// Updates vote `id` in its row, inserts it at the top, or removes its row.
+fn apply_change(items: RwSignal<Vec<Row>>, id: &str, fresh: Option<VoteSummary>) {
+    match (row_of(items, id), fresh) {
+        (Some(row), Some(vote)) => {
+            if row.with_untracked(|shown| *shown != vote) {
+                row.set(vote);
+            }
         }
+        (None, Some(vote)) => items.update(|rows| rows.insert(0, ArcRwSignal::new(vote))),
+        (Some(_), None) => items.update(|rows| rows.retain(|r| r.with_untracked(|v| v.id != id))),
         (None, None) => {}
     }
 }
 
 /// Whether a list with `filter` shows `vote`.
 fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
-    let state = match filter.state {
-        "ongoing" => vote.state != VoteState::Closed,
-        "closed" => vote.state == VoteState::Closed,
-        _ => true,
-    };
+    let state = filter.state.holds(vote.state);
     let project = filter
         .project
         .as_ref()
@@ -232,7 +224,7 @@ fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
 fn show_more(
     filter: Memo<VoteFilter>,
     next: RwSignal<Option<String>>,
-    items: RwSignal<Vec<VoteSummary>>,
+    items: RwSignal<Vec<Row>>,
     more: Task<VoteList>,
 ) {
     let Some(cursor) = next.get_untracked() else {
@@ -245,8 +237,8 @@ fn show_more(
         move |fetched| {
             items.update(|shown| {
                 for vote in &fetched.items {
-                    if !shown.iter().any(|v| v.id == vote.id) {
-                        shown.push(vote.clone());
+                    if !shown.iter().any(|r| r.with_untracked(|v| v.id == vote.id)) {
+                        shown.push(ArcRwSignal::new(vote.clone()));
                     }
                 }
             });

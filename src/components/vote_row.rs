@@ -5,49 +5,54 @@ use crate::clock::use_now;
 use crate::components::{CopyLink, StateBadge, Tally, VoterList, deck_label};
 use crate::{routes, time};
 
-/// One vote in a list: its story, state, who has voted and what comes next.
+/// One vote in a list: its story, state, who has voted and what comes next. The row
+/// reads its own signal: a live change re-renders the parts it changed, not the row.
 #[component]
 pub fn VoteRow(
-    /// The vote.
-    vote: VoteSummary,
+    /// The vote, changed in place by the list.
+    vote: ArcRwSignal<VoteSummary>,
 ) -> impl IntoView {
     let now = use_now();
-    let created = vote.created_at;
-    let title = match vote.url.clone() {
+    // What a vote keeps for its whole life.
+    let (id, name, url, project, deck, created) = vote.with_untracked(|v| {
+        (
+            v.id.clone(),
+            v.name.clone(),
+            v.url.clone(),
+            v.project.clone(),
+            v.deck,
+            v.created_at,
+        )
+    });
+    let title = match url {
         Some(url) => view! {
             <a class="vote-row__ticket" href=url target="_blank" rel="noopener noreferrer">
-                {vote.name.clone()}
+                {name.clone()}
                 <span class="external" aria-label="(opens the ticket)">" ↗"</span>
             </a>
         }
         .into_any(),
-        None => view! { <span>{vote.name.clone()}</span> }.into_any(),
+        None => view! { <span>{name.clone()}</span> }.into_any(),
     };
-    let deadline = vote.deadline.filter(|_| vote.state == VoteState::Open).map(|at| {
-        view! {
-            <span class="vote-row__deadline">
-                "Reveals "
-                <time datetime=time::iso(at) title=time::exact(at)>{move || time::until(at, now.get())}</time>
-            </span>
-        }
-    });
-    let project = vote.project.clone().map(|project| {
-        view! { <span class="chip">{project}</span> }
-    });
-    let final_size = vote.final_size.clone().map(|size| {
-        view! { <span class="vote-row__final">"Final size " <strong>{size}</strong></span> }
-    });
-    let open_label = format!("Open vote: {}", vote.name);
+    let read = |field: fn(&VoteSummary) -> AnyView| {
+        let vote = vote.clone();
+        move || vote.with(field)
+    };
+    let state = {
+        let vote = vote.clone();
+        move || vote.with(|v| v.state.as_str())
+    };
+    let open_label = format!("Open vote: {name}");
     view! {
-        <li class="vote-row" data-state=vote.state.as_str() data-vote-id=vote.id.clone()>
+        <li class="vote-row" data-state=state data-vote-id=id.clone()>
             <div class="vote-row__head">
                 <h2 class="vote-row__title">{title}</h2>
-                <StateBadge state=vote.state />
+                {read(|v| view! { <StateBadge state=v.state /> }.into_any())}
             </div>
             <p class="vote-row__meta">
-                {project}
-                <span>{deck_label(vote.deck)}</span>
-                {(vote.round > 1).then(|| view! { <span>{format!("Round {}", vote.round)}</span> })}
+                {project.map(|project| view! { <span class="chip">{project}</span> })}
+                <span>{deck_label(deck)}</span>
+                {read(|v| (v.round > 1).then(|| view! { <span>{format!("Round {}", v.round)}</span> }).into_any())}
                 <span>
                     "Started "
                     <time datetime=time::iso(created) title=time::exact(created)>
@@ -56,19 +61,35 @@ pub fn VoteRow(
                 </span>
             </p>
             <div class="vote-row__tally">
-                <Tally cast=vote.ballots_cast quorum=vote.quorum />
-                <VoterList voters=vote.voters.clone() limit=8 />
-                {deadline}
-                {final_size}
+                {read(|v| view! {
+                    <Tally cast=v.ballots_cast quorum=v.quorum />
+                    <VoterList voters=v.voters.clone() limit=8 />
+                }.into_any())}
+                {read(|v| deadline(v).into_any())}
+                {read(|v| v.final_size.clone().map(|size| view! {
+                    <span class="vote-row__final">"Final size " <strong>{size}</strong></span>
+                }).into_any())}
             </div>
             <div class="vote-row__actions">
-                <CopyLink path=routes::vote(&vote.id) label=format!("Copy the link to {}", vote.name) />
+                <CopyLink path=routes::vote(&id) label=format!("Copy the link to {name}") />
                 // A plain link (the router still navigates in place): `A` would add its
                 // active-link bookkeeping to each of the rows.
-                <a href=routes::vote(&vote.id) class="vote-row__open" aria-label=open_label>
+                <a href=routes::vote(&id) class="vote-row__open" aria-label=open_label>
                     "Open vote →"
                 </a>
             </div>
         </li>
     }
+}
+
+/// When an open vote reveals by itself.
+fn deadline(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
+    let at = vote.deadline.filter(|_| vote.state == VoteState::Open)?;
+    let now = use_now();
+    Some(view! {
+        <span class="vote-row__deadline">
+            "Reveals "
+            <time datetime=time::iso(at) title=time::exact(at)>{move || time::until(at, now.get())}</time>
+        </span>
+    })
 }

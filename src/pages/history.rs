@@ -1,3 +1,4 @@
+use asyncvoter_wire::ListState;
 use leptos::prelude::*;
 
 use crate::components::VoteListView;
@@ -11,6 +12,6 @@ pub fn HistoryPage() -> impl IntoView {
             <h1>"History"</h1>
             <p class="lede">"Closed votes with the size the team settled on."</p>
         </div>
-        <VoteListView base=routes::HISTORY state="closed" empty="No vote has been closed yet." />
+        <VoteListView base=routes::HISTORY state=ListState::Closed empty="No vote has been closed yet." />
     }
 }

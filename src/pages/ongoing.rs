@@ -1,3 +1,4 @@
+use asyncvoter_wire::ListState;
 use leptos::prelude::*;
 
 use crate::components::VoteListView;
@@ -13,7 +14,7 @@ pub fn OngoingPage() -> impl IntoView {
         </div>
         <VoteListView
             base=routes::HOME
-            state="ongoing"
+            state=ListState::Ongoing
             empty="No votes are in progress. Start one from Slack, a bot or the API, and it appears here."
         />
     }

@@ -1,13 +1,14 @@
-use asyncvoter_wire::{RevealCause, Role, Round, VoteDetail, VoteState};
+use asyncvoter_wire::{Card, DeckKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, CopyLink, DeckCards, Disclosure, LoginPrompt, OwnerControls,
-    PickerMemory, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label, loaded,
-    provide_open_disclosures,
+    BallotTable, CardPicker, CopyLink, DeckCards, ErrorView, Loading, LoginPrompt, OwnerControls,
+    RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
 };
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
@@ -15,7 +16,24 @@ use crate::routes;
 use crate::session::use_session;
 use crate::time;
 
-/// `/votes/:id`: one vote, the link people share.
+/// What the page shows for the vote in its path.
+#[derive(Clone)]
+enum Shown {
+    /// The first answer has not come yet.
+    Loading,
+    /// The vote, held in a signal that later answers change in place.
+    Vote(ArcRwSignal<VoteDetail>),
+    /// No vote has this id.
+    NotFound,
+    /// A members-only server and a visitor.
+    LoginNeeded,
+    /// The server could not answer; in its words.
+    Failed(String),
+}
+
+/// `/votes/:id`: one vote, the link people share. The vote is held in a signal and each
+/// part of the page reads its own slice of it, so a live change re-renders only what it
+/// changed: a focused card, an open `<details>`, a half-chosen final size stay as they are.
 #[component]
 pub fn VotePage() -> impl IntoView {
     let pathname = use_location().pathname;
@@ -26,101 +44,187 @@ pub fn VotePage() -> impl IntoView {
             .or_else(|| last.cloned())
             .unwrap_or_default()
     });
-    let id = move || id.get();
     let session = use_session();
-    let vote = LocalResource::new(move || {
-        let id = id();
-        // Logging in or out changes what the page may show (the visitor's own card).
+    let shown = RwSignal::new(Shown::Loading);
+    // Answers to older requests than the newest are dropped.
+    let asked = StoredValue::new(0u64);
+    let load = move || {
+        let wanted = id.get_untracked();
+        let this = asked.get_value() + 1;
+        asked.set_value(this);
+        spawn_local(async move {
+            let answer = api::get_vote(&wanted).await;
+            if asked.get_value() == this {
+                show(shown, answer);
+            }
+        });
+    };
+    // Another vote starts from "Loading"; logging in or out reloads what may be shown
+    // (the visitor's own card) in place.
+    Effect::new(move |previous: Option<String>| {
+        let now = id.get();
         session.visitor();
-        async move { api::get_vote(&id).await }
+        if previous.as_ref() != Some(&now) {
+            shown.set(Shown::Loading);
+        }
+        load();
+        now
     });
-    let retry = Callback::new(move |_| vote.refetch());
-    let memory = PickerMemory::default();
-    follow_live_changes(vote, id);
-    let disclosures = provide_open_disclosures();
-    Effect::new(move |_| {
-        id();
-        disclosures.forget();
+    let live = use_live();
+    live.listen(move |heard| match heard {
+        Heard::Change(change) if change.vote_id == id.get_untracked() => load(),
+        Heard::Change(_) => {}
+        Heard::Resync => load(),
     });
-    view! {
-        {loaded(vote, "Loading the vote…", retry, move |result| {
-                    match result {
-                        Ok(vote) => Ok(view! { <VoteView vote reload=retry memory /> }.into_any()),
-                        Err(error) if error.is_not_found() => Ok(view! {
-                            <NotFoundView message="There is no vote with this link. It may have been mistyped." />
-                        }.into_any()),
-                        Err(error) if error.is_unauthorized() => Ok(view! {
-                            <LoginPrompt purpose="to see this vote: this server's votes are for members only." />
-                        }.into_any()),
-                        Err(error) => Err(error),
-                    }
-        })}
+    let retry = Callback::new(move |_| load());
+    move || match shown.get() {
+        Shown::Loading => view! { <Loading label="Loading the vote…" /> }.into_any(),
+        Shown::Vote(vote) => view! { <VoteView vote reload=retry /> }.into_any(),
+        Shown::NotFound => view! {
+            <NotFoundView message="There is no vote with this link. It may have been mistyped." />
+        }
+        .into_any(),
+        Shown::LoginNeeded => view! {
+            <LoginPrompt purpose="to see this vote: this server's votes are for members only." />
+        }
+        .into_any(),
+        Shown::Failed(message) => view! { <ErrorView message retry /> }.into_any(),
     }
 }
 
-/// Reloads the vote when an event names it (or after a resync), and announces how far it
-/// got when that changed.
-fn follow_live_changes(
-    vote: LocalResource<Result<VoteDetail, ApiError>>,
-    id: impl Fn() -> String + Copy + 'static,
-) {
-    let live = use_live();
-    live.listen(move |heard| match heard {
-        Heard::Change(change) if change.vote_id == id() => vote.refetch(),
-        Heard::Change(_) => {}
-        Heard::Resync => vote.refetch(),
-    });
-    // (id, ballots, state, round) last shown, to announce only real changes.
-    let shown = StoredValue::new(None::<(String, u32, VoteState, u32)>);
-    Effect::new(move |_| {
-        let Some(Ok(detail)) = vote.get() else { return };
-        let summary = &detail.vote;
-        let now = (
-            summary.id.clone(),
-            summary.ballots_cast,
-            summary.state,
-            summary.round,
-        );
-        let before = shown.get_value();
-        if before.as_ref().is_some_and(|b| b.0 == now.0 && *b != now) {
-            live.announce(progress(summary));
-        }
-        shown.set_value(Some(now));
-    });
+/// Puts an answer on screen: a vote already shown is changed in place (and only if it
+/// changed); a failed reload keeps the vote shown.
+fn show(shown: RwSignal<Shown>, answer: Result<VoteDetail, api::ApiError>) {
+    match answer {
+        Ok(detail) => match shown.get_untracked() {
+            Shown::Vote(vote) if vote.with_untracked(|v| v.vote.id == detail.vote.id) => {
+                if vote.with_untracked(|v| *v != detail) {
+                    vote.set(detail);
+                }
+            }
+            _ => shown.set(Shown::Vote(ArcRwSignal::new(detail))),
+        },
+        Err(error) if error.is_not_found() => shown.set(Shown::NotFound),
+        Err(error) if error.is_unauthorized() => shown.set(Shown::LoginNeeded),
+        Err(_) if matches!(shown.get_untracked(), Shown::Vote(_)) => {}
+        Err(error) => shown.set(Shown::Failed(error.to_string())),
+    }
+}
+
+/// A slice of the vote that re-renders its part only when it changes.
+fn slice<T: Clone + PartialEq + Send + Sync + 'static>(
+    vote: &ArcRwSignal<VoteDetail>,
+    read: impl Fn(&VoteDetail) -> T + Send + Sync + 'static,
+) -> Memo<T> {
+    let vote = vote.clone();
+    Memo::new(move |_| vote.with(&read))
+}
+
+/// The facts under a vote's title.
+#[derive(Clone, PartialEq)]
+struct Facts {
+    deck: DeckKind,
+    owner: Option<Voter>,
+    round: u32,
+    created: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
+    open: bool,
+    revealed: Option<(DateTime<Utc>, Option<RevealCause>)>,
+    final_size: Option<String>,
 }
 
 /// Everything about one vote.
 #[component]
-fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> impl IntoView {
-    let now = use_now();
-    let summary = vote.vote.clone();
-    let created = summary.created_at;
-    let current = vote.rounds.last().cloned();
-    let earlier: Vec<Round> = vote
-        .rounds
-        .iter()
-        .filter(|r| r.number < summary.round)
-        .cloned()
-        .collect();
-    let with_no_opinion = vote.cards.iter().any(|c| c.label == "?");
-    let revealed_rounds: Vec<Round> = vote
-        .rounds
-        .iter()
-        .filter(|r| r.statistics.is_some())
-        .cloned()
-        .collect();
-    let title = match summary.url.clone() {
+fn VoteView(vote: ArcRwSignal<VoteDetail>, reload: Callback<()>) -> impl IntoView {
+    let (id, cards) = vote.with_untracked(|v| (v.vote.id.clone(), v.cards.clone()));
+    let with_no_opinion = cards.iter().any(|c| c.label == "?");
+    let head = slice(&vote, |v| {
+        (
+            v.vote.name.clone(),
+            v.vote.url.clone(),
+            v.vote.project.clone(),
+            v.vote.state,
+        )
+    });
+    let facts = slice(&vote, |v| Facts {
+        deck: v.vote.deck,
+        owner: v.vote.owner.clone(),
+        round: v.vote.round,
+        created: v.vote.created_at,
+        deadline: v.vote.deadline,
+        open: v.vote.state == VoteState::Open,
+        revealed: v
+            .rounds
+            .last()
+            .and_then(|r| Some((r.revealed_at?, r.revealed_by))),
+        final_size: v.vote.final_size.clone(),
+    });
+    let tally = slice(&vote, |v| {
+        (v.vote.ballots_cast, v.vote.quorum, v.vote.round)
+    });
+    let current = slice(&vote, |v| v.rounds.last().cloned());
+    let revealed = slice(&vote, |v| {
+        let rounds: Vec<Round> = v
+            .rounds
+            .iter()
+            .filter(|r| r.statistics.is_some())
+            .cloned()
+            .collect();
+        (rounds.len() > 1).then_some(rounds)
+    });
+    let earlier = slice(&vote, |v| {
+        v.rounds
+            .iter()
+            .filter(|r| r.number < v.vote.round)
+            .rev()
+            .cloned()
+            .collect::<Vec<Round>>()
+    });
+    announce_progress(&vote);
+    view! {
+        <article class="vote" data-state=move || head.with(|h| h.3.as_str())>
+            <header class="vote__head">
+                <p class="vote__project">{move || head.with(|h| h.2.clone()).unwrap_or_else(|| "No project".into())}</p>
+                <h1 class="vote__title">{move || head.with(|(name, url, ..)| title(name, url.as_deref()))}</h1>
+                <div class="vote__badges">
+                    {move || view! { <StateBadge state=head.with(|h| h.3) /> }}
+                    <CopyLink path=routes::vote(&id) label="Copy the link to this vote" />
+                </div>
+            </header>
+            {move || facts.with(facts_list)}
+            <section class="panel" aria-labelledby="tally-title">
+                <h2 id="tally-title">{move || format!("Round {}", tally.with(|t| t.2))}</h2>
+                {move || tally.with(|&(cast, quorum, _)| view! { <Tally cast quorum /> })}
+                {move || current.get().map(|round| view! { <CurrentRound round with_no_opinion /> })}
+                {move || revealed.get().map(|rounds| view! { <RoundsCompared rounds /> })}
+            </section>
+            <Voting vote=vote.clone() cards=cards.clone() reload />
+            <ManageVote vote=vote.clone() cards reload />
+            <EarlierRounds rounds=earlier with_no_opinion />
+        </article>
+    }
+}
+
+/// The vote's name, linking to its ticket when it has one.
+fn title(name: &str, url: Option<&str>) -> AnyView {
+    match url {
         Some(url) => view! {
-            <a href=url target="_blank" rel="noopener noreferrer">
-                {summary.name.clone()}
+            <a href=url.to_owned() target="_blank" rel="noopener noreferrer">
+                {name.to_owned()}
                 <span class="external" aria-label="(opens the ticket)">" ↗"</span>
             </a>
         }
         .into_any(),
-        None => view! { <span>{summary.name.clone()}</span> }.into_any(),
-    };
-    let deadline = summary.deadline.map(|at| {
-        let open = summary.state == VoteState::Open;
+        None => view! { <span>{name.to_owned()}</span> }.into_any(),
+    }
+}
+
+/// Deck, owner, round, times and the final size.
+fn facts_list(facts: &Facts) -> impl IntoView + use<> {
+    let now = use_now();
+    let created = facts.created;
+    let deadline = facts.deadline.map(|at| {
+        let open = facts.open;
         view! {
             <div>
                 <dt>"Deadline"</dt>
@@ -131,56 +235,70 @@ fn VoteView(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> imp
             </div>
         }
     });
+    let revealed = facts.revealed.map(|(at, cause)| {
+        let how = match cause {
+            Some(RevealCause::Quorum) => " · quorum reached",
+            Some(RevealCause::Deadline) => " · deadline passed",
+            Some(RevealCause::Close) => " · on close",
+            Some(RevealCause::Manual) | None => "",
+        };
+        view! {
+            <div>
+                <dt>"Revealed"</dt>
+                <dd>
+                    <time datetime=time::iso(at) title=time::exact(at)>{move || time::ago(at, now.get())}</time>
+                    <span class="muted">{how}</span>
+                </dd>
+            </div>
+        }
+    });
     view! {
-        <article class="vote" data-state=summary.state.as_str()>
-            <header class="vote__head">
-                <p class="vote__project">{summary.project.clone().unwrap_or_else(|| "No project".into())}</p>
-                <h1 class="vote__title">{title}</h1>
-                <div class="vote__badges">
-                    <StateBadge state=summary.state />
-                    <CopyLink path=routes::vote(&summary.id) label="Copy the link to this vote" />
-                </div>
-            </header>
-            <dl class="facts">
-                <div><dt>"Deck"</dt><dd>{deck_label(summary.deck)}</dd></div>
-                <div><dt>"Owner"</dt><dd>{summary.owner.clone().map(|o| o.name).unwrap_or_else(|| "—".into())}</dd></div>
-                <div><dt>"Round"</dt><dd>{summary.round}</dd></div>
-                <div>
-                    <dt>"Started"</dt>
-                    <dd><time datetime=time::iso(created) title=time::exact(created)>{move || time::ago(created, now.get())}</time></dd>
-                </div>
-                {deadline}
-                {current.as_ref().and_then(revealed_fact)}
-                {summary.final_size.clone().map(|size| view! {
-                    <div class="facts__final"><dt>"Final size"</dt><dd>{size}</dd></div>
-                })}
-            </dl>
-            <section class="panel" aria-labelledby="tally-title">
-                <h2 id="tally-title">{format!("Round {}", summary.round)}</h2>
-                <Tally cast=summary.ballots_cast quorum=summary.quorum />
-                {current.map(|round| view! { <CurrentRound round with_no_opinion /> })}
-                {(revealed_rounds.len() > 1).then(|| view! { <RoundsCompared rounds=revealed_rounds /> })}
-            </section>
-            <Voting vote=vote.clone() reload memory />
-            <ManageVote vote=vote.clone() reload />
-            {(!earlier.is_empty()).then(|| view! { <EarlierRounds rounds=earlier with_no_opinion /> })}
-        </article>
+        <dl class="facts">
+            <div><dt>"Deck"</dt><dd>{deck_label(facts.deck)}</dd></div>
+            <div><dt>"Owner"</dt><dd>{facts.owner.clone().map(|o| o.name).unwrap_or_else(|| "—".into())}</dd></div>
+            <div><dt>"Round"</dt><dd>{facts.round}</dd></div>
+            <div>
+                <dt>"Started"</dt>
+                <dd><time datetime=time::iso(created) title=time::exact(created)>{move || time::ago(created, now.get())}</time></dd>
+            </div>
+            {deadline}
+            {revealed}
+            {facts.final_size.clone().map(|size| view! {
+                <div class="facts__final"><dt>"Final size"</dt><dd>{size}</dd></div>
+            })}
+        </dl>
     }
 }
 
+/// Tells screen readers how far the vote got whenever that changes.
+fn announce_progress(vote: &ArcRwSignal<VoteDetail>) {
+    let live = use_live();
+    let vote = vote.clone();
+    Effect::new(move |before: Option<(u32, VoteState, u32)>| {
+        let now = vote.with(|v| (v.vote.ballots_cast, v.vote.state, v.vote.round));
+        if before.is_some_and(|before| before != now) {
+            live.announce(vote.with_untracked(|v| progress(&v.vote)));
+        }
+        now
+    });
+}
+
 /// The deck: buttons to vote with for a member while the vote is open, otherwise the
-/// cards for reference (with a way to log in and vote).
+/// cards for reference (with a way to log in and vote). A new round gets a new picker.
 #[component]
-fn Voting(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> impl IntoView {
+fn Voting(vote: ArcRwSignal<VoteDetail>, cards: Vec<Card>, reload: Callback<()>) -> impl IntoView {
     let session = use_session();
-    let open = vote.vote.state == VoteState::Open;
+    let id = vote.with_untracked(|v| v.vote.id.clone());
+    let round = slice(&vote, |v| (v.vote.state == VoteState::Open, v.vote.round));
+    let my_card = slice(&vote, |v| v.my_card.clone());
     move || {
-        let cards = vote.cards.clone();
+        let (open, _) = round.get();
+        let cards = cards.clone();
         if open && session.is_logged_in() {
             view! {
                 <section class="panel" aria-labelledby="deck-title">
                     <h2 id="deck-title">"Your vote"</h2>
-                    <CardPicker vote_id=vote.vote.id.clone() cards my_card=vote.my_card.clone() on_change=reload memory />
+                    <CardPicker vote_id=id.clone() cards my_card on_change=reload />
                 </section>
             }
             .into_any()
@@ -197,45 +315,38 @@ fn Voting(vote: VoteDetail, reload: Callback<()>, memory: PickerMemory) -> impl 
     }
 }
 
-/// Reveal, new round and close, for the owner and admins.
+/// Reveal, new round, close and a closed vote's size, for the owner and admins.
 #[component]
-fn ManageVote(vote: VoteDetail, reload: Callback<()>) -> impl IntoView {
+fn ManageVote(
+    vote: ArcRwSignal<VoteDetail>,
+    cards: Vec<Card>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let session = use_session();
+    let id = vote.with_untracked(|v| v.vote.id.clone());
+    let stage = slice(&vote, |v| {
+        (
+            v.vote.state,
+            v.vote.final_size.clone(),
+            v.vote.owner.as_ref().map(|o| o.id.clone()),
+        )
+    });
     move || {
         let member = session.member()?;
-        let owner = vote
-            .vote
-            .owner
-            .as_ref()
-            .is_some_and(|o| o.id == member.username);
-        let may = (owner || member.role == Role::Admin) && vote.vote.state != VoteState::Closed;
+        let (state, final_size, owner) = stage.get();
+        let may = owner.as_deref() == Some(member.username.as_str()) || member.role == Role::Admin;
         may.then(|| {
             view! {
-                <OwnerControls vote_id=vote.vote.id.clone() state=vote.vote.state cards=vote.cards.clone() on_change=reload />
+                <OwnerControls
+                    vote_id=id.clone()
+                    state
+                    cards=cards.clone()
+                    current_size=final_size
+                    on_change=reload
+                />
             }
         })
     }
-}
-
-/// When and how the current round was revealed, as a fact of the vote.
-fn revealed_fact(round: &Round) -> Option<impl IntoView + use<>> {
-    let at = round.revealed_at?;
-    let how = match round.revealed_by {
-        Some(RevealCause::Quorum) => " · quorum reached",
-        Some(RevealCause::Deadline) => " · deadline passed",
-        Some(RevealCause::Close) => " · on close",
-        Some(RevealCause::Manual) | None => "",
-    };
-    let now = use_now();
-    Some(view! {
-        <div>
-            <dt>"Revealed"</dt>
-            <dd>
-                <time datetime=time::iso(at) title=time::exact(at)>{move || time::ago(at, now.get())}</time>
-                <span class="muted">{how}</span>
-            </dd>
-        </div>
-    })
 }
 
 /// The current round: sealed (who has voted) or revealed (its numbers and every ballot).
@@ -265,26 +376,25 @@ fn CurrentRound(round: Round, with_no_opinion: bool) -> impl IntoView {
     }
 }
 
-/// Rounds before the current one, each folded away.
+/// Rounds before the current one, newest first, each folded away; a round keeps its
+/// place (and whether it is open) when another starts.
 #[component]
-fn EarlierRounds(rounds: Vec<Round>, with_no_opinion: bool) -> impl IntoView {
-    view! {
-        <section class="panel" aria-labelledby="earlier-title">
-            <h2 id="earlier-title">"Earlier rounds"</h2>
-            {rounds
-                .into_iter()
-                .rev()
-                .map(|round| {
-                    let caption = format!("Ballots of round {}", round.number);
-                    view! {
-                        <Disclosure key=format!("round-{}", round.number) class="round"
-                            summary=format!("Round {} · {} ballots", round.number, round.ballots.len())>
+fn EarlierRounds(rounds: Memo<Vec<Round>>, with_no_opinion: bool) -> impl IntoView {
+    let any = Memo::new(move |_| !rounds.with(Vec::is_empty));
+    move || {
+        any.get().then(|| {
+            view! {
+                <section class="panel" aria-labelledby="earlier-title">
+                    <h2 id="earlier-title">"Earlier rounds"</h2>
+                    <For each=move || rounds.get() key=|round| round.number let:round>
+                        <details class="round">
+                            <summary>{format!("Round {} · {} ballots", round.number, round.ballots.len())}</summary>
                             <RoundResults round=round.clone() with_no_opinion />
-                            <BallotTable ballots=round.ballots caption />
-                        </Disclosure>
-                    }
-                })
-                .collect_view()}
-        </section>
+                            <BallotTable ballots=round.ballots caption=format!("Ballots of round {}", round.number) />
+                        </details>
+                    </For>
+                </section>
+            }
+        })
     }
 }

@@ -89,6 +89,22 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
     select.select_by_value("13").await.unwrap();
     a.click(".owner-controls form button[type=submit]").await;
     a.wait_for_text(".facts__final dd", "13").await;
+
+    // A closed vote's size can still be corrected; B sees it change live.
+    b.wait_for_text(".facts__final dd", "13").await;
+    a.wait_for_text(
+        ".owner-controls form button[type=submit]",
+        "Change final size",
+    )
+    .await;
+    let select = a
+        .find(Locator::Css("select[name=final_size]"))
+        .await
+        .unwrap();
+    select.select_by_value("8").await.unwrap();
+    a.click(".owner-controls form button[type=submit]").await;
+    a.wait_for_text(".facts__final dd", "8").await;
+    b.wait_for_text(".facts__final dd", "8").await;
     let ongoing = ListPage::open(&world, "/").await;
     ongoing.wait_for_names(&[]).await;
     let history = ListPage::open(&world, "/history").await;

@@ -111,3 +111,73 @@ async fn an_unknown_vote_shows_not_found() {
             .contains("There is no vote with this link")
     );
 }
+
+#[tokio::test]
+async fn a_live_ballot_changes_the_tally_and_leaves_the_rest_of_the_page_as_it_was() {
+    let world = World::start().await;
+    let password = world
+        .add_member("root", "Rhea Admin", asyncvoter_wire::Role::Admin)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "In place", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "slack:Ana", "3").await;
+    for action in ["reveal", "rounds"] {
+        world
+            .call(Method::POST, &format!("/api/votes/{id}/{action}"), None)
+            .await;
+    }
+    let tab = &world.browser;
+    tab.log_in("root", &password, &format!("/votes/{id}")).await;
+    tab.wait_for_text(".tally__count", "No votes yet").await;
+    tab.text_of("details.round").await;
+
+    // What a reader is in the middle of: a focused card, an open round, a size half-chosen.
+    let marked = tab
+        .execute(
+            "const picker = document.querySelector('.picker');
+             picker.dataset.mark = 'picker';
+             const round = document.querySelector('details.round');
+             round.open = true;
+             round.dataset.mark = 'round';
+             document.querySelector('.chart__data').open = true;
+             const size = document.querySelector('select[name=final_size]');
+             size.value = '8';
+             size.dataset.mark = 'size';
+             const card = document.querySelector('.deck__card[aria-label^=\"Vote 5\"]');
+             card.focus();
+             return document.activeElement === card;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(marked, json!(true));
+
+    world.cast(&id, "slack:Ben", "8").await;
+    tab.wait_for_text(".tally__count", "1 vote").await;
+    tab.wait_for_text(".panel .voters .voter", "Ben · Slack")
+        .await;
+    let kept = tab
+        .execute(
+            "const round = document.querySelector('details.round');
+             const size = document.querySelector('select[name=final_size]');
+             const focused = document.activeElement;
+             return [
+               document.querySelector('.picker')?.dataset.mark ?? 'rebuilt',
+               round?.dataset.mark ?? 'rebuilt',
+               String(round?.open),
+               String(round?.querySelector('.chart__data')?.open),
+               size?.dataset.mark ?? 'rebuilt',
+               size?.value,
+               focused?.getAttribute('aria-label') ?? 'nothing focused',
+             ];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        json!(["picker", "round", "true", "true", "size", "8", "Vote 5"]),
+        "the same nodes, as the reader left them"
+    );
+}

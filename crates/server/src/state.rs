@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
+use crate::auth::login_limit::InFlight;
 use crate::auth::passwords::Hasher;
 use crate::events;
 use crate::store::{self, Store};
@@ -23,6 +24,8 @@ pub struct AppState {
     pub events: Arc<events::Hub>,
     /// Hashes passwords a few at a time, so logins cannot exhaust memory.
     pub hasher: Arc<Hasher>,
+    /// Accounts whose password is being checked now: one check per account at a time.
+    pub checking: Arc<InFlight>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             settings: Arc::new(settings),
             events,
             hasher: Arc::new(Hasher::per_core()),
+            checking: Arc::default(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON shapes that AsyncVoter's server and dashboard exchange.
 //!
-//! Data only: no logic and no I/O, so a field renamed here fails to compile on both sides.
+//! Data, and the contracts both sides must read alike (which page a path is, which votes
+//! a list state holds); no I/O. A field renamed here fails to compile on both sides.
 //! With the `openapi` feature every type also derives its OpenAPI schema.
 
 pub mod error;
@@ -8,6 +9,7 @@ pub mod event;
 pub mod legacy;
 pub mod member;
 pub mod overview;
+pub mod pages;
 pub mod statistics;
 pub mod timestamp;
 pub mod token;

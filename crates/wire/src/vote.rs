@@ -70,6 +70,48 @@ impl RevealCause {
     }
 }
 
+/// Which votes a list holds: `GET /api/votes?state=`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ListState {
+    /// Every vote.
+    #[default]
+    All,
+    /// Open or revealed (not closed): the dashboard's home.
+    Ongoing,
+    /// Open only.
+    Open,
+    /// Revealed only.
+    Revealed,
+    /// Closed only: the history.
+    Closed,
+}
+
+impl ListState {
+    /// As the query string spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListState::All => "all",
+            ListState::Ongoing => "ongoing",
+            ListState::Open => "open",
+            ListState::Revealed => "revealed",
+            ListState::Closed => "closed",
+        }
+    }
+
+    /// Whether a list in this state holds a vote in `state`.
+    pub fn holds(self, state: VoteState) -> bool {
+        match self {
+            ListState::All => true,
+            ListState::Ongoing => state != VoteState::Closed,
+            ListState::Open => state == VoteState::Open,
+            ListState::Revealed => state == VoteState::Revealed,
+            ListState::Closed => state == VoteState::Closed,
+        }
+    }
+}
+
 /// Which deck a vote uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,9 +1,12 @@
 //! Login attempts per account and per address, counted in the database so every server
 //! instance sees the same count: an attempt is counted before its password is checked
 //! and forgotten when it succeeds, so the 11th attempt within 60 s that has not
-//! succeeded is refused with 429, however many arrive at once.
+//! succeeded is refused with 429, however many arrive at once. Within a process, one
+//! account's password is checked once at a time.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -29,6 +32,38 @@ pub fn keys(username: &str, address: Option<IpAddr>) -> Vec<String> {
 /// current password asked before a change).
 pub fn account_key(username: &str) -> String {
     format!("account:{username}")
+}
+
+/// The accounts whose password is being checked right now, in this process: one check
+/// per account at a time, so a flood against one account takes one hashing turn and
+/// leaves the others to everyone else.
+#[derive(Debug, Default)]
+pub struct InFlight(Mutex<HashSet<String>>);
+
+/// An account's place in [`InFlight`], given back when dropped.
+pub struct Checking {
+    accounts: Arc<InFlight>,
+    account: String,
+}
+
+impl Drop for Checking {
+    fn drop(&mut self) {
+        let mut accounts = self.accounts.0.lock().unwrap_or_else(|e| e.into_inner());
+        accounts.remove(&self.account);
+    }
+}
+
+/// Takes `username`'s place for one password check, or refuses (429, retry in a second)
+/// while another check for it runs.
+pub fn one_at_a_time(accounts: &Arc<InFlight>, username: &str) -> Result<Checking, AuthError> {
+    let mut taken = accounts.0.lock().unwrap_or_else(|e| e.into_inner());
+    if !taken.insert(username.to_owned()) {
+        return Err(DomainError::RateLimited(1).into());
+    }
+    Ok(Checking {
+        accounts: accounts.clone(),
+        account: username.to_owned(),
+    })
 }
 
 /// A counted attempt; forget it with [`succeeded`] when the password was right.

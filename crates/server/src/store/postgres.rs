@@ -65,8 +65,10 @@ impl PostgresStore {
     /// A vote's current voters as an array.
     const CURRENT_VOTERS: &str = "ARRAY(SELECT b.voter FROM ballots b \
          WHERE b.vote_id = v.id AND b.round = v.round ORDER BY b.created_at, b.id)";
-    /// `ILIKE`: case is ignored, as SQLite's `LIKE` does.
-    const NAME_MATCH: &str = "ILIKE";
+    /// ASCII letters lowered, and no others: `lower()` and `ILIKE` would fold `É` too,
+    /// which SQLite's `LIKE` does not.
+    const ASCII_LOWER_NAME: &str =
+        "translate(v.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
     /// Serialized writes still lock the vote row they read, against readers that write.
     const FOR_UPDATE: &str = " FOR UPDATE";
 

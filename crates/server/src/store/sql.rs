@@ -6,7 +6,8 @@
 //!
 //! - `CURRENT_VOTERS`: the SQL of a vote `v`'s current voters, earliest first, as one
 //!   column, and `voters(row)` to read it (a JSON array on SQLite, an array on PostgreSQL);
-//! - `NAME_MATCH`: the case-insensitive pattern operator (`LIKE`, `ILIKE`);
+//! - `ASCII_LOWER_NAME`: a vote `v`'s name with ASCII letters in lower case, for a `LIKE`
+//!   that ignores their case only;
 //! - `FOR_UPDATE`: the row lock a change takes on the vote it reads;
 //! - `begin_write()`: how a write transaction starts (`BEGIN IMMEDIATE`, an advisory lock);
 //! - `announce(tx, id)`: what an appended event tells other processes (PostgreSQL `NOTIFY`);
@@ -27,6 +28,17 @@ macro_rules! sql_store {
                 tx.commit().await?;
                 self.appended.notify_one();
                 Ok(())
+            }
+
+            /// Runs one statement in a write transaction of its own; the rows it changed.
+            async fn write_one<'q>(
+                &self,
+                statement: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            ) -> Result<u64, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let done = statement.execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
             }
 
             /// The state, current round and quorum of a vote, locked for the transaction.
@@ -237,11 +249,14 @@ macro_rules! sql_store {
                     sql.push(" AND v.project = ").push_bind(project.clone());
                 }
                 if let Some(part) = &query.name_contains {
+                    // One rule on every backend and in the dashboard's live filter: case
+                    // is ignored for ASCII letters only.
                     let escaped = part
+                        .to_ascii_lowercase()
                         .replace('\\', "\\\\")
                         .replace('%', "\\%")
                         .replace('_', "\\_");
-                    sql.push(format!(" AND v.name {} ", Self::NAME_MATCH))
+                    sql.push(format!(" AND {} LIKE ", Self::ASCII_LOWER_NAME))
                         .push_bind(format!("%{escaped}%"))
                         .push(" ESCAPE '\\'");
                 }
@@ -625,24 +640,20 @@ macro_rules! sql_store {
                 scopes: &[Scope],
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query(
+                let statement = sqlx::query(
                     "INSERT INTO integration_tokens (name, token_hash, scopes, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(name)
                 .bind(token_hash)
                 .bind(scopes_text(scopes))
-                .bind(ms(at))
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!(
+                .bind(ms(at));
+                match self.write_one(statement).await? {
+                    0 => Err(StoreError::Conflict(format!(
                         "an integration named `{name}` already exists"
-                    )));
+                    ))),
+                    _ => Ok(()),
                 }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn integration_by_token(
@@ -661,13 +672,11 @@ macro_rules! sql_store {
                     return Ok(None);
                 };
                 if last_used_at.is_none_or(|last| ms(at) - last >= crate::store::sql::LAST_USE_EVERY_MS) {
-                    let mut tx = self.begin_write().await?;
-                    sqlx::query("UPDATE integration_tokens SET last_used_at = $1 WHERE name = $2")
-                        .bind(ms(at))
-                        .bind(&name)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
+                    let statement =
+                        sqlx::query("UPDATE integration_tokens SET last_used_at = $1 WHERE name = $2")
+                            .bind(ms(at))
+                            .bind(&name);
+                    self.write_one(statement).await?;
                 }
                 Ok(Some(Integration { name, scopes: parse_scopes(&scopes)? }))
             }
@@ -692,16 +701,11 @@ macro_rules! sql_store {
             }
 
             async fn revoke_integration(&self, name: &str) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let deleted = sqlx::query("DELETE FROM integration_tokens WHERE name = $1")
-                    .bind(name)
-                    .execute(&mut *tx)
-                    .await?;
-                if deleted.rows_affected() == 0 {
-                    return Err(StoreError::NotFound("integration"));
+                let statement = sqlx::query("DELETE FROM integration_tokens WHERE name = $1").bind(name);
+                match self.write_one(statement).await? {
+                    0 => Err(StoreError::NotFound("integration")),
+                    _ => Ok(()),
                 }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn create_member(
@@ -709,8 +713,7 @@ macro_rules! sql_store {
                 member: &MemberRecord,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let inserted = sqlx::query(
+                let statement = sqlx::query(
                     "INSERT INTO members \
                      (username, display_name, role, password_hash, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (username) DO NOTHING",
@@ -719,17 +722,14 @@ macro_rules! sql_store {
                 .bind(&member.display_name)
                 .bind(member.role.as_str())
                 .bind(&member.password_hash)
-                .bind(ms(at))
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(format!(
+                .bind(ms(at));
+                match self.write_one(statement).await? {
+                    0 => Err(StoreError::Conflict(format!(
                         "a member named `{}` already exists",
                         member.username
-                    )));
+                    ))),
+                    _ => Ok(()),
                 }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError> {
@@ -759,20 +759,16 @@ macro_rules! sql_store {
                 password_hash: &str,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let updated = sqlx::query(
+                let statement = sqlx::query(
                     "UPDATE members SET password_hash = $1, updated_at = $2 WHERE username = $3",
                 )
                 .bind(password_hash)
                 .bind(ms(at))
-                .bind(username)
-                .execute(&mut *tx)
-                .await?;
-                if updated.rows_affected() == 0 {
-                    return Err(StoreError::NotFound("member"));
+                .bind(username);
+                match self.write_one(statement).await? {
+                    0 => Err(StoreError::NotFound("member")),
+                    _ => Ok(()),
                 }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn display_names(
@@ -833,13 +829,8 @@ macro_rules! sql_store {
             }
 
             async fn clear_login_attempt(&self, attempt: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM login_attempts WHERE attempt = $1")
-                    .bind(attempt)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
+                let statement = sqlx::query("DELETE FROM login_attempts WHERE attempt = $1").bind(attempt);
+                self.write_one(statement).await.map(drop)
             }
 
             async fn session(
@@ -888,8 +879,7 @@ macro_rules! sql_store {
             }
 
             async fn save_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let statement = sqlx::query(
                     "INSERT INTO sessions (id_hash, member, data, expires_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (id_hash) DO UPDATE \
                      SET member = excluded.member, data = excluded.data, \
@@ -898,21 +888,13 @@ macro_rules! sql_store {
                 .bind(&session.id_hash)
                 .bind(&session.member)
                 .bind(&session.data)
-                .bind(ms(session.expires_at))
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(ms(session.expires_at));
+                self.write_one(statement).await.map(drop)
             }
 
             async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                    .bind(id_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
+                let statement = sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash);
+                self.write_one(statement).await.map(drop)
             }
 
             async fn end_sessions_of(
@@ -920,16 +902,12 @@ macro_rules! sql_store {
                 member: &str,
                 keep: Option<&str>,
             ) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await?;
-                let ended = sqlx::query(
+                let statement = sqlx::query(
                     "DELETE FROM sessions WHERE member = $1 AND id_hash <> COALESCE($2, '')",
                 )
                 .bind(member)
-                .bind(keep)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(ended.rows_affected())
+                .bind(keep);
+                self.write_one(statement).await
             }
         }
     };

@@ -77,8 +77,8 @@ impl SqliteStore {
     /// A vote's current voters as a JSON array.
     const CURRENT_VOTERS: &str = "(SELECT json_group_array(b.voter ORDER BY b.created_at, b.id) \
          FROM ballots b WHERE b.vote_id = v.id AND b.round = v.round)";
-    /// SQLite's `LIKE` ignores the case of ASCII letters.
-    const NAME_MATCH: &str = "LIKE";
+    /// SQLite's `LIKE` ignores the case of ASCII letters (only) by itself.
+    const ASCII_LOWER_NAME: &str = "v.name";
     /// Writes are serialized by `BEGIN IMMEDIATE`: no row locks.
     const FOR_UPDATE: &str = "";
 

@@ -187,12 +187,32 @@ async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
             .await
             .unwrap();
         assert_eq!(underscore.len(), 1, "{backend}: Search_box only");
-        // Letters match whatever their case, on every backend.
+        // ASCII letters match whatever their case, others only as written: one rule on
+        // every backend (and in the dashboard's live filter).
         let any_case = store
             .list_votes(&only(StateFilter::All, None, Some("cHECKOUT")))
             .await
             .unwrap();
         assert_eq!(any_case.len(), 1, "{backend}: Checkout 100%");
+        store
+            .create_vote(story("ÉCOLE rentrée", None), rules::now())
+            .await
+            .unwrap();
+        for (part, found) in [
+            ("école", 0),
+            ("ÉCOLE", 1),
+            ("École", 1),
+            ("RENTRÉE", 0),
+            ("rentrée", 1),
+            ("Éc", 1),
+        ] {
+            let matches = store
+                .list_votes(&only(StateFilter::All, None, Some(part)))
+                .await
+                .unwrap()
+                .len();
+            assert_eq!(matches, found, "{backend}: {part}");
+        }
         let closed = store
             .list_votes(&only(StateFilter::Only(VoteState::Closed), None, None))
             .await

@@ -30,7 +30,7 @@ use crate::http::extract::Json;
         title = "AsyncVoter API",
         description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`."
     ),
-    components(schemas(ErrorBody, votes::StateParam, asyncvoter_wire::StreamData)),
+    components(schemas(ErrorBody, asyncvoter_wire::ListState, asyncvoter_wire::StreamData)),
     modifiers(&BearerToken),
     tags(
         (name = "votes", description = "Votes and their rounds"),

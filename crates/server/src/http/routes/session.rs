@@ -46,6 +46,7 @@ async fn log_in(
 ) -> ApiResult<Json<Member>> {
     let username = login.username.trim().to_lowercase();
     let keys = login_limit::keys(&username, address);
+    let _checking = login_limit::one_at_a_time(&state.checking, &username)?;
     // Counted before the hash, so parallel attempts cannot all slip under the limit.
     let attempt = login_limit::reserve(state.store.as_ref(), &keys, rules::now()).await?;
     let record = state.store.member(&username).await?;
@@ -121,6 +122,7 @@ async fn change_password(
     passwords::check_strength(&change.new_password)?;
     // Guessing the current password counts against the account like a login.
     let keys = [login_limit::account_key(&member.username)];
+    let _checking = login_limit::one_at_a_time(&state.checking, &member.username)?;
     let attempt = login_limit::reserve(state.store.as_ref(), &keys, rules::now()).await?;
     let current = state
         .store

@@ -6,11 +6,11 @@ use axum::response::IntoResponse;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use asyncvoter_wire::{CloseVote, ErrorBody, NewVote, VoteDetail, VoteList, VoteState};
+use asyncvoter_wire::{CloseVote, ErrorBody, ListState, NewVote, VoteDetail, VoteList, VoteState};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -30,29 +30,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close_vote))
 }
 
-/// Which votes to list.
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StateParam {
-    /// Every vote.
-    #[default]
-    All,
-    /// Open or revealed (not closed).
-    Ongoing,
-    /// Open only.
-    Open,
-    /// Revealed only.
-    Revealed,
-    /// Closed only.
-    Closed,
-}
-
 /// Query of `GET /api/votes`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Which states to list (default `all`).
-    state: Option<StateParam>,
+    state: Option<ListState>,
     /// Only votes of this project.
     project: Option<String>,
     /// Only votes whose name contains this text (case-insensitive).
@@ -102,11 +85,11 @@ async fn list_votes(
     }
     let query = VoteQuery {
         state: match params.state.unwrap_or_default() {
-            StateParam::All => StateFilter::All,
-            StateParam::Ongoing => StateFilter::Ongoing,
-            StateParam::Open => StateFilter::Only(VoteState::Open),
-            StateParam::Revealed => StateFilter::Only(VoteState::Revealed),
-            StateParam::Closed => StateFilter::Only(VoteState::Closed),
+            ListState::All => StateFilter::All,
+            ListState::Ongoing => StateFilter::Ongoing,
+            ListState::Open => StateFilter::Only(VoteState::Open),
+            ListState::Revealed => StateFilter::Only(VoteState::Revealed),
+            ListState::Closed => StateFilter::Only(VoteState::Closed),
         },
         project: params.project.filter(|p| !p.is_empty()),
         name_contains: params

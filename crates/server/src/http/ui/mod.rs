@@ -17,23 +17,11 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
+use asyncvoter_wire::pages::{self, Page};
+
 use crate::AppState;
 use crate::http::headers;
 use preview::Preview;
-
-/// Paths the dashboard has a page for; any other path gets its not-found page with 404.
-const PAGES: [&str; 7] = [
-    "/",
-    "/history",
-    "/insights",
-    "/login",
-    "/account",
-    "/admin",
-    "/votes/new",
-];
-
-/// Prefixes of dashboard pages with an id.
-const PAGE_PREFIXES: [&str; 1] = ["/votes/"];
 
 const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 const CACHE_NEVER: &str = "no-cache";
@@ -57,11 +45,10 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
 /// unknown votes (the app then shows its not-found page).
 async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
-    let path = without_trailing_slash(path);
-    let preview = if is_page(path) {
-        preview::for_path(state, path).await
-    } else {
-        Preview::Missing
+    let preview = match pages::page(path) {
+        Page::NotFound => Preview::Missing,
+        Page::Vote => preview::for_vote(state, pages::vote_id(path).unwrap_or_default()).await,
+        _ => Preview::Generic,
     };
     let status = match preview {
         Preview::Missing => StatusCode::NOT_FOUND,
@@ -95,22 +82,6 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
                 .into_response()
         }
     }
-}
-
-/// `/history/` is `/history`, as the dashboard reads it.
-fn without_trailing_slash(path: &str) -> &str {
-    match path.trim_end_matches('/') {
-        "" => "/",
-        trimmed => trimmed,
-    }
-}
-
-fn is_page(path: &str) -> bool {
-    PAGES.contains(&path)
-        || PAGE_PREFIXES.iter().any(|prefix| {
-            path.strip_prefix(prefix)
-                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-        })
 }
 
 /// Long lifetimes for content-hashed files, none for everything else.
@@ -152,26 +123,5 @@ mod tests {
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/votes/0123456789abcdef01234567"));
         assert!(!is_hashed("/robots.txt"));
-    }
-
-    #[test]
-    fn only_dashboard_pages_answer_200() {
-        for page in [
-            "/",
-            "/history",
-            "/insights",
-            "/votes/abc",
-            "/login",
-            "/votes/new",
-            "/admin",
-            "/account",
-        ] {
-            assert!(is_page(page), "{page}");
-            let slashed = format!("{page}/");
-            assert!(is_page(without_trailing_slash(&slashed)), "{slashed}");
-        }
-        for other in ["/nope", "/votes/", "/votes/a/b", "/history/x"] {
-            assert!(!is_page(other), "{other}");
-        }
     }
 }

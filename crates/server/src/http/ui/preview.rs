@@ -17,13 +17,10 @@ pub enum Preview {
     Generic,
 }
 
-/// The preview of the page at `path`.
-pub async fn for_path(state: &AppState, path: &str) -> Preview {
-    let Some(id) = path.strip_prefix("/votes/") else {
-        return Preview::Generic;
-    };
+/// The preview of the page of vote `id` (still percent-encoded, as ids never need).
+pub async fn for_vote(state: &AppState, id: &str) -> Preview {
     // Previews are fetched anonymously: a members-only server names nothing.
-    if id == "new" || state.settings.visibility == Visibility::Members {
+    if state.settings.visibility == Visibility::Members {
         return Preview::Generic;
     }
     match state.store.vote(id).await {

@@ -1,0 +1,98 @@
+//! The dashboard's pages: the paths the server answers with `index.html` and the
+//! dashboard shows, typed once for both.
+
+/// The ongoing votes.
+pub const HOME: &str = "/";
+/// Closed votes.
+pub const HISTORY: &str = "/history";
+/// Charts across votes.
+pub const INSIGHTS: &str = "/insights";
+/// Starting a vote.
+pub const NEW_VOTE: &str = "/votes/new";
+/// Logging in.
+pub const LOGIN: &str = "/login";
+/// Managing members (admins).
+pub const ADMIN: &str = "/admin";
+/// The member's own account.
+pub const ACCOUNT: &str = "/account";
+/// The prefix of every vote's page, `/votes/{id}`.
+pub const VOTE_PREFIX: &str = "/votes/";
+
+/// The screens a path can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// [`HOME`].
+    Ongoing,
+    /// [`HISTORY`].
+    History,
+    /// [`INSIGHTS`].
+    Insights,
+    /// [`LOGIN`].
+    Login,
+    /// [`ACCOUNT`].
+    Account,
+    /// [`ADMIN`].
+    Admin,
+    /// [`NEW_VOTE`].
+    NewVote,
+    /// `/votes/{id}`: the id is [`vote_id`] of the same path.
+    Vote,
+    /// Anything else: the dashboard's not-found page, with 404.
+    NotFound,
+}
+
+/// The page a path shows. A trailing slash is ignored.
+pub fn page(path: &str) -> Page {
+    let path = match path.trim_end_matches('/') {
+        "" => HOME,
+        trimmed => trimmed,
+    };
+    match path {
+        HOME => Page::Ongoing,
+        HISTORY => Page::History,
+        INSIGHTS => Page::Insights,
+        LOGIN => Page::Login,
+        ACCOUNT => Page::Account,
+        ADMIN => Page::Admin,
+        NEW_VOTE => Page::NewVote,
+        _ if vote_id(path).is_some() => Page::Vote,
+        _ => Page::NotFound,
+    }
+}
+
+/// The vote a `/votes/{id}` path names, still percent-encoded.
+pub fn vote_id(path: &str) -> Option<&str> {
+    let id = path.strip_prefix(VOTE_PREFIX)?.trim_end_matches('/');
+    (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_shows_its_page() {
+        for (path, expected) in [
+            ("/", Page::Ongoing),
+            ("", Page::Ongoing),
+            ("/history", Page::History),
+            ("/history/", Page::History),
+            ("/insights", Page::Insights),
+            ("/login", Page::Login),
+            ("/account", Page::Account),
+            ("/admin", Page::Admin),
+            ("/votes/new", Page::NewVote),
+            ("/votes/abc123", Page::Vote),
+            ("/votes/abc123/", Page::Vote),
+            ("/votes/", Page::NotFound),
+            ("/votes/abc/extra", Page::NotFound),
+            ("/history/x", Page::NotFound),
+            ("/historyx", Page::NotFound),
+            ("/nope", Page::NotFound),
+        ] {
+            assert_eq!(page(path), expected, "{path}");
+        }
+        assert_eq!(vote_id("/votes/abc123/"), Some("abc123"));
+        assert_eq!(vote_id("/history"), None);
+    }
+}
