@@ -61,14 +61,16 @@ pub fn VoteRow(
                 </span>
             </p>
             <div class="vote-row__tally">
+                // One effect for what a ballot or a close changes (fewer effects per row
+                // render the list sooner).
                 {read(|v| view! {
                     <Tally cast=v.ballots_cast quorum=v.quorum />
                     <VoterList voters=v.voters.clone() limit=8 />
+                    {deadline(v)}
+                    {v.final_size.clone().map(|size| view! {
+                        <span class="vote-row__final">"Final size " <strong>{size}</strong></span>
+                    })}
                 }.into_any())}
-                {read(|v| deadline(v).into_any())}
-                {read(|v| v.final_size.clone().map(|size| view! {
-                    <span class="vote-row__final">"Final size " <strong>{size}</strong></span>
-                }).into_any())}
             </div>
             <div class="vote-row__actions">
                 <CopyLink path=routes::vote(&id) label=format!("Copy the link to {name}") />
