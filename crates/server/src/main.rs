@@ -47,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn create_token(name: &str, scopes: &[Scope], database: &DatabaseArgs) -> anyhow::Result<()> {
-    let name = rules::integration_name(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = rules::integration_name(name)?;
     let store = store::open(&database.database_url).await?;
     let token = auth::new_token();
     store
@@ -105,9 +105,8 @@ async fn add_member(
     display_name: Option<&str>,
     database: &DatabaseArgs,
 ) -> anyhow::Result<()> {
-    let username = rules::username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let display_name = rules::display_name(display_name.unwrap_or(&username))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let username = rules::username(name)?;
+    let display_name = rules::display_name(display_name.unwrap_or(&username))?;
     eprintln!("Password for {username} (one line on stdin):");
     let mut password = String::new();
     std::io::stdin()
@@ -115,15 +114,13 @@ async fn add_member(
         .read_line(&mut password)
         .context("reading the password from stdin")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    passwords::check_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    passwords::check_strength(&password)?;
     let store = store::open(&database.database_url).await?;
     let record = MemberRecord {
         username: username.clone(),
         display_name,
         role: if admin { Role::Admin } else { Role::Member },
-        password_hash: passwords::hash(password)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        password_hash: passwords::hash(password).await?,
     };
     store
         .create_member(&record, rules::now())
