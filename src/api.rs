@@ -133,10 +133,11 @@ pub async fn create_vote(vote: &NewVote) -> Result<VoteDetail, ApiError> {
     change(Method::POST, "/api/votes", Some(vote)).await
 }
 
-/// `PUT /api/votes/{id}/ballots/me`.
-pub async fn cast(id: &str, card: &str) -> Result<BallotReceipt, ApiError> {
+/// `PUT /api/votes/{id}/ballots/me`, with a reason when one is given.
+pub async fn cast(id: &str, card: &str, reason: Option<String>) -> Result<BallotReceipt, ApiError> {
     let body = CastBallot {
         card: card.to_owned(),
+        reason,
     };
     change(
         Method::PUT,

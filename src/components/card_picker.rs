@@ -42,7 +42,7 @@ pub fn CardPicker(
     let cast = move |card: String| {
         ballot.run(
             async move {
-                api::cast(&id.get_value(), &card)
+                api::cast(&id.get_value(), &card, None)
                     .await
                     .map(|receipt| Some(receipt.card))
             },

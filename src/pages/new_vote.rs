@@ -58,6 +58,8 @@ fn NewVoteForm() -> impl IntoView {
             quorum: None,
             deadline: None,
             owner: None,
+            expected_voters: None,
+            reveal_when_all_voted: None,
         };
         match (parse_quorum(&quorum.get()), parse_deadline(&deadline.get())) {
             (Ok(quorum), Ok(deadline)) => {

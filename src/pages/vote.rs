@@ -240,6 +240,7 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
             Some(RevealCause::Quorum) => " · quorum reached",
             Some(RevealCause::Deadline) => " · deadline passed",
             Some(RevealCause::Close) => " · on close",
+            Some(RevealCause::AllVoted) => " · everyone voted",
             Some(RevealCause::Manual) | None => "",
         };
         view! {

@@ -206,6 +206,8 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
     let vote = store
         .create_vote(
             NewVoteRecord {
+                expected_voters: Vec::new(),
+                reveal_when_all_voted: false,
                 name: sample.name.to_owned(),
                 url: sample.url.map(str::to_owned),
                 project: Some(sample.project.to_owned()),
@@ -238,6 +240,7 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
         for (voter, card) in round.iter() {
             at += step;
             let cast = BallotCast {
+                reason: None,
                 vote_id: vote.id.clone(),
                 voter: (*voter).to_owned(),
                 card: (*card).to_owned(),

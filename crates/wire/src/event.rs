@@ -26,11 +26,15 @@ pub enum EventKind {
     Closed,
     /// A closed vote's final size was changed.
     FinalSizeChanged,
+    /// The vote's name, link, project, deck, quorum, deadline or expected voters changed.
+    VoteUpdated,
+    /// An expected voter was reminded (who, never how or what).
+    ReminderSent,
 }
 
 impl EventKind {
     /// Every kind, in the order of a vote's life.
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::VoteCreated,
         EventKind::BallotCast,
         EventKind::BallotWithdrawn,
@@ -38,6 +42,8 @@ impl EventKind {
         EventKind::RoundStarted,
         EventKind::Closed,
         EventKind::FinalSizeChanged,
+        EventKind::VoteUpdated,
+        EventKind::ReminderSent,
     ];
 
     /// The kind as the stream's `event:` field and the database spell it.
@@ -50,6 +56,8 @@ impl EventKind {
             EventKind::RoundStarted => "round_started",
             EventKind::Closed => "closed",
             EventKind::FinalSizeChanged => "final_size_changed",
+            EventKind::VoteUpdated => "vote_updated",
+            EventKind::ReminderSent => "reminder_sent",
         }
     }
 
@@ -73,7 +81,7 @@ pub struct VoteEvent {
     pub vote_id: String,
     /// The vote's round afterwards.
     pub round: u32,
-    /// Who cast or withdrew, for ballot events.
+    /// Who cast or withdrew, or was reminded.
     pub voter: Option<Voter>,
     /// When.
     #[serde(with = "millis")]

@@ -43,15 +43,18 @@ pub enum RevealCause {
     Deadline,
     /// The vote was closed before anyone revealed the round.
     Close,
+    /// Every expected voter had voted.
+    AllVoted,
 }
 
 impl RevealCause {
     /// Every cause.
-    pub const ALL: [RevealCause; 4] = [
+    pub const ALL: [RevealCause; 5] = [
         RevealCause::Manual,
         RevealCause::Quorum,
         RevealCause::Deadline,
         RevealCause::Close,
+        RevealCause::AllVoted,
     ];
 
     /// The cause as the database and the wire spell it.
@@ -61,6 +64,7 @@ impl RevealCause {
             RevealCause::Quorum => "quorum",
             RevealCause::Deadline => "deadline",
             RevealCause::Close => "close",
+            RevealCause::AllVoted => "all_voted",
         }
     }
 
@@ -195,6 +199,77 @@ pub struct NewVote {
         )
     )]
     pub owner: Option<String>,
+    /// Who the vote waits on: members' usernames and external ids such as `slack:T1:U123`
+    /// (at most 100).
+    #[serde(default)]
+    pub expected_voters: Option<Vec<String>>,
+    /// Reveal once every expected voter has voted (default: on when there are expected
+    /// voters).
+    #[serde(default)]
+    pub reveal_when_all_voted: Option<bool>,
+}
+
+/// Body of `PATCH /api/votes/{id}`: only the fields sent change; `null` clears an
+/// optional one. The deck changes only before the first ballot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VotePatch {
+    /// The story, 1–200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Link to the ticket; `null` removes it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub url: Option<Option<String>>,
+    /// Team or channel; `null` removes it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub project: Option<Option<String>>,
+    /// Ballots that reveal the round; `null` removes the quorum.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 1000))]
+    pub quorum: Option<Option<u32>>,
+    /// When the round reveals (in the future); `null` removes the deadline.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<DateTime<Utc>>))]
+    pub deadline: Option<Option<DateTime<Utc>>>,
+    /// Who the vote waits on; `[]` for nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_voters: Option<Vec<String>>,
+    /// Reveal once every expected voter has voted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal_when_all_voted: Option<bool>,
+    /// Another deck (only before the first ballot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deck: Option<DeckKind>,
+    /// The cards of a custom deck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cards: Option<Vec<String>>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A vote as lists show it: everything but the ballots' values.
@@ -228,6 +303,15 @@ pub struct VoteSummary {
     pub ballots_cast: u32,
     /// Who has cast one in the current round, earliest first.
     pub voters: Vec<Voter>,
+    /// Who the vote waits on.
+    #[serde(default)]
+    pub expected_voters: Vec<Voter>,
+    /// Expected voters without a ballot in the current round (as public as who voted).
+    #[serde(default)]
+    pub waiting_on: Vec<Voter>,
+    /// Whether the round reveals once every expected voter has voted.
+    #[serde(default)]
+    pub reveal_when_all_voted: bool,
     /// When it started.
     #[serde(with = "millis")]
     pub created_at: DateTime<Utc>,
@@ -256,6 +340,9 @@ pub struct VoteDetail {
     /// ever sees it before the reveal.
     #[serde(default)]
     pub my_card: Option<String>,
+    /// The caller's own reason in the current round, sealed like the card.
+    #[serde(default)]
+    pub my_reason: Option<String>,
 }
 
 /// One round of ballots.
@@ -289,6 +376,9 @@ pub struct Ballot {
     pub cast_at: DateTime<Utc>,
     /// The card; `null` while the round is sealed.
     pub card: Option<String>,
+    /// Why, in the voter's words; `null` while sealed or when none was given.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A page of votes: `GET /api/votes`.
@@ -307,6 +397,10 @@ pub struct VoteList {
 pub struct CastBallot {
     /// A card label of the vote's deck.
     pub card: String,
+    /// Why, in a few words (at most 500 characters); sealed like the card.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub reason: Option<String>,
 }
 
 /// What a voter gets back after casting: their own ballot and what it did to the vote.
@@ -321,6 +415,9 @@ pub struct BallotReceipt {
     pub voter: String,
     /// The card recorded.
     pub card: String,
+    /// The reason recorded with it.
+    #[serde(default)]
+    pub reason: Option<String>,
     /// When it was recorded.
     #[serde(with = "millis")]
     pub cast_at: DateTime<Utc>,
@@ -330,6 +427,44 @@ pub struct BallotReceipt {
     pub state: VoteState,
     /// Ballots cast in the round after this one.
     pub ballots_cast: u32,
+}
+
+/// The open votes waiting on the logged-in member: `GET /api/me/waiting`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Waiting {
+    /// Soonest deadline first; votes without one last.
+    pub items: Vec<VoteSummary>,
+}
+
+/// A project's remembered settings: `GET /api/projects/{name}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    /// Its name, as votes carry it.
+    pub name: String,
+    /// Who its votes usually wait on; the start form fills them in.
+    pub default_voters: Vec<Voter>,
+    /// Whether its votes are announced to a chat channel.
+    pub announces: bool,
+}
+
+/// Body of `PUT /api/projects/{name}`: what to change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectUpdate {
+    /// Who its votes usually wait on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_voters: Option<Vec<String>>,
+    /// An incoming-webhook URL (Slack, Mattermost, Rocket.Chat) its votes are announced to;
+    /// `null` stops the announcements. Admins only.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub chat_webhook_url: Option<Option<String>>,
 }
 
 /// Body of `POST /api/votes/{id}/close`.

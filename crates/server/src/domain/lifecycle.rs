@@ -4,6 +4,7 @@
 use asyncvoter_wire::{RevealCause, VoteState};
 
 use super::DomainError;
+use super::records::VoteRecord;
 
 /// A change asked of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +51,65 @@ pub fn closing(state: VoteState) -> Closing {
     }
 }
 
-/// Whether the ballot that brought the round to `ballots_cast` reveals it.
-pub fn reveal_after_ballot(quorum: Option<u32>, ballots_cast: u32) -> Option<RevealCause> {
-    quorum
-        .is_some_and(|quorum| ballots_cast >= quorum)
-        .then_some(RevealCause::Quorum)
+/// What reveals a round by itself, besides its deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoReveal<'a> {
+    /// This many ballots reveal it.
+    pub quorum: Option<u32>,
+    /// Who the vote waits on.
+    pub expected: &'a [String],
+    /// Whether the round reveals once every one of them has voted.
+    pub when_all_voted: bool,
+}
+
+impl<'a> AutoReveal<'a> {
+    /// The rules `vote` was started (or changed) with.
+    pub fn of(vote: &'a VoteRecord) -> AutoReveal<'a> {
+        AutoReveal {
+            quorum: vote.quorum,
+            expected: &vote.expected_voters,
+            when_all_voted: vote.reveal_when_all_voted,
+        }
+    }
+
+    /// Whether a round with these voters reveals now, and why: the quorum comes first.
+    pub fn after(&self, voters: &[String]) -> Option<RevealCause> {
+        if self
+            .quorum
+            .is_some_and(|quorum| voters.len() >= quorum as usize)
+        {
+            return Some(RevealCause::Quorum);
+        }
+        let all_voted = !self.expected.is_empty() && waiting_on(self.expected, voters).is_empty();
+        (self.when_all_voted && all_voted).then_some(RevealCause::AllVoted)
+    }
+}
+
+/// The expected voters without a ballot among `voters`, in the expected order.
+pub fn waiting_on<'a>(expected: &'a [String], voters: &[String]) -> Vec<&'a String> {
+    expected.iter().filter(|e| !voters.contains(e)).collect()
+}
+
+/// Whether a vote in `state`, with ballots cast or not, takes these changes: a closed
+/// vote only has its name, link and project corrected; the deck changes only before the
+/// first ballot.
+pub fn allows_changes(
+    state: VoteState,
+    changes_voting: bool,
+    changes_deck: bool,
+    has_ballots: bool,
+) -> Result<(), DomainError> {
+    if state == VoteState::Closed && changes_voting {
+        return Err(DomainError::Conflict(
+            "the vote is closed: only its name, link and project can change".into(),
+        ));
+    }
+    if changes_deck && has_ballots {
+        return Err(DomainError::Conflict(
+            "the deck cannot change once someone has voted: start a new vote instead".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -95,11 +150,57 @@ mod tests {
         assert_eq!(closing(VoteState::Closed), Closing::ChangeFinalSize);
     }
 
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
     #[test]
-    fn the_quorum_reveals_at_the_ballot_that_reaches_it() {
-        assert_eq!(reveal_after_ballot(None, 50), None);
-        assert_eq!(reveal_after_ballot(Some(3), 2), None);
-        assert_eq!(reveal_after_ballot(Some(3), 3), Some(RevealCause::Quorum));
-        assert_eq!(reveal_after_ballot(Some(1), 1), Some(RevealCause::Quorum));
+    fn the_quorum_or_the_last_expected_voter_reveals_the_round() {
+        let nobody: Vec<String> = Vec::new();
+        let quorum = |n| AutoReveal {
+            quorum: n,
+            expected: &nobody,
+            when_all_voted: true,
+        };
+        assert_eq!(quorum(None).after(&ids(&["a"; 50])), None);
+        assert_eq!(quorum(Some(3)).after(&ids(&["a", "b"])), None);
+        assert_eq!(
+            quorum(Some(3)).after(&ids(&["a", "b", "c"])),
+            Some(RevealCause::Quorum)
+        );
+
+        let expected = ids(&["ana", "slack:T1:U2"]);
+        let team = |when_all_voted| AutoReveal {
+            quorum: None,
+            expected: &expected,
+            when_all_voted,
+        };
+        assert_eq!(
+            team(true).after(&ids(&["ana", "ben"])),
+            None,
+            "one still to vote"
+        );
+        assert_eq!(
+            team(true).after(&ids(&["ben", "slack:T1:U2", "ana"])),
+            Some(RevealCause::AllVoted)
+        );
+        assert_eq!(
+            team(false).after(&ids(&["slack:T1:U2", "ana"])),
+            None,
+            "turned off"
+        );
+        assert_eq!(
+            waiting_on(&expected, &ids(&["slack:T1:U2"])),
+            [&"ana".to_owned()]
+        );
+    }
+
+    #[test]
+    fn a_closed_vote_takes_corrections_and_a_voted_one_keeps_its_deck() {
+        assert!(allows_changes(VoteState::Closed, false, false, true).is_ok());
+        assert!(allows_changes(VoteState::Closed, true, false, true).is_err());
+        assert!(allows_changes(VoteState::Open, true, true, false).is_ok());
+        assert!(allows_changes(VoteState::Open, true, true, true).is_err());
+        assert!(allows_changes(VoteState::Revealed, true, false, true).is_ok());
     }
 }

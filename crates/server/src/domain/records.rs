@@ -21,6 +21,10 @@ pub struct VoteRecord {
     pub quorum: Option<u32>,
     pub deadline: Option<DateTime<Utc>>,
     pub final_size: Option<String>,
+    /// Who the vote waits on, in the order given.
+    pub expected_voters: Vec<String>,
+    /// Reveal once every expected voter has voted.
+    pub reveal_when_all_voted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -39,6 +43,48 @@ pub struct NewVoteRecord {
     pub deadline: Option<DateTime<Utc>>,
     /// Start closed with this size (the 2016 API allowed a story created already sized).
     pub final_size: Option<String>,
+    /// Who the vote waits on.
+    pub expected_voters: Vec<String>,
+    /// Reveal once every expected voter has voted.
+    pub reveal_when_all_voted: bool,
+}
+
+/// What a `PATCH` changes, checked; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VoteChanges {
+    pub name: Option<String>,
+    pub url: Option<Option<String>>,
+    pub project: Option<Option<String>>,
+    pub quorum: Option<Option<u32>>,
+    pub deadline: Option<Option<DateTime<Utc>>>,
+    pub expected_voters: Option<Vec<String>>,
+    pub reveal_when_all_voted: Option<bool>,
+    /// A new deck and its custom labels.
+    pub deck: Option<(DeckKind, Option<Vec<String>>)>,
+}
+
+impl VoteChanges {
+    /// The changes as they apply to `vote`: naming expected voters on a vote that had
+    /// none turns on revealing once they have all voted, unless the change says otherwise
+    /// (as when a vote starts with them).
+    pub fn for_vote(mut self, vote: &VoteRecord) -> VoteChanges {
+        let first_expected = vote.expected_voters.is_empty()
+            && self.expected_voters.as_ref().is_some_and(|e| !e.is_empty());
+        if first_expected && self.reveal_when_all_voted.is_none() {
+            self.reveal_when_all_voted = Some(true);
+        }
+        self
+    }
+
+    /// Whether it changes more than the name, link and project (which a closed vote may
+    /// still have corrected).
+    pub fn changes_voting(&self) -> bool {
+        self.quorum.is_some()
+            || self.deadline.is_some()
+            || self.expected_voters.is_some()
+            || self.reveal_when_all_voted.is_some()
+            || self.deck.is_some()
+    }
 }
 
 /// One round of a vote.
@@ -57,6 +103,8 @@ pub struct BallotRecord {
     pub round: u32,
     pub voter: String,
     pub card: String,
+    /// Why, in the voter's words; sealed like the card.
+    pub reason: Option<String>,
     /// First cast in this round.
     pub created_at: DateTime<Utc>,
     /// Last cast or replaced.
@@ -100,6 +148,7 @@ pub struct BallotCast {
     pub vote_id: String,
     pub voter: String,
     pub card: String,
+    pub reason: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -113,6 +162,16 @@ pub struct CastOutcome {
     pub state: VoteState,
     /// Ballots in the round afterwards.
     pub ballots_cast: u32,
+}
+
+/// A project's remembered settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectRecord {
+    pub name: String,
+    /// Who its votes usually wait on.
+    pub default_voters: Vec<String>,
+    /// Where its votes are announced, an incoming-webhook URL.
+    pub chat_webhook_url: Option<String>,
 }
 
 /// A member as stored, with their password hash.

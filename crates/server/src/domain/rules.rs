@@ -3,10 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use asyncvoter_estimation::{Deck, NO_OPINION};
-use asyncvoter_wire::NewVote;
+use asyncvoter_wire::{NewVote, VotePatch};
 
 use super::DomainError;
-use super::records::NewVoteRecord;
+use super::records::{NewVoteRecord, VoteChanges};
 
 /// Longest vote name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -18,6 +18,10 @@ pub const MAX_URL_BYTES: usize = 2048;
 pub const MAX_QUORUM: u32 = 1000;
 /// How far ahead a deadline may be.
 pub const MAX_DEADLINE_DAYS: i64 = 366;
+/// Most voters a vote may wait on.
+pub const MAX_EXPECTED: usize = 100;
+/// Longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
 
 /// A vote's name: trimmed, 1–200 characters, no control characters.
 pub fn name(raw: &str) -> Result<String, DomainError> {
@@ -152,25 +156,7 @@ pub fn new_vote(
 ) -> Result<(NewVoteRecord, Deck), DomainError> {
     let deck = Deck::new(input.deck, input.cards.as_deref())
         .map_err(|e| DomainError::Invalid(e.to_string()))?;
-    if let Some(quorum) = input.quorum
-        && !(1..=MAX_QUORUM).contains(&quorum)
-    {
-        return Err(DomainError::Invalid(format!(
-            "`quorum` must be between 1 and {MAX_QUORUM}"
-        )));
-    }
-    if let Some(deadline) = input.deadline {
-        if deadline <= now {
-            return Err(DomainError::Invalid(
-                "`deadline` must be in the future".into(),
-            ));
-        }
-        if deadline > now + Duration::days(MAX_DEADLINE_DAYS) {
-            return Err(DomainError::Invalid(format!(
-                "`deadline` must be within {MAX_DEADLINE_DAYS} days"
-            )));
-        }
-    }
+    let expected_voters = expected_voters(input.expected_voters.as_deref().unwrap_or_default())?;
     let record = NewVoteRecord {
         name: name(&input.name)?,
         url: url(input.url.as_deref())?,
@@ -178,11 +164,128 @@ pub fn new_vote(
         owner,
         deck: input.deck,
         cards: deck.custom_labels(),
-        quorum: input.quorum,
-        deadline: input.deadline.map(truncate_to_millis),
+        quorum: input.quorum.map(quorum).transpose()?,
+        deadline: input.deadline.map(|d| deadline(d, now)).transpose()?,
         final_size: None,
+        reveal_when_all_voted: input
+            .reveal_when_all_voted
+            .unwrap_or(!expected_voters.is_empty()),
+        expected_voters,
     };
     Ok((record, deck))
+}
+
+/// What a `PATCH` asks, checked field by field.
+pub fn changes(patch: VotePatch, now: DateTime<Utc>) -> Result<VoteChanges, DomainError> {
+    let deck = match (patch.deck, patch.cards) {
+        (None, None) => None,
+        (None, Some(_)) => {
+            return Err(DomainError::Invalid(
+                "send `cards` with `deck`: \"custom\"".into(),
+            ));
+        }
+        (Some(kind), cards) => {
+            let deck = Deck::new(kind, cards.as_deref())
+                .map_err(|e| DomainError::Invalid(e.to_string()))?;
+            Some((kind, deck.custom_labels()))
+        }
+    };
+    Ok(VoteChanges {
+        name: patch.name.as_deref().map(name).transpose()?,
+        url: patch.url.map(|u| url(u.as_deref())).transpose()?,
+        project: patch.project.map(|p| project(p.as_deref())).transpose()?,
+        quorum: patch
+            .quorum
+            .map(|q| q.map(quorum).transpose())
+            .transpose()?,
+        deadline: patch
+            .deadline
+            .map(|d| d.map(|d| deadline(d, now)).transpose())
+            .transpose()?,
+        expected_voters: patch
+            .expected_voters
+            .as_deref()
+            .map(expected_voters)
+            .transpose()?,
+        reveal_when_all_voted: patch.reveal_when_all_voted,
+        deck,
+    })
+}
+
+/// A quorum: 1 to 1,000 ballots.
+pub fn quorum(quorum: u32) -> Result<u32, DomainError> {
+    if (1..=MAX_QUORUM).contains(&quorum) {
+        Ok(quorum)
+    } else {
+        Err(DomainError::Invalid(format!(
+            "`quorum` must be between 1 and {MAX_QUORUM}"
+        )))
+    }
+}
+
+/// A deadline: in the future, within a year, to the millisecond.
+pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
+    if at <= now {
+        return Err(DomainError::Invalid(
+            "`deadline` must be in the future".into(),
+        ));
+    }
+    if at > now + Duration::days(MAX_DEADLINE_DAYS) {
+        return Err(DomainError::Invalid(format!(
+            "`deadline` must be within {MAX_DEADLINE_DAYS} days"
+        )));
+    }
+    Ok(truncate_to_millis(at))
+}
+
+/// Who a vote waits on: members' usernames (folded to lower case) and external ids, each
+/// once, in the order given, at most [`MAX_EXPECTED`]. Whether the members exist is the
+/// caller's to check.
+pub fn expected_voters(raw: &[String]) -> Result<Vec<String>, DomainError> {
+    if raw.len() > MAX_EXPECTED {
+        return Err(DomainError::Invalid(format!(
+            "`expected_voters` names at most {MAX_EXPECTED} voters"
+        )));
+    }
+    let mut voters: Vec<String> = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let entry = entry.trim();
+        let voter = if is_external(entry) {
+            voter_id(entry)?
+        } else {
+            username(entry).map_err(|_| {
+                DomainError::Invalid(
+                    "`expected_voters` holds members' usernames and external ids such as \
+                     `slack:T1:U123`"
+                        .into(),
+                )
+            })?
+        };
+        if !voters.contains(&voter) {
+            voters.push(voter);
+        }
+    }
+    Ok(voters)
+}
+
+/// A ballot's reason: trimmed, none when blank, at most [`MAX_REASON_CHARS`] characters,
+/// line breaks allowed but no other control characters. The error never repeats it: a
+/// reason is sealed.
+pub fn reason(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(reason) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(DomainError::Invalid(format!(
+            "a reason has at most {MAX_REASON_CHARS} characters"
+        )));
+    }
+    if reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(DomainError::Invalid(
+            "a reason cannot hold control characters other than line breaks".into(),
+        ));
+    }
+    Ok(Some(reason.to_owned()))
 }
 
 /// A card cast on `deck`: exactly one of its labels.
@@ -255,6 +358,41 @@ mod tests {
             assert!(username(bad).is_err(), "{bad}");
         }
         assert!(username("dev.ops_2-b").is_ok());
+    }
+
+    #[test]
+    fn expected_voters_are_members_or_external_ids_each_once() {
+        let raw: Vec<String> = [" Ana ", "slack:T1:U2", "ana", "ben"]
+            .map(str::to_owned)
+            .into();
+        assert_eq!(
+            expected_voters(&raw).unwrap(),
+            ["ana", "slack:T1:U2", "ben"]
+        );
+        for bad in ["", "a b", "x/y:z", "-ana"] {
+            assert!(expected_voters(&[bad.to_owned()]).is_err(), "{bad}");
+        }
+        assert_eq!(
+            expected_voters(&vec!["slack:U".to_owned(); 100]).unwrap(),
+            ["slack:U"],
+            "repeats fold"
+        );
+        let many: Vec<String> = (0..101).map(|n| format!("slack:U{n}")).collect();
+        assert!(expected_voters(&many).is_err());
+    }
+
+    #[test]
+    fn reasons_are_short_and_never_echoed() {
+        assert_eq!(reason(Some("  ")).unwrap(), None);
+        assert_eq!(
+            reason(Some(" two\nlines ")).unwrap().as_deref(),
+            Some("two\nlines")
+        );
+        let long = "é".repeat(501);
+        let error = reason(Some(&long)).unwrap_err().to_string();
+        assert!(!error.contains('é'), "{error}");
+        assert!(reason(Some(&"é".repeat(500))).is_ok());
+        assert!(reason(Some("bell\u{7}")).is_err());
     }
 
     #[test]

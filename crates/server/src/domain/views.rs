@@ -11,6 +11,7 @@ use asyncvoter_wire::{
 use chrono::{DateTime, Utc};
 
 use super::DomainError;
+use super::lifecycle;
 use super::records::{OverviewRecord, REVEAL_BUCKET_HOURS, VoteHistory, VoteListing, VoteRecord};
 use super::rules;
 
@@ -83,23 +84,22 @@ pub fn summary(listing: &VoteListing, names: &Names) -> VoteSummary {
 
 /// Every voter and owner id a list mentions.
 pub fn listing_ids(listings: &[VoteListing]) -> impl Iterator<Item = &str> {
-    listings.iter().flat_map(|l| {
-        l.vote
-            .owner
-            .as_deref()
-            .into_iter()
-            .chain(l.voters.iter().map(String::as_str))
-    })
+    listings
+        .iter()
+        .flat_map(|l| vote_ids(&l.vote).chain(l.voters.iter().map(String::as_str)))
 }
 
 /// Every voter and owner id a vote mentions.
 pub fn history_ids(history: &VoteHistory) -> impl Iterator<Item = &str> {
-    history
-        .vote
-        .owner
+    vote_ids(&history.vote).chain(history.ballots.iter().map(|b| b.voter.as_str()))
+}
+
+/// The owner and expected voters of a vote.
+fn vote_ids(vote: &VoteRecord) -> impl Iterator<Item = &str> {
+    vote.owner
         .as_deref()
         .into_iter()
-        .chain(history.ballots.iter().map(|b| b.voter.as_str()))
+        .chain(vote.expected_voters.iter().map(String::as_str))
 }
 
 fn summary_of(
@@ -122,6 +122,16 @@ fn summary_of(
         final_size: vote.final_size.clone(),
         ballots_cast: voters.len() as u32,
         voters: voters.iter().map(|v| names.voter(v)).collect(),
+        expected_voters: vote
+            .expected_voters
+            .iter()
+            .map(|v| names.voter(v))
+            .collect(),
+        waiting_on: lifecycle::waiting_on(&vote.expected_voters, voters)
+            .into_iter()
+            .map(|v| names.voter(v))
+            .collect(),
+        reveal_when_all_voted: vote.reveal_when_all_voted,
         created_at: vote.created_at,
         updated_at: vote.updated_at,
         revealed_at,
@@ -166,19 +176,16 @@ pub fn detail(
                         voter: names.voter(&b.voter),
                         cast_at: b.cast_at,
                         card: revealed.then(|| b.card.clone()),
+                        reason: b.reason.clone().filter(|_| revealed),
                     })
                     .collect(),
             }
         })
         .collect();
-    let my_card = viewer.and_then(|me| {
-        history
-            .current_ballots()
-            .find(|b| b.voter == me)
-            .map(|b| b.card.clone())
-    });
+    let mine = viewer.and_then(|me| history.current_ballots().find(|b| b.voter == me));
     Ok(VoteDetail {
-        my_card,
+        my_card: mine.map(|b| b.card.clone()),
+        my_reason: mine.and_then(|b| b.reason.clone()),
         vote: summary_of(&history.vote, revealed_at, &current, names),
         cards: deck.cards(),
         rounds,

@@ -73,6 +73,9 @@ pub struct VoteQuery {
     pub name_contains: Option<String>,
     pub after: Option<ListCursor>,
     pub limit: u32,
+    /// Only open votes that expect this voter and have no ballot of theirs in the current
+    /// round, soonest deadline first.
+    pub waiting_for: Option<String>,
 }
 
 /// The storage every backend provides.
@@ -128,6 +131,26 @@ pub trait Store: Send + Sync + 'static {
         &self,
         vote_id: &str,
         final_size: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Changes a vote's settings (`domain::lifecycle::allows_changes` decides what may
+    /// change), and reveals the round when the new quorum or expected voters are already
+    /// met.
+    async fn update_vote(
+        &self,
+        vote_id: &str,
+        changes: VoteChanges,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// A project's remembered settings, if it has any.
+    async fn project(&self, name: &str) -> Result<Option<ProjectRecord>, StoreError>;
+
+    /// Stores a project's settings.
+    async fn save_project(
+        &self,
+        project: &ProjectRecord,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
@@ -249,6 +272,16 @@ pub async fn names<'a>(
 ) -> Result<Names, StoreError> {
     let members = views::member_ids(ids);
     Ok(store.display_names(&members).await?.into_iter().collect())
+}
+
+/// The members among `ids` that do not exist (external ids are never checked).
+pub async fn unknown_members(store: &dyn Store, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    let members = views::member_ids(ids.iter().map(String::as_str));
+    let known = store.display_names(&members).await?;
+    Ok(members
+        .into_iter()
+        .filter(|m| !known.iter().any(|(username, _)| username == m))
+        .collect())
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (created if missing) or

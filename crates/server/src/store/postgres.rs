@@ -18,7 +18,7 @@ use asyncvoter_wire::EventKind;
 
 use super::rows::*;
 use super::*;
-use crate::domain::lifecycle::{self, Change, Closing};
+use crate::domain::lifecycle::{self, AutoReveal, Change, Closing};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -69,6 +69,8 @@ impl PostgresStore {
     /// which SQLite's `LIKE` does not.
     const ASCII_LOWER_NAME: &str =
         "translate(v.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+    /// A vote expects a voter: the JSON array holds their id.
+    const EXPECTS: (&str, &str) = ("v.expected_voters::jsonb ? ", "");
     /// Serialized writes still lock the vote row they read, against readers that write.
     const FOR_UPDATE: &str = " FOR UPDATE";
 

@@ -138,6 +138,8 @@ pub(super) struct VoteRow {
     pub(super) quorum: Option<i64>,
     pub(super) deadline: Option<i64>,
     pub(super) final_size: Option<String>,
+    pub(super) expected_voters: String,
+    pub(super) reveal_when_all_voted: bool,
     pub(super) created_at: i64,
     pub(super) updated_at: i64,
     pub(super) closed_at: Option<i64>,
@@ -158,6 +160,8 @@ impl TryFrom<VoteRow> for VoteRecord {
             Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("cards"))?),
             None => None,
         };
+        let expected_voters =
+            serde_json::from_str(&row.expected_voters).map_err(|_| corrupt("expected voters"))?;
         Ok(VoteRecord {
             deck,
             state,
@@ -174,6 +178,8 @@ impl TryFrom<VoteRow> for VoteRecord {
             project: row.project,
             owner: row.owner,
             final_size: row.final_size,
+            expected_voters,
+            reveal_when_all_voted: row.reveal_when_all_voted,
         })
     }
 }
@@ -184,6 +190,7 @@ pub(super) struct BallotRow {
     pub(super) round: i64,
     pub(super) voter: String,
     pub(super) card: String,
+    pub(super) reason: Option<String>,
     pub(super) created_at: i64,
     pub(super) cast_at: i64,
 }
@@ -195,6 +202,7 @@ impl From<BallotRow> for BallotRecord {
             round: row.round as u32,
             voter: row.voter,
             card: row.card,
+            reason: row.reason,
             created_at: time(row.created_at),
             cast_at: time(row.cast_at),
         }
@@ -202,7 +210,13 @@ impl From<BallotRow> for BallotRecord {
 }
 
 pub(super) const VOTE_COLUMNS: &str = "v.id, v.name, v.url, v.project, v.owner, v.deck, v.cards, v.state, \
-     v.round, v.quorum, v.deadline, v.final_size, v.created_at, v.updated_at, v.closed_at";
+     v.round, v.quorum, v.deadline, v.final_size, v.expected_voters, v.reveal_when_all_voted, \
+     v.created_at, v.updated_at, v.closed_at";
+
+/// Voter ids as stored: a JSON array.
+pub(super) fn voters_json(voters: &[String]) -> String {
+    serde_json::to_string(voters).expect("a list of strings serializes")
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MemberRow {

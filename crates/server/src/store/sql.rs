@@ -9,6 +9,7 @@
 //! - `ASCII_LOWER_NAME`: a vote `v`'s name with ASCII letters in lower case, for a `LIKE`
 //!   that ignores their case only;
 //! - `FOR_UPDATE`: the row lock a change takes on the vote it reads;
+//! - `EXPECTS`: the SQL around a bound voter id that holds when vote `v` expects them;
 //! - `begin_write()`: how a write transaction starts (`BEGIN IMMEDIATE`, an advisory lock);
 //! - `announce(tx, id)`: what an appended event tells other processes (PostgreSQL `NOTIFY`);
 //! - `writer`, `reader` pools and the `appended` notifier, woken after each commit.
@@ -41,21 +42,53 @@ macro_rules! sql_store {
                 Ok(done.rows_affected())
             }
 
-            /// The state, current round and quorum of a vote, locked for the transaction.
+            /// A vote, locked for the transaction.
             async fn lock_vote(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 id: &str,
-            ) -> Result<(VoteState, i64, Option<u32>), StoreError> {
-                let (state, round, quorum): (String, i64, Option<i64>) = sqlx::query_as(&format!(
-                    "SELECT state, round, quorum FROM votes WHERE id = $1{}",
+            ) -> Result<VoteRecord, StoreError> {
+                let row: VoteRow = sqlx::query_as(&format!(
+                    "SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = $1{}",
                     Self::FOR_UPDATE
                 ))
                 .bind(id)
                 .fetch_optional(&mut **tx)
                 .await?
                 .ok_or(StoreError::NotFound("vote"))?;
-                let state = vote_state(&state).ok_or_else(|| corrupt("state"))?;
-                Ok((state, round, quorum.and_then(|q| u32::try_from(q).ok())))
+                row.try_into()
+            }
+
+            /// Who has a ballot in a vote's round, earliest first.
+            async fn voters_of(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: &str,
+                round: i64,
+            ) -> Result<Vec<String>, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT voter FROM ballots WHERE vote_id = $1 AND round = $2 \
+                     ORDER BY created_at, id",
+                )
+                .bind(id)
+                .bind(round)
+                .fetch_all(&mut **tx)
+                .await?)
+            }
+
+            /// Reveals an open round by `cause`: the vote's state, the round, the event.
+            async fn reveal_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: &str,
+                round: i64,
+                cause: RevealCause,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query("UPDATE votes SET state = 'revealed', updated_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                Self::mark_revealed(tx, id, round, cause, at).await?;
+                Self::record_event(tx, id, EventKind::Revealed, None, round, at).await
             }
 
             /// Appends a change to the event log, inside the change's own transaction.
@@ -176,8 +209,9 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO votes (id, name, url, project, owner, deck, cards, state, round, \
-                     quorum, deadline, final_size, created_at, updated_at, closed_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $12, $13)",
+                     quorum, deadline, final_size, created_at, updated_at, closed_at, \
+                     expected_voters, reveal_when_all_voted) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11, $12, $12, $13, $14, $15)",
                 )
                 .bind(&id)
                 .bind(&vote.name)
@@ -192,6 +226,8 @@ macro_rules! sql_store {
                 .bind(&vote.final_size)
                 .bind(now)
                 .bind(closed_at)
+                .bind(voters_json(&vote.expected_voters))
+                .bind(vote.reveal_when_all_voted)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -219,6 +255,8 @@ macro_rules! sql_store {
                     quorum: vote.quorum,
                     deadline: vote.deadline,
                     final_size: vote.final_size,
+                    expected_voters: vote.expected_voters,
+                    reveal_when_all_voted: vote.reveal_when_all_voted,
                     created_at: time(now),
                     updated_at: time(now),
                     closed_at: closed_at.map(time),
@@ -260,6 +298,18 @@ macro_rules! sql_store {
                         .push_bind(format!("%{escaped}%"))
                         .push(" ESCAPE '\\'");
                 }
+                if let Some(member) = &query.waiting_for {
+                    sql.push(" AND v.state = 'open' AND ")
+                        .push(Self::EXPECTS.0)
+                        .push_bind(member.clone())
+                        .push(Self::EXPECTS.1)
+                        .push(
+                            " AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = v.id \
+                             AND b.round = v.round AND b.voter = ",
+                        )
+                        .push_bind(member.clone())
+                        .push(")");
+                }
                 if let Some(after) = &query.after {
                     sql.push(" AND (v.updated_at < ")
                         .push_bind(after.updated_at_ms)
@@ -269,8 +319,12 @@ macro_rules! sql_store {
                         .push_bind(after.id.clone())
                         .push("))");
                 }
-                sql.push(" ORDER BY v.updated_at DESC, v.id DESC LIMIT ")
-                    .push_bind(i64::from(query.limit) + 1);
+                sql.push(match query.waiting_for {
+                    // Soonest deadline first, votes without one last.
+                    Some(_) => " ORDER BY v.deadline IS NULL, v.deadline, v.updated_at DESC, v.id DESC LIMIT ",
+                    None => " ORDER BY v.updated_at DESC, v.id DESC LIMIT ",
+                })
+                .push_bind(i64::from(query.limit) + 1);
 
                 let rows = sql.build().fetch_all(&self.reader).await?;
                 let mut listings = Vec::with_capacity(rows.len());
@@ -302,7 +356,7 @@ macro_rules! sql_store {
                 .fetch_all(&mut *conn)
                 .await?;
                 let ballots: Vec<BallotRow> = sqlx::query_as(
-                    "SELECT id, round, voter, card, created_at, cast_at FROM ballots \
+                    "SELECT id, round, voter, card, reason, created_at, cast_at FROM ballots \
                      WHERE vote_id = $1 ORDER BY round, created_at, id",
                 )
                 .bind(id)
@@ -337,16 +391,18 @@ macro_rules! sql_store {
             async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
                 let now = ms(cast.at);
                 let mut tx = self.begin_write().await?;
-                let (state, round, quorum) = Self::lock_vote(&mut tx, &cast.vote_id).await?;
-                lifecycle::allows(state, Change::Cast)?;
+                let vote = Self::lock_vote(&mut tx, &cast.vote_id).await?;
+                lifecycle::allows(vote.state, Change::Cast)?;
+                let round = i64::from(vote.round);
                 // One statement for a first ballot and a replaced one; a replaced ballot keeps
                 // its id and creation time.
                 let new_ballot = new_id();
                 let (ballot_id, created_at): (String, i64) = sqlx::query_as(
-                    "INSERT INTO ballots (id, vote_id, round, voter, card, created_at, cast_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) \
+                    "INSERT INTO ballots (id, vote_id, round, voter, card, reason, created_at, cast_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
                      ON CONFLICT (vote_id, round, voter) \
-                     DO UPDATE SET card = excluded.card, cast_at = excluded.cast_at \
+                     DO UPDATE SET card = excluded.card, reason = excluded.reason, \
+                     cast_at = excluded.cast_at \
                      RETURNING id, created_at",
                 )
                 .bind(&new_ballot)
@@ -354,25 +410,14 @@ macro_rules! sql_store {
                 .bind(round)
                 .bind(&cast.voter)
                 .bind(&cast.card)
+                .bind(&cast.reason)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
                 let replaced = ballot_id != new_ballot;
-                let ballots_cast: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM ballots WHERE vote_id = $1 AND round = $2",
-                )
-                .bind(&cast.vote_id)
-                .bind(round)
-                .fetch_one(&mut *tx)
-                .await?;
-                let reveal = lifecycle::reveal_after_ballot(quorum, count(ballots_cast));
-                let state = match reveal {
-                    Some(_) => VoteState::Revealed,
-                    None => VoteState::Open,
-                };
-                sqlx::query("UPDATE votes SET updated_at = $1, state = $2 WHERE id = $3")
+                let voters = Self::voters_of(&mut tx, &cast.vote_id, round).await?;
+                sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
                     .bind(now)
-                    .bind(state.as_str())
                     .bind(&cast.vote_id)
                     .execute(&mut *tx)
                     .await?;
@@ -385,24 +430,24 @@ macro_rules! sql_store {
                     now,
                 )
                 .await?;
+                let reveal = AutoReveal::of(&vote).after(&voters);
                 if let Some(cause) = reveal {
-                    Self::mark_revealed(&mut tx, &cast.vote_id, round, cause, now).await?;
-                    Self::record_event(&mut tx, &cast.vote_id, EventKind::Revealed, None, round, now)
-                        .await?;
+                    Self::reveal_in(&mut tx, &cast.vote_id, round, cause, now).await?;
                 }
                 self.commit(tx).await?;
                 Ok(CastOutcome {
                     ballot: BallotRecord {
                         id: ballot_id,
-                        round: count(round),
+                        round: vote.round,
                         voter: cast.voter,
                         card: cast.card,
+                        reason: cast.reason,
                         created_at: time(created_at),
                         cast_at: time(now),
                     },
                     replaced,
-                    state,
-                    ballots_cast: count(ballots_cast),
+                    state: if reveal.is_some() { VoteState::Revealed } else { VoteState::Open },
+                    ballots_cast: count(voters.len() as i64),
                 })
             }
 
@@ -414,8 +459,9 @@ macro_rules! sql_store {
             ) -> Result<(), StoreError> {
                 let now = ms(at);
                 let mut tx = self.begin_write().await?;
-                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
-                lifecycle::allows(state, Change::Withdraw)?;
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(vote.state, Change::Withdraw)?;
+                let round = i64::from(vote.round);
                 let deleted = sqlx::query(
                     "DELETE FROM ballots WHERE vote_id = $1 AND round = $2 AND voter = $3",
                 )
@@ -452,23 +498,18 @@ macro_rules! sql_store {
             ) -> Result<(), StoreError> {
                 let now = ms(at);
                 let mut tx = self.begin_write().await?;
-                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
-                lifecycle::allows(state, Change::Reveal)?;
-                sqlx::query("UPDATE votes SET state = 'revealed', updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(vote_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::mark_revealed(&mut tx, vote_id, round, cause, now).await?;
-                Self::record_event(&mut tx, vote_id, EventKind::Revealed, None, round, now).await?;
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(vote.state, Change::Reveal)?;
+                Self::reveal_in(&mut tx, vote_id, i64::from(vote.round), cause, now).await?;
                 self.commit(tx).await
             }
 
             async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
                 let now = ms(at);
                 let mut tx = self.begin_write().await?;
-                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
-                lifecycle::allows(state, Change::NewRound)?;
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                lifecycle::allows(vote.state, Change::NewRound)?;
+                let round = i64::from(vote.round);
                 sqlx::query(
                     "UPDATE votes SET state = 'open', round = round + 1, updated_at = $1, \
                      deadline = CASE WHEN deadline <= $1 THEN NULL ELSE deadline END WHERE id = $2",
@@ -496,8 +537,9 @@ macro_rules! sql_store {
             ) -> Result<(), StoreError> {
                 let now = ms(at);
                 let mut tx = self.begin_write().await?;
-                let (state, round, _) = Self::lock_vote(&mut tx, vote_id).await?;
-                let kind = match lifecycle::closing(state) {
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                let round = i64::from(vote.round);
+                let kind = match lifecycle::closing(vote.state) {
                     Closing::Close => {
                         sqlx::query(
                             "UPDATE votes SET state = 'closed', final_size = $1, closed_at = $2, \
@@ -523,6 +565,105 @@ macro_rules! sql_store {
                 };
                 Self::record_event(&mut tx, vote_id, kind, None, round, now).await?;
                 self.commit(tx).await
+            }
+
+            async fn update_vote(
+                &self,
+                vote_id: &str,
+                changes: VoteChanges,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                let ballots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE vote_id = $1")
+                    .bind(vote_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                lifecycle::allows_changes(
+                    vote.state,
+                    changes.changes_voting(),
+                    changes.deck.is_some(),
+                    ballots > 0,
+                )?;
+                let mut sql: sqlx::QueryBuilder<$db> =
+                    sqlx::QueryBuilder::new("UPDATE votes SET updated_at = ");
+                sql.push_bind(now);
+                if let Some(name) = &changes.name {
+                    sql.push(", name = ").push_bind(name.clone());
+                }
+                if let Some(url) = &changes.url {
+                    sql.push(", url = ").push_bind(url.clone());
+                }
+                if let Some(project) = &changes.project {
+                    sql.push(", project = ").push_bind(project.clone());
+                }
+                if let Some(quorum) = changes.quorum {
+                    sql.push(", quorum = ").push_bind(quorum.map(i64::from));
+                }
+                if let Some(deadline) = changes.deadline {
+                    sql.push(", deadline = ").push_bind(deadline.map(ms));
+                }
+                if let Some(expected) = &changes.expected_voters {
+                    sql.push(", expected_voters = ").push_bind(voters_json(expected));
+                }
+                if let Some(when_all_voted) = changes.reveal_when_all_voted {
+                    sql.push(", reveal_when_all_voted = ").push_bind(when_all_voted);
+                }
+                if let Some((deck, cards)) = &changes.deck {
+                    let cards = cards.as_ref().map(|c| voters_json(c));
+                    sql.push(", deck = ").push_bind(deck.as_str());
+                    sql.push(", cards = ").push_bind(cards);
+                }
+                sql.push(" WHERE id = ").push_bind(vote_id.to_owned());
+                sql.build().execute(&mut *tx).await?;
+                let round = i64::from(vote.round);
+                Self::record_event(&mut tx, vote_id, EventKind::VoteUpdated, None, round, now).await?;
+                // A lower quorum or fewer expected voters may already be met.
+                if vote.state == VoteState::Open {
+                    let changed = Self::lock_vote(&mut tx, vote_id).await?;
+                    let voters = Self::voters_of(&mut tx, vote_id, round).await?;
+                    if let Some(cause) = AutoReveal::of(&changed).after(&voters) {
+                        Self::reveal_in(&mut tx, vote_id, round, cause, now).await?;
+                    }
+                }
+                self.commit(tx).await
+            }
+
+            async fn project(&self, name: &str) -> Result<Option<ProjectRecord>, StoreError> {
+                let row: Option<(String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT name, default_voters, chat_webhook_url FROM projects WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.reader)
+                .await?;
+                row.map(|(name, voters, chat_webhook_url)| {
+                    Ok(ProjectRecord {
+                        name,
+                        default_voters: serde_json::from_str(&voters)
+                            .map_err(|_| corrupt("default voters"))?,
+                        chat_webhook_url,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn save_project(
+                &self,
+                project: &ProjectRecord,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let statement = sqlx::query(
+                    "INSERT INTO projects (name, default_voters, chat_webhook_url, updated_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE \
+                     SET default_voters = excluded.default_voters, \
+                     chat_webhook_url = excluded.chat_webhook_url, updated_at = excluded.updated_at",
+                )
+                .bind(&project.name)
+                .bind(voters_json(&project.default_voters))
+                .bind(&project.chat_webhook_url)
+                .bind(ms(at));
+                self.write_one(statement).await.map(drop)
             }
 
             async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {

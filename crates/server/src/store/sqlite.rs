@@ -18,9 +18,30 @@ use asyncvoter_wire::{EventKind, VoteState};
 
 use super::rows::*;
 use super::*;
-use crate::domain::lifecycle::{self, Change, Closing};
+use crate::domain::lifecycle::{self, AutoReveal, Change, Closing};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Runs the migrations on a connection of their own with foreign keys off, as SQLite's
+/// procedure for rebuilding a table asks (with them on, dropping the old table would
+/// cascade to the rows that refer to it), then checks that no reference dangles.
+async fn migrate(options: SqliteConnectOptions) -> Result<(), sqlx::Error> {
+    use sqlx::{ConnectOptions, Connection};
+    let mut connection = options.foreign_keys(false).connect().await?;
+    MIGRATOR.run(&mut connection).await?;
+    let dangling: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut connection)
+        .await?;
+    connection.close().await?;
+    if dangling.is_empty() {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Protocol(format!(
+            "{} rows refer to rows that are gone after the migrations",
+            dangling.len()
+        )))
+    }
+}
 
 /// Connections that read, besides the one that writes.
 const READERS: u32 = 8;
@@ -43,6 +64,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            migrate(options.clone()).await?;
+        }
         // Connections are opened at start and kept: a file needs no reconnecting, and a
         // process out of file descriptors (a flood of connections) still reaches its data.
         let writer = SqlitePoolOptions::new()
@@ -53,8 +77,10 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
-        MIGRATOR.run(&writer).await?;
-        // An in-memory database exists once per connection: share the writer.
+        // An in-memory database exists once per connection: migrate and share the writer.
+        if in_memory {
+            MIGRATOR.run(&writer).await?;
+        }
         let reader = if in_memory {
             writer.clone()
         } else {
@@ -79,6 +105,11 @@ impl SqliteStore {
          FROM ballots b WHERE b.vote_id = v.id AND b.round = v.round)";
     /// SQLite's `LIKE` ignores the case of ASCII letters (only) by itself.
     const ASCII_LOWER_NAME: &str = "v.name";
+    /// A vote expects a voter: the JSON array holds their id.
+    const EXPECTS: (&str, &str) = (
+        "EXISTS (SELECT 1 FROM json_each(v.expected_voters) e WHERE e.value = ",
+        ")",
+    );
     /// Writes are serialized by `BEGIN IMMEDIATE`: no row locks.
     const FOR_UPDATE: &str = "";
 

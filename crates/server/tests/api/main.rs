@@ -15,5 +15,6 @@ mod overview;
 mod reveals;
 mod sealing;
 mod security;
+mod team_loop;
 mod tokens;
 mod votes;

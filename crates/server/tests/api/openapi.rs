@@ -18,6 +18,10 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/votes", "get"),
         ("/api/votes", "post"),
         ("/api/votes/{id}", "get"),
+        ("/api/votes/{id}", "patch"),
+        ("/api/me/waiting", "get"),
+        ("/api/projects/{name}", "get"),
+        ("/api/projects/{name}", "put"),
         ("/api/votes/{id}/ballots/{voter}", "put"),
         ("/api/votes/{id}/ballots/{voter}", "delete"),
         ("/api/votes/{id}/reveal", "post"),
@@ -49,6 +53,10 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         "no undocumented or stray operation"
     );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    let kinds = doc["components"]["schemas"]["EventKind"]["enum"].to_string();
+    for kind in ["vote_updated", "reminder_sent", "final_size_changed"] {
+        assert!(kinds.contains(kind), "{kind} in {kinds}");
+    }
     assert!(doc["components"]["securitySchemes"]["integration_token"].is_object());
     assert!(doc["components"]["securitySchemes"]["session_cookie"].is_object());
 }

@@ -27,6 +27,8 @@ async fn seed_vote(
         quorum: None,
         deadline: None,
         final_size: None,
+        expected_voters: Vec::new(),
+        reveal_when_all_voted: false,
     };
     store.create_vote(vote, at).await.unwrap().id
 }
@@ -36,6 +38,7 @@ async fn seed_ballot(store: &dyn Store, vote_id: &str, voter: &str, card: &str, 
         vote_id: vote_id.into(),
         voter: voter.into(),
         card: card.into(),
+        reason: None,
         at,
     };
     store.cast_ballot(cast).await.unwrap();

@@ -46,5 +46,7 @@ pub fn story(name: &str, quorum: Option<u32>) -> NewVoteRecord {
         quorum,
         deadline: None,
         final_size: None,
+        expected_voters: Vec::new(),
+        reveal_when_all_voted: false,
     }
 }

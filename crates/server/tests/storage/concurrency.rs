@@ -26,6 +26,7 @@ async fn concurrent_ballots_all_count_and_the_quorum_reveals_once() {
                         vote_id,
                         voter: format!("slack:U{i}"),
                         card: "5".into(),
+                        reason: None,
                         at: rules::now(),
                     })
                     .await

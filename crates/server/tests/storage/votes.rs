@@ -12,6 +12,7 @@ fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
         vote_id: vote_id.into(),
         voter: voter.into(),
         card: card.into(),
+        reason: None,
         at: rules::now(),
     }
 }
@@ -226,6 +227,7 @@ async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
                     vote_id: ids[2].clone(),
                     voter: voter.to_owned(),
                     card: "5".to_owned(),
+                    reason: None,
                     at: start + Duration::minutes(minute),
                 })
                 .await
@@ -285,6 +287,72 @@ async fn the_overview_counts_in_the_database() {
             "{backend}: 2 h sealed"
         );
         assert_eq!(overview.reveal_median_ms, Some(2 * 3_600_000));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn expected_voters_waiting_lists_changes_and_projects_on_every_backend() {
+    on_every_backend(|store, backend| async move {
+        let mut new = story("Team", None);
+        new.expected_voters = vec!["ana".into(), "slack:T1:U2".into()];
+        new.reveal_when_all_voted = true;
+        new.deadline = Some(rules::now() + Duration::hours(5));
+        let vote = store.create_vote(new, rules::now()).await.unwrap();
+        let mut other = story("Other", None);
+        other.expected_voters = vec!["ben".into()];
+        store.create_vote(other, rules::now()).await.unwrap();
+
+        let waiting = |voter: &str| VoteQuery {
+            limit: 10,
+            waiting_for: Some(voter.to_owned()),
+            ..VoteQuery::default()
+        };
+        let for_ana = store.list_votes(&waiting("ana")).await.unwrap();
+        assert_eq!(for_ana.len(), 1, "{backend}");
+        assert_eq!(for_ana[0].vote.expected_voters, ["ana", "slack:T1:U2"]);
+        assert!(
+            store.list_votes(&waiting("an")).await.unwrap().is_empty(),
+            "{backend}: whole ids only"
+        );
+
+        let mut with_reason = cast(&vote.id, "ana", "5");
+        with_reason.reason = Some("because".into());
+        store.cast_ballot(with_reason).await.unwrap();
+        assert!(
+            store.list_votes(&waiting("ana")).await.unwrap().is_empty(),
+            "{backend}: ana voted"
+        );
+        let history = store.vote(&vote.id).await.unwrap();
+        assert_eq!(history.ballots[0].reason.as_deref(), Some("because"));
+
+        // Changing the expected voters to those who voted reveals the round.
+        let changes = asyncvoter_server::store::VoteChanges {
+            name: Some("Team, renamed".into()),
+            expected_voters: Some(vec!["ana".into()]),
+            ..Default::default()
+        };
+        store
+            .update_vote(&vote.id, changes, rules::now())
+            .await
+            .unwrap();
+        let changed = store.vote(&vote.id).await.unwrap();
+        assert_eq!(changed.vote.name, "Team, renamed", "{backend}");
+        assert_eq!(changed.vote.state, VoteState::Revealed, "{backend}");
+        assert_eq!(changed.rounds[0].revealed_by, Some(RevealCause::AllVoted));
+
+        let project = asyncvoter_server::store::ProjectRecord {
+            name: "web".into(),
+            default_voters: vec!["ana".into(), "slack:T1:U2".into()],
+            chat_webhook_url: Some("https://chat.example.com/h".into()),
+        };
+        store.save_project(&project, rules::now()).await.unwrap();
+        assert_eq!(
+            store.project("web").await.unwrap(),
+            Some(project),
+            "{backend}"
+        );
+        assert_eq!(store.project("nope").await.unwrap(), None);
     })
     .await;
 }

@@ -19,8 +19,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(cast_ballot, withdraw_ballot))
 }
 
-/// Casts or replaces a voter's ballot in the current round. Completing the quorum reveals
-/// the round in the same transaction.
+/// Casts or replaces a voter's ballot, with an optional reason, in the current round. The
+/// ballot that completes the quorum (or, when the vote asks, brings in the last expected
+/// voter) reveals the round in the same transaction.
 #[utoipa::path(
     put, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots", request_body = CastBallot,
     params(
@@ -50,12 +51,14 @@ async fn cast_ballot(
     let voter = caller.voter_for(&voter)?;
     let vote = state.store.vote_record(&id).await?;
     let card = rules::card(&views::deck(&vote)?, &input.card)?;
+    let reason = rules::reason(input.reason.as_deref())?;
     let outcome = state
         .store
         .cast_ballot(BallotCast {
             vote_id: id.clone(),
             voter,
             card,
+            reason,
             at: rules::now(),
         })
         .await?;
@@ -64,6 +67,7 @@ async fn cast_ballot(
         round: outcome.ballot.round,
         voter: outcome.ballot.voter,
         card: outcome.ballot.card,
+        reason: outcome.ballot.reason,
         cast_at: outcome.ballot.cast_at,
         replaced: outcome.replaced,
         state: outcome.state,

@@ -345,6 +345,8 @@ mod tests {
             quorum: None,
             deadline: None,
             final_size: None,
+            expected_voters: Vec::new(),
+            reveal_when_all_voted: false,
         }
     }
 

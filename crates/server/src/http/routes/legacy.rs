@@ -210,6 +210,8 @@ async fn create_story(
         quorum: None,
         deadline: None,
         final_size,
+        expected_voters: Vec::new(),
+        reveal_when_all_voted: false,
     };
     let vote = state.store.create_vote(record, rules::now()).await?;
     Ok(Json(story(&vote)))
@@ -294,6 +296,7 @@ async fn cast_story_vote(
             vote_id: id.clone(),
             voter,
             card: size,
+            reason: None,
             at: rules::now(),
         })
         .await?;

@@ -33,21 +33,21 @@ fn member(record: MemberRecord) -> Member {
     }
 }
 
-/// Every member.
+/// Every member: for members, who start votes that wait on the others.
 #[utoipa::path(
     get, path = "/api/members", tag = "members",
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "Members by username", body = Vec<Member>),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Not a member (an integration token)", body = ErrorBody),
     )
 )]
 async fn list_members(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<Member>>> {
-    caller.require_admin()?;
+    caller.require_member()?;
     Ok(Json(
         state
             .store

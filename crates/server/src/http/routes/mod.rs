@@ -4,10 +4,12 @@ mod ballots;
 mod events;
 mod health;
 mod legacy;
+mod me;
 mod members;
+mod projects;
 mod session;
 mod stats;
-mod votes;
+pub(crate) mod votes;
 
 use std::sync::Arc;
 
@@ -70,6 +72,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ballots::router())
         .merge(session::router())
         .merge(members::router())
+        .merge(me::router())
+        .merge(projects::router())
         .merge(stats::router())
         .merge(events::router())
         .routes(routes!(openapi_document))

@@ -10,7 +10,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use asyncvoter_wire::{CloseVote, ErrorBody, ListState, NewVote, VoteDetail, VoteList, VoteState};
+use asyncvoter_wire::{
+    CloseVote, ErrorBody, ListState, NewVote, VoteDetail, VoteList, VotePatch, VoteState,
+};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -24,7 +26,7 @@ use crate::store::{self, ListCursor, RevealCause, StateFilter, VoteQuery};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_votes, create_vote))
-        .routes(routes!(get_vote))
+        .routes(routes!(get_vote, update_vote))
         .routes(routes!(reveal_vote))
         .routes(routes!(start_round))
         .routes(routes!(close_vote))
@@ -103,6 +105,7 @@ async fn list_votes(
             .map(decode_cursor)
             .transpose()?,
         limit,
+        waiting_for: None,
     };
     let mut listings = state.store.list_votes(&query).await?;
     let next_cursor = if listings.len() > limit as usize {
@@ -145,6 +148,7 @@ async fn create_vote(
     let owner = caller.owner_for(input.owner.as_deref())?;
     let now = rules::now();
     let (record, _) = rules::new_vote(input, owner, now)?;
+    members_exist(&state, &record.expected_voters).await?;
     let vote = state.store.create_vote(record, now).await?;
     let detail = detail_for(&state, &vote.id, &caller).await?;
     let location = format!("/api/votes/{}", vote.id);
@@ -170,6 +174,56 @@ async fn get_vote(
     Path(id): Path<String>,
 ) -> ApiResult<Json<VoteDetail>> {
     Ok(Json(detail_for(&state, &id, &caller).await?))
+}
+
+/// Changes a vote: name, link, project, quorum, deadline, expected voters, or (before the
+/// first ballot) its deck. A closed vote only has its name, link and project corrected.
+#[utoipa::path(
+    patch, path = "/api/votes/{id}", tag = "votes", request_body = VotePatch,
+    params(("id" = String, Path, description = "The vote's id")),
+    security(("integration_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The vote, changed", body = VoteDetail),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+        (status = 409, description = "The vote is closed, or the deck after a ballot", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "A field breaks a rule", body = ErrorBody),
+    )
+)]
+async fn update_vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Json(patch): Json<VotePatch>,
+) -> ApiResult<Json<VoteDetail>> {
+    caller.require_writer()?;
+    let vote = state.store.vote_record(&id).await?;
+    caller.require_manager(&vote)?;
+    let now = rules::now();
+    let changes = rules::changes(patch, now)?.for_vote(&vote);
+    if let Some(expected) = &changes.expected_voters {
+        members_exist(&state, expected).await?;
+    }
+    state.store.update_vote(&id, changes, now).await?;
+    Ok(Json(detail_for(&state, &id, &caller).await?))
+}
+
+/// Refuses voter ids naming members who do not exist.
+pub(crate) async fn members_exist(state: &AppState, voters: &[String]) -> ApiResult<()> {
+    match store::unknown_members(state.store.as_ref(), voters)
+        .await?
+        .first()
+    {
+        Some(unknown) => Err(ApiError::Invalid(format!(
+            "`{unknown}` is not a member here: expect members by username, others by an \
+             external id such as `slack:T1:U123`"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A vote as `caller` may see it, with members' display names.

@@ -1,0 +1,111 @@
+//! `/api/projects/{name}`: what a project remembers, such as the voters its votes usually
+//! wait on.
+
+use axum::extract::State;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use asyncvoter_wire::{ErrorBody, Project, ProjectUpdate, Role};
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::domain::{DomainError, rules};
+use crate::http::error::ApiResult;
+use crate::http::extract::{Json, Path};
+use crate::http::routes::votes::members_exist;
+use crate::store::{self, ProjectRecord};
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_project, update_project))
+}
+
+/// A project's settings; a project nothing was saved for has none.
+#[utoipa::path(
+    get, path = "/api/projects/{name}", tag = "votes",
+    params(("name" = String, Path, description = "The project, as votes carry it")),
+    responses(
+        (status = 200, description = "The project", body = Project),
+        (status = 422, description = "Not a project name", body = ErrorBody),
+    )
+)]
+async fn get_project(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Project>> {
+    let name = project_name(&name)?;
+    let record = state.store.project(&name).await?.unwrap_or(ProjectRecord {
+        name,
+        ..ProjectRecord::default()
+    });
+    Ok(Json(project(&state, record).await?))
+}
+
+/// Remembers who a project's votes wait on (members), and where they are announced
+/// (admins only).
+#[utoipa::path(
+    put, path = "/api/projects/{name}", tag = "votes", request_body = ProjectUpdate,
+    params(("name" = String, Path, description = "The project, as votes carry it")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The project, saved", body = Project),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a member, or the chat channel and not an admin", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "An unknown member or a bad link", body = ErrorBody),
+    )
+)]
+async fn update_project(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Json(update): Json<ProjectUpdate>,
+) -> ApiResult<Json<Project>> {
+    let member = caller.require_member()?;
+    let name = project_name(&name)?;
+    let mut record = state.store.project(&name).await?.unwrap_or(ProjectRecord {
+        name,
+        ..ProjectRecord::default()
+    });
+    if let Some(voters) = update.default_voters {
+        let voters = rules::expected_voters(&voters)?;
+        members_exist(&state, &voters).await?;
+        record.default_voters = voters;
+    }
+    if let Some(url) = update.chat_webhook_url {
+        if member.role != Role::Admin {
+            return Err(DomainError::Forbidden(
+                "only admins choose where a project's votes are announced".into(),
+            )
+            .into());
+        }
+        record.chat_webhook_url = rules::url(url.as_deref())?;
+    }
+    state.store.save_project(&record, rules::now()).await?;
+    Ok(Json(project(&state, record).await?))
+}
+
+fn project_name(raw: &str) -> Result<String, DomainError> {
+    rules::project(Some(raw))?.ok_or_else(|| DomainError::Invalid("a project has a name".into()))
+}
+
+/// What a caller sees of a project: its voters by name, whether it announces (never the
+/// announcement URL, which is a secret of the chat workspace).
+async fn project(state: &AppState, record: ProjectRecord) -> ApiResult<Project> {
+    let names = store::names(
+        state.store.as_ref(),
+        record.default_voters.iter().map(String::as_str),
+    )
+    .await?;
+    Ok(Project {
+        default_voters: record
+            .default_voters
+            .iter()
+            .map(|v| names.voter(v))
+            .collect(),
+        announces: record.chat_webhook_url.is_some(),
+        name: record.name,
+    })
+}
