@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
 # the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
-# Chromium, ChromeDriver, PostgreSQL and schemathesis. A first run takes ~25 minutes
+# Chromium, ChromeDriver, PostgreSQL, schemathesis and aiosmtpd. A first run takes ~25 minutes
 # (trunk and wasm-bindgen-cli are compiled from source); later runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.22.1
 SCHEMATHESIS_VERSION=4.32.5
+AIOSMTPD_VERSION=1.4.6
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -54,6 +55,13 @@ if ! schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ||
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
       "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+if ! python3 -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$AIOSMTPD_VERSION')" 2>/dev/null; then
+  say "Installing aiosmtpd $AIOSMTPD_VERSION (the SMTP server email tests send to) from PyPI"
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION" ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+      "aiosmtpd==$AIOSMTPD_VERSION"
 fi
 
 # Trunk builds offline; it needs every crate fetched first.

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use asyncvoter_wire::Scope;
 use ipnet::IpNet;
 
+use crate::domain::reminders;
 use crate::state::{LegacyApi, Visibility};
 
 /// AsyncVoter: sealed, asynchronous estimation for distributed teams.
@@ -23,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API, the 2016 API and the dashboard.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage integration tokens.
     Token {
         /// What to do with tokens.
@@ -152,4 +153,26 @@ pub struct ServeArgs {
         default_value_t = 100
     )]
     pub max_event_streams_per_client: usize,
+    /// The mail server for reminders and results: `smtp://host:port`,
+    /// `smtp://user:password@host:587?tls=required` or `smtps://user:password@host`.
+    #[arg(long, env = "ASYNCVOTER_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of emails, e.g. `AsyncVoter <votes@example.com>`.
+    #[arg(
+        long,
+        env = "ASYNCVOTER_MAIL_FROM",
+        default_value = "AsyncVoter <asyncvoter@localhost>"
+    )]
+    pub mail_from: String,
+    /// How long before a deadline expected voters who have not voted are reminded.
+    #[arg(long, env = "ASYNCVOTER_REMIND_BEFORE", default_value = "12h,2h", value_parser = parse_leads)]
+    pub remind_before: Leads,
+}
+
+/// Lead times before a deadline.
+#[derive(Debug, Clone)]
+pub struct Leads(pub Vec<chrono::Duration>);
+
+fn parse_leads(text: &str) -> Result<Leads, String> {
+    reminders::parse_leads(text).map(Leads)
 }

@@ -5,11 +5,16 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::domain::rules;
+use crate::clock::Clock;
 use crate::store::Store;
 
-/// Reveals due votes every `every` until `stop` turns true.
-pub async fn run(store: Arc<dyn Store>, every: Duration, mut stop: watch::Receiver<bool>) {
+/// Reveals due votes every `every`, by `clock`, until `stop` turns true.
+pub async fn run(
+    store: Arc<dyn Store>,
+    every: Duration,
+    clock: Clock,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -17,7 +22,7 @@ pub async fn run(store: Arc<dyn Store>, every: Duration, mut stop: watch::Receiv
             _ = ticks.tick() => {}
             _ = stop.changed() => return,
         }
-        match store.reveal_due(rules::now()).await {
+        match store.reveal_due(clock.now()).await {
             Ok(ids) => {
                 for id in ids {
                     tracing::info!(vote = %id, "revealed at its deadline");

@@ -2,17 +2,20 @@
 //! (from `--ui-dir`) the dashboard's files, all on one origin.
 //!
 //! Layers, each using only those listed before it: `domain` (records, rules, the life of
-//! a vote, views with sealing), `store` (SQLite and PostgreSQL), `auth` (who calls and
-//! what they may do), `events` and `deadlines` (background work), `state`, `http` (router,
-//! middleware, extractors, routes, the dashboard's files), `cli`.
+//! a vote, views with sealing, who hears of what), `store` (SQLite and PostgreSQL), `auth`
+//! (who calls and what they may do), `clock`, `events`, `deadlines` and `notify`
+//! (background work), `state`, `http` (router, middleware, extractors, routes, the
+//! dashboard's files), `cli`.
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod deadlines;
 pub mod demo;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod notify;
 pub mod state;
 pub mod store;
 

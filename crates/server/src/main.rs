@@ -9,7 +9,10 @@ use tracing_subscriber::EnvFilter;
 
 use asyncvoter_server::auth::{self, passwords};
 use asyncvoter_server::cli::{Cli, Command, DatabaseArgs, MemberCommand, ServeArgs, TokenCommand};
+use std::sync::Arc;
+
 use asyncvoter_server::events::HubSettings;
+use asyncvoter_server::notify::{Mailer, NotifySettings};
 use asyncvoter_server::store::MemberRecord;
 use asyncvoter_server::{AppState, Settings, demo, rules, serve, store};
 use asyncvoter_wire::{Role, Scope};
@@ -24,7 +27,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve(args) => run_server(args).await,
+        Command::Serve(args) => run_server(*args).await,
         Command::Token { command } => match command {
             TokenCommand::Create {
                 name,
@@ -142,13 +145,28 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         legacy_api: args.legacy_api,
         ui_dir: args.ui_dir,
         visibility: args.visibility,
-        public_url: args.public_url.map(|u| u.to_string()),
+        public_url: args.public_url.as_ref().map(|u| u.to_string()),
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes.max(1) * 60),
         trusted_proxies: args.trusted_proxies,
         events: HubSettings {
             max_streams: stream_cap(args.max_event_streams),
             max_streams_per_client: args.max_event_streams_per_client.max(1),
             ..HubSettings::default()
+        },
+        notify: NotifySettings {
+            remind_before: args.remind_before.0,
+            mailer: match &args.smtp_url {
+                Some(url) => Some(Arc::new(
+                    Mailer::new(url, &args.mail_from)
+                        .map_err(|problem| anyhow::anyhow!("{problem}"))?,
+                )),
+                None => None,
+            },
+            link_base: args
+                .public_url
+                .as_ref()
+                .map_or_else(|| format!("http://{}", args.bind), |u| u.to_string()),
+            ..NotifySettings::default()
         },
         ..Settings::default()
     };

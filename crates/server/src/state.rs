@@ -10,7 +10,9 @@ use ipnet::IpNet;
 
 use crate::auth::login_limit::InFlight;
 use crate::auth::passwords::Hasher;
+use crate::clock::Clock;
 use crate::events;
+use crate::notify::NotifySettings;
 use crate::store::{self, Store};
 
 /// What every handler shares.
@@ -64,6 +66,10 @@ pub struct Settings {
     pub events: events::HubSettings,
     /// Proxies whose `X-Forwarded-For` names the client (login limits, stream caps).
     pub trusted_proxies: Vec<IpNet>,
+    /// Reminders, retries and where messages are sent.
+    pub notify: NotifySettings,
+    /// The time deadlines, reminders and retries go by.
+    pub clock: Clock,
 }
 
 impl Settings {
@@ -105,6 +111,8 @@ impl Default for Settings {
             session_idle: Duration::from_secs(8 * 3600),
             events: events::HubSettings::default(),
             trusted_proxies: Vec::new(),
+            notify: NotifySettings::default(),
+            clock: Clock::system(),
         }
     }
 }

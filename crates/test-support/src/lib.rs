@@ -3,6 +3,12 @@
 //! binary as a process of its own, a fresh PostgreSQL database per test, and a reader of
 //! Server-Sent Events.
 
+mod receiver;
+mod smtp;
+
+pub use receiver::{Received, Receiver};
+pub use smtp::{Mail, SmtpServer};
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +16,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use asyncvoter_server::domain::notices::Retries;
+use asyncvoter_server::notify::NotifySettings;
 use asyncvoter_server::store::{self, Store};
 use asyncvoter_server::{AppState, LegacyApi, Settings, auth, rules, serve};
 use asyncvoter_wire::Scope;
@@ -67,6 +75,10 @@ impl TestServer {
             .await
             .expect("the test token is stored");
         let address = listener.local_addr().expect("a bound address");
+        let mut settings = settings;
+        if settings.notify.link_base == NotifySettings::default().link_base {
+            settings.notify.link_base = format!("http://{address}");
+        }
         let state = AppState::new(store.clone(), settings)
             .await
             .expect("the event hub starts");
@@ -93,12 +105,21 @@ impl TestServer {
         }
     }
 
-    /// Settings for tests: a fast deadline check, the given 2016 API mode and dashboard.
+    /// Settings for tests: a fast deadline check, a notification worker that looks every
+    /// 50 ms and retries after 100 ms, the given 2016 API mode and dashboard.
     pub fn settings(legacy_api: LegacyApi, ui_dir: Option<&Path>) -> Settings {
         Settings {
             legacy_api,
             deadline_check: Duration::from_millis(100),
             ui_dir: ui_dir.map(Path::to_path_buf),
+            notify: NotifySettings {
+                poll: Duration::from_millis(50),
+                retries: Retries {
+                    first: chrono::Duration::milliseconds(100),
+                    ..Retries::default()
+                },
+                ..NotifySettings::default()
+            },
             ..Settings::default()
         }
     }
@@ -188,11 +209,12 @@ impl ServerProcess {
     }
 }
 
-/// Runs `binary member add NAME` on `database_url` with `password` on its stdin.
-pub async fn add_member(binary: &str, database_url: &str, name: &str, password: &str) {
+/// Runs `binary member add NAME [--admin]` on `database_url` with `password` on its stdin.
+pub async fn add_member(binary: &str, database_url: &str, name: &str, password: &str, admin: bool) {
     use tokio::io::AsyncWriteExt;
     let mut child = tokio::process::Command::new(binary)
         .args(["member", "add", name, "--database-url", database_url])
+        .args(admin.then_some("--admin"))
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

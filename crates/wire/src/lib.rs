@@ -8,6 +8,7 @@ pub mod error;
 pub mod event;
 pub mod legacy;
 pub mod member;
+pub mod notify;
 pub mod overview;
 pub mod pages;
 pub mod statistics;
@@ -18,6 +19,9 @@ pub mod vote;
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventKind, Ready, Resync, StreamData, VoteEvent};
 pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
+pub use notify::{
+    CreatedWebhook, Delivery, MemberSettings, NewWebhook, Webhook, WebhookData, WebhookPayload,
+};
 pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,
 };

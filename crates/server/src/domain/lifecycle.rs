@@ -90,6 +90,17 @@ pub fn waiting_on<'a>(expected: &'a [String], voters: &[String]) -> Vec<&'a Stri
     expected.iter().filter(|e| !voters.contains(e)).collect()
 }
 
+/// Whether the ballot of `voter` (new, not replacing one) is the one after which every
+/// expected voter has voted: the vote's owner hears of it.
+pub fn completes_the_expected(
+    expected: &[String],
+    voters: &[String],
+    voter: &str,
+    replaced: bool,
+) -> bool {
+    !replaced && expected.iter().any(|e| e == voter) && waiting_on(expected, voters).is_empty()
+}
+
 /// Whether a vote in `state`, with ballots cast or not, takes these changes: a closed
 /// vote only has its name, link and project corrected; the deck changes only before the
 /// first ballot.

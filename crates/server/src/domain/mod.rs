@@ -3,7 +3,9 @@
 
 pub mod error;
 pub mod lifecycle;
+pub mod notices;
 pub mod records;
+pub mod reminders;
 pub mod rules;
 pub mod views;
 

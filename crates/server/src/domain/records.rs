@@ -256,3 +256,101 @@ pub struct SessionRecord {
     pub data: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// An endpoint changes are posted to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRecord {
+    pub id: String,
+    pub url: String,
+    /// Event kinds it receives, or `["*"]` for all.
+    pub topics: Vec<String>,
+    pub project: Option<String>,
+    /// `whsec_…`, the key deliveries are signed with.
+    pub secret: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+    /// Deliveries made.
+    pub delivered: u32,
+    /// Deliveries given up on.
+    pub failed: u32,
+}
+
+/// Where a notification goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// A registered webhook, by id.
+    Webhook,
+    /// A project's chat channel (an incoming-webhook URL), by project.
+    Chat,
+    /// A member's email, by username.
+    Email,
+}
+
+impl Channel {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Webhook => "webhook",
+            Channel::Chat => "chat",
+            Channel::Email => "email",
+        }
+    }
+
+    /// The channel spelled `text`.
+    pub fn parse(text: &str) -> Option<Channel> {
+        [Channel::Webhook, Channel::Chat, Channel::Email]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
+/// One notification in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub channel: Channel,
+    /// The webhook's id, the project, or the member.
+    pub target: String,
+    /// An event kind, or `reminder`, `all_voted`, `results`, `ping`.
+    pub topic: String,
+    pub vote_id: Option<String>,
+    pub event_id: Option<i64>,
+    pub round: Option<u32>,
+    pub voter: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub gave_up_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// How an attempt to deliver went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// It arrived.
+    Delivered,
+    /// It failed; try again at this time.
+    Retry(DateTime<Utc>, String),
+    /// It failed for the last time.
+    GaveUp(String),
+}
+
+/// What a member wants to hear, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemberSettingsRecord {
+    pub email: Option<String>,
+    pub reminders: bool,
+    pub results: bool,
+    pub all_voted: bool,
+}
+
+/// A reminder to send: the vote's round, the voter, and every lead time now due for
+/// them (the smallest is the one that is sent; all are marked, so each is sent once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderDue {
+    pub vote_id: String,
+    pub round: u32,
+    pub voter: String,
+    pub leads_ms: Vec<i64>,
+}

@@ -116,6 +116,32 @@ pub fn integration_name(raw: &str) -> Result<String, DomainError> {
     Ok(name.to_owned())
 }
 
+/// An email address: absent or blank means none; otherwise `local@domain.tld`, at most
+/// 254 characters, no spaces.
+pub fn email(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(address) = raw.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let well_formed = address.len() <= 254
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && address.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if well_formed {
+        Ok(Some(address.to_owned()))
+    } else {
+        Err(DomainError::Invalid(
+            "that is not an email address: write it as name@example.com".into(),
+        ))
+    }
+}
+
 /// True for an id an integration vouches for, such as `slack:U123`.
 pub fn is_external(voter: &str) -> bool {
     voter.contains(':')
@@ -393,6 +419,27 @@ mod tests {
         assert!(!error.contains('é'), "{error}");
         assert!(reason(Some(&"é".repeat(500))).is_ok());
         assert!(reason(Some("bell\u{7}")).is_err());
+    }
+
+    #[test]
+    fn email_addresses_are_plain_and_blank_means_none() {
+        assert_eq!(
+            email(Some(" ana@example.com ")).unwrap().as_deref(),
+            Some("ana@example.com")
+        );
+        assert_eq!(email(Some("")).unwrap(), None);
+        for bad in [
+            "ana",
+            "ana@",
+            "@x.io",
+            "ana@localhost",
+            "a b@x.io",
+            "a@x.io>",
+            "a@b@c.io",
+            "a@.io",
+        ] {
+            assert!(email(Some(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::{AppState, Settings, Visibility};
 pub const CSRF_HEADER: &str = "x-asyncvoter-csrf";
 
 /// API paths open to everyone in `--visibility members`.
-const ALWAYS_OPEN: [&str; 2] = ["/api/health", "/api/session"];
+const ALWAYS_OPEN: [&str; 3] = ["/api/health", "/api/session", "/api/unsubscribe"];
 
 /// Refuses a request whose `Host` is not this server's: with `--public-url`, its host and
 /// port; otherwise a loopback name (`localhost`). Literal IP addresses always pass, so
@@ -90,8 +90,10 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         .extensions()
         .get::<Session>()
         .is_some_and(|session| session.id().is_some());
+    // An unsubscribe link's token is its own proof; a mail client posts it without one.
     let needs_check = unsafe_method
         && path.starts_with("/api/")
+        && path != "/api/unsubscribe"
         && !headers.contains_key(header::AUTHORIZATION)
         && (path == "/api/session" || has_session);
     if needs_check && let Err(refusal) = same_origin(headers, &state.settings) {

@@ -18,8 +18,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth;
-use crate::deadlines;
 use crate::state::AppState;
+use crate::{deadlines, notify};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -66,8 +66,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app(state)` on `listener` and runs the deadline task until `shutdown` resolves;
-/// in-flight requests finish first.
+/// Serves `app(state)` on `listener` and runs the deadline task and the notification
+/// worker until `shutdown` resolves; in-flight requests finish first.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -77,8 +77,20 @@ pub async fn serve(
     let deadlines = tokio::spawn(deadlines::run(
         state.store.clone(),
         state.settings.deadline_check,
-        stop_rx,
+        state.settings.clock.clone(),
+        stop_rx.clone(),
     ));
+    let worker = notify::Worker {
+        store: state.store.clone(),
+        settings: state.settings.notify.clone(),
+        clock: state.settings.clock.clone(),
+        http: reqwest::Client::builder()
+            .timeout(notify::ATTEMPT_TIMEOUT)
+            .user_agent("AsyncVoter")
+            .build()
+            .map_err(std::io::Error::other)?,
+    };
+    let notifications = tokio::spawn(notify::run(worker, stop_rx));
     let hub = state.events.clone();
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Event streams never finish by themselves: end them so the graceful shutdown can.
@@ -91,5 +103,6 @@ pub async fn serve(
         .await;
     let _ = stop_tx.send(true);
     let _ = deadlines.await;
+    let _ = notifications.await;
     result
 }

@@ -19,6 +19,7 @@ use asyncvoter_wire::EventKind;
 use super::rows::*;
 use super::*;
 use crate::domain::lifecycle::{self, AutoReveal, Change, Closing};
+use crate::domain::notices;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -71,6 +72,8 @@ impl PostgresStore {
         "translate(v.name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
     /// A vote expects a voter: the JSON array holds their id.
     const EXPECTS: (&str, &str) = ("v.expected_voters::jsonb ? ", "");
+    /// Deliveries another instance holds are skipped, never waited for.
+    const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
     /// Serialized writes still lock the vote row they read, against readers that write.
     const FOR_UPDATE: &str = " FOR UPDATE";
 

@@ -246,3 +246,83 @@ impl TryFrom<MemberRow> for MemberRecord {
         })
     }
 }
+
+pub(super) const WEBHOOK_COLUMNS: &str = "w.id, w.url, w.topics, w.project, w.secret, w.created_at, \
+     w.created_by, \
+     (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'webhook' AND o.target = w.id \
+      AND o.delivered_at IS NOT NULL) AS delivered, \
+     (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'webhook' AND o.target = w.id \
+      AND o.gave_up_at IS NOT NULL) AS failed";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct WebhookRow {
+    id: String,
+    url: String,
+    topics: String,
+    project: Option<String>,
+    secret: String,
+    created_at: i64,
+    created_by: Option<String>,
+    delivered: i64,
+    failed: i64,
+}
+
+impl From<WebhookRow> for WebhookRecord {
+    fn from(row: WebhookRow) -> WebhookRecord {
+        WebhookRecord {
+            id: row.id,
+            url: row.url,
+            topics: row.topics.split_whitespace().map(str::to_owned).collect(),
+            project: row.project,
+            secret: row.secret,
+            created_at: time(row.created_at),
+            created_by: row.created_by,
+            delivered: count(row.delivered),
+            failed: count(row.failed),
+        }
+    }
+}
+
+pub(super) const DELIVERY_COLUMNS: &str = "id, channel, target, topic, vote_id, event_id, round, voter, \
+     created_at, next_attempt_at, attempts, delivered_at, gave_up_at, last_error";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DeliveryRow {
+    id: i64,
+    channel: String,
+    target: String,
+    topic: String,
+    vote_id: Option<String>,
+    event_id: Option<i64>,
+    round: Option<i64>,
+    voter: Option<String>,
+    created_at: i64,
+    next_attempt_at: i64,
+    attempts: i64,
+    delivered_at: Option<i64>,
+    gave_up_at: Option<i64>,
+    last_error: Option<String>,
+}
+
+impl TryFrom<DeliveryRow> for DeliveryRecord {
+    type Error = StoreError;
+
+    fn try_from(row: DeliveryRow) -> Result<DeliveryRecord, StoreError> {
+        Ok(DeliveryRecord {
+            id: row.id,
+            channel: Channel::parse(&row.channel).ok_or_else(|| corrupt("channel"))?,
+            target: row.target,
+            topic: row.topic,
+            vote_id: row.vote_id,
+            event_id: row.event_id,
+            round: row.round.map(count),
+            voter: row.voter,
+            created_at: time(row.created_at),
+            next_attempt_at: time(row.next_attempt_at),
+            attempts: count(row.attempts),
+            delivered_at: row.delivered_at.map(time),
+            gave_up_at: row.gave_up_at.map(time),
+            last_error: row.last_error,
+        })
+    }
+}

@@ -111,7 +111,99 @@ macro_rules! sql_store {
                 .bind(at)
                 .fetch_one(&mut **tx)
                 .await?;
+                Self::enqueue_notices(tx, id, vote_id, kind, voter, round, at).await?;
                 Self::announce(tx, id).await
+            }
+
+            /// Writes the notifications a change causes into the outbox, in its own
+            /// transaction (`domain::notices` says who hears of what).
+            async fn enqueue_notices(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                event_id: i64,
+                vote_id: &str,
+                kind: EventKind,
+                voter: Option<&str>,
+                round: i64,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, voter, \
+                     created_at, next_attempt_at) \
+                     SELECT 'webhook', w.id, $1, $2, $3, $4, $5, $6, $6 FROM webhooks w \
+                     WHERE (w.topics = '*' OR (' ' || w.topics || ' ') LIKE ('% ' || $1 || ' %')) \
+                     AND (w.project IS NULL OR w.project = (SELECT v.project FROM votes v WHERE v.id = $2))",
+                )
+                .bind(kind.as_str())
+                .bind(vote_id)
+                .bind(event_id)
+                .bind(round)
+                .bind(voter)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+                if notices::announced(kind) {
+                    sqlx::query(
+                        "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, \
+                         created_at, next_attempt_at) \
+                         SELECT 'chat', p.name, $1, $2, $3, $4, $5, $5 FROM projects p \
+                         JOIN votes v ON v.project = p.name \
+                         WHERE v.id = $2 AND p.chat_webhook_url IS NOT NULL",
+                    )
+                    .bind(kind.as_str())
+                    .bind(vote_id)
+                    .bind(event_id)
+                    .bind(round)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if notices::results_mailed(kind) {
+                    sqlx::query(&format!(
+                        "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, \
+                         created_at, next_attempt_at) \
+                         SELECT 'email', m.username, $1, $2, $3, $4, $5, $5 FROM members m, votes v \
+                         WHERE v.id = $2 AND m.email IS NOT NULL AND m.notify_results \
+                         AND (EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = v.id \
+                         AND b.round = $4 AND b.voter = m.username) OR {}m.username{})",
+                        Self::EXPECTS.0,
+                        Self::EXPECTS.1
+                    ))
+                    .bind(notices::RESULTS)
+                    .bind(vote_id)
+                    .bind(event_id)
+                    .bind(round)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Writes an email to member `username` into the outbox, if they gave an
+            /// address and want to hear of `topic` (`wants` is the setting's column);
+            /// whether it did.
+            async fn enqueue_email(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                username: &str,
+                wants: &str,
+                topic: &str,
+                vote_id: &str,
+                round: i64,
+                at: i64,
+            ) -> Result<bool, StoreError> {
+                let written = sqlx::query(&format!(
+                    "INSERT INTO outbox (channel, target, topic, vote_id, round, voter, created_at, \
+                     next_attempt_at) SELECT 'email', m.username, $1, $2, $3, m.username, $4, $4 \
+                     FROM members m WHERE m.username = $5 AND m.email IS NOT NULL AND m.{wants}"
+                ))
+                .bind(topic)
+                .bind(vote_id)
+                .bind(round)
+                .bind(at)
+                .bind(username)
+                .execute(&mut **tx)
+                .await?;
+                Ok(written.rows_affected() == 1)
             }
 
             /// Reveals a vote's round (once: a revealed round keeps its first cause).
@@ -433,6 +525,12 @@ macro_rules! sql_store {
                 let reveal = AutoReveal::of(&vote).after(&voters);
                 if let Some(cause) = reveal {
                     Self::reveal_in(&mut tx, &cast.vote_id, round, cause, now).await?;
+                }
+                if let Some(owner) = &vote.owner
+                    && lifecycle::completes_the_expected(&vote.expected_voters, &voters, &cast.voter, replaced)
+                {
+                    Self::enqueue_email(&mut tx, owner, "notify_all_voted", notices::ALL_VOTED, &cast.vote_id, round, now)
+                        .await?;
                 }
                 self.commit(tx).await?;
                 Ok(CastOutcome {
@@ -928,6 +1026,291 @@ macro_rules! sql_store {
                 }
                 sql.push(")");
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
+            }
+
+            async fn create_webhook(&self, webhook: &WebhookRecord) -> Result<(), StoreError> {
+                let statement = sqlx::query(
+                    "INSERT INTO webhooks (id, url, topics, project, secret, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&webhook.id)
+                .bind(&webhook.url)
+                .bind(webhook.topics.join(" "))
+                .bind(&webhook.project)
+                .bind(&webhook.secret)
+                .bind(ms(webhook.created_at))
+                .bind(&webhook.created_by);
+                self.write_one(statement).await.map(drop)
+            }
+
+            async fn webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError> {
+                let rows: Vec<WebhookRow> = sqlx::query_as(&format!(
+                    "SELECT {WEBHOOK_COLUMNS} FROM webhooks w ORDER BY w.created_at, w.id"
+                ))
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(rows.into_iter().map(WebhookRecord::from).collect())
+            }
+
+            async fn webhook(&self, id: &str) -> Result<WebhookRecord, StoreError> {
+                let row: WebhookRow = sqlx::query_as(&format!(
+                    "SELECT {WEBHOOK_COLUMNS} FROM webhooks w WHERE w.id = $1"
+                ))
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?
+                .ok_or(StoreError::NotFound("webhook"))?;
+                Ok(row.into())
+            }
+
+            async fn delete_webhook(&self, id: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let deleted = sqlx::query("DELETE FROM webhooks WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if deleted.rows_affected() == 0 {
+                    return Err(StoreError::NotFound("webhook"));
+                }
+                // What was not delivered yet goes nowhere now.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE channel = 'webhook' AND target = $1 \
+                     AND delivered_at IS NULL AND gave_up_at IS NULL",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn enqueue_ping(&self, webhook_id: &str, at: DateTime<Utc>) -> Result<i64, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO outbox (channel, target, topic, created_at, next_attempt_at) \
+                     VALUES ('webhook', $1, $2, $3, $3) RETURNING id",
+                )
+                .bind(webhook_id)
+                .bind(notices::PING)
+                .bind(ms(at))
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn claim_deliveries(
+                &self,
+                now: DateTime<Utc>,
+                lease_until: DateTime<Utc>,
+                limit: u32,
+            ) -> Result<Vec<DeliveryRecord>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                // Due, not held by another worker, and the first undelivered one of its
+                // target and vote: each target hears of a vote in order.
+                let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                    "SELECT o.id FROM outbox o \
+                     WHERE o.delivered_at IS NULL AND o.gave_up_at IS NULL \
+                     AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1) \
+                     AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel \
+                     AND p.target = o.target AND p.vote_id = o.vote_id AND p.id < o.id \
+                     AND p.delivered_at IS NULL AND p.gave_up_at IS NULL) \
+                     ORDER BY o.id LIMIT $2{}",
+                    Self::SKIP_LOCKED
+                ))
+                .bind(ms(now))
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut claimed = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let row: DeliveryRow = sqlx::query_as(&format!(
+                        "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 \
+                         WHERE id = $2 RETURNING {DELIVERY_COLUMNS}"
+                    ))
+                    .bind(ms(lease_until))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    claimed.push(row.try_into()?);
+                }
+                tx.commit().await?;
+                Ok(claimed)
+            }
+
+            async fn finish_delivery(
+                &self,
+                id: i64,
+                outcome: DeliveryOutcome,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let statement = match &outcome {
+                    DeliveryOutcome::Delivered => sqlx::query(
+                        "UPDATE outbox SET delivered_at = $1, claimed_until = NULL, \
+                         last_error = NULL WHERE id = $2",
+                    )
+                    .bind(ms(at))
+                    .bind(id),
+                    DeliveryOutcome::Retry(next, error) => sqlx::query(
+                        "UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, \
+                         last_error = $2 WHERE id = $3",
+                    )
+                    .bind(ms(*next))
+                    .bind(error)
+                    .bind(id),
+                    DeliveryOutcome::GaveUp(error) => sqlx::query(
+                        "UPDATE outbox SET gave_up_at = $1, claimed_until = NULL, \
+                         last_error = $2 WHERE id = $3",
+                    )
+                    .bind(ms(at))
+                    .bind(error)
+                    .bind(id),
+                };
+                self.write_one(statement).await.map(drop)
+            }
+
+            async fn deliveries(&self, query: &DeliveryQuery) -> Result<Vec<DeliveryRecord>, StoreError> {
+                let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new(format!(
+                    "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE 1 = 1"
+                ));
+                if let Some(channel) = query.channel {
+                    sql.push(" AND channel = ").push_bind(channel.as_str());
+                }
+                if let Some(target) = &query.target {
+                    sql.push(" AND target = ").push_bind(target.clone());
+                }
+                if query.failed_only {
+                    sql.push(" AND (gave_up_at IS NOT NULL OR last_error IS NOT NULL)");
+                }
+                sql.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(query.limit));
+                let rows: Vec<DeliveryRow> = sql.build_query_as().fetch_all(&self.reader).await?;
+                rows.into_iter().map(DeliveryRecord::try_from).collect()
+            }
+
+            async fn member_settings(&self, username: &str) -> Result<MemberSettingsRecord, StoreError> {
+                let row: (Option<String>, bool, bool, bool) = sqlx::query_as(
+                    "SELECT email, notify_reminders, notify_results, notify_all_voted \
+                     FROM members WHERE username = $1",
+                )
+                .bind(username)
+                .fetch_optional(&self.reader)
+                .await?
+                .ok_or(StoreError::NotFound("member"))?;
+                Ok(MemberSettingsRecord {
+                    email: row.0,
+                    reminders: row.1,
+                    results: row.2,
+                    all_voted: row.3,
+                })
+            }
+
+            async fn save_member_settings(
+                &self,
+                username: &str,
+                settings: &MemberSettingsRecord,
+            ) -> Result<(), StoreError> {
+                let statement = sqlx::query(
+                    "UPDATE members SET email = $1, notify_reminders = $2, notify_results = $3, \
+                     notify_all_voted = $4 WHERE username = $5",
+                )
+                .bind(&settings.email)
+                .bind(settings.reminders)
+                .bind(settings.results)
+                .bind(settings.all_voted)
+                .bind(username);
+                match self.write_one(statement).await? {
+                    0 => Err(StoreError::NotFound("member")),
+                    _ => Ok(()),
+                }
+            }
+
+            async fn unsubscribe_token(&self, username: &str) -> Result<String, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let token: Option<String> = sqlx::query_scalar(
+                    "UPDATE members SET unsubscribe_token = COALESCE(unsubscribe_token, $1) \
+                     WHERE username = $2 RETURNING unsubscribe_token",
+                )
+                .bind(hex::encode(rand::random::<[u8; 24]>()))
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                token.ok_or(StoreError::NotFound("member"))
+            }
+
+            async fn unsubscribe(&self, token: &str, topic: &str) -> Result<Option<String>, StoreError> {
+                let column = match topic {
+                    notices::REMINDER => "notify_reminders = FALSE",
+                    notices::RESULTS => "notify_results = FALSE",
+                    notices::ALL_VOTED => "notify_all_voted = FALSE",
+                    _ => "notify_reminders = FALSE, notify_results = FALSE, notify_all_voted = FALSE",
+                };
+                let mut tx = self.begin_write().await?;
+                let username: Option<String> = sqlx::query_scalar(&format!(
+                    "UPDATE members SET {column} WHERE unsubscribe_token = $1 RETURNING username"
+                ))
+                .bind(token)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(username)
+            }
+
+            async fn reminder_candidates(
+                &self,
+                now: DateTime<Utc>,
+                within: chrono::Duration,
+            ) -> Result<Vec<(VoteRecord, Vec<String>)>, StoreError> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {VOTE_COLUMNS}, {} AS voters FROM votes v \
+                     WHERE v.state = 'open' AND v.deadline > $1 AND v.deadline <= $2 \
+                     AND v.expected_voters <> '[]'",
+                    Self::CURRENT_VOTERS
+                ))
+                .bind(ms(now))
+                .bind(ms(now + within))
+                .fetch_all(&self.reader)
+                .await?;
+                let mut candidates = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    use sqlx::FromRow;
+                    candidates.push((VoteRecord::try_from(VoteRow::from_row(row)?)?, Self::voters(row)?));
+                }
+                Ok(candidates)
+            }
+
+            async fn send_reminders(&self, due: &[ReminderDue], at: DateTime<Utc>) -> Result<u32, StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let mut sent = 0;
+                for reminder in due {
+                    let mut new = false;
+                    for lead in &reminder.leads_ms {
+                        let inserted = sqlx::query(
+                            "INSERT INTO reminders_sent (vote_id, round, voter, lead_ms, sent_at) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&reminder.vote_id)
+                        .bind(i64::from(reminder.round))
+                        .bind(&reminder.voter)
+                        .bind(lead)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        new |= inserted.rows_affected() == 1;
+                    }
+                    let round = i64::from(reminder.round);
+                    if new
+                        && Self::enqueue_email(&mut tx, &reminder.voter, "notify_reminders", notices::REMINDER, &reminder.vote_id, round, now)
+                            .await?
+                    {
+                        Self::record_event(&mut tx, &reminder.vote_id, EventKind::ReminderSent, Some(&reminder.voter), round, now)
+                            .await?;
+                        sent += 1;
+                    }
+                }
+                self.commit(tx).await?;
+                Ok(sent)
             }
 
             async fn reserve_login_attempt(

@@ -19,6 +19,7 @@ use asyncvoter_wire::{EventKind, VoteState};
 use super::rows::*;
 use super::*;
 use crate::domain::lifecycle::{self, AutoReveal, Change, Closing};
+use crate::domain::notices;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -110,6 +111,8 @@ impl SqliteStore {
         "EXISTS (SELECT 1 FROM json_each(v.expected_voters) e WHERE e.value = ",
         ")",
     );
+    /// One writer claims deliveries: nothing to skip.
+    const SKIP_LOCKED: &str = "";
     /// Writes are serialized by `BEGIN IMMEDIATE`: no row locks.
     const FOR_UPDATE: &str = "";
 

@@ -33,8 +33,8 @@ async fn log_in(
 async fn a_login_flood_is_refused_in_bounded_memory_while_a_real_login_works() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("flood.db").display());
-    add_member(BINARY, &database, "ana", "the right one").await;
-    add_member(BINARY, &database, "ben", "ben's own password").await;
+    add_member(BINARY, &database, "ana", "the right one", false).await;
+    add_member(BINARY, &database, "ben", "ben's own password", false).await;
     let server = ServerProcess::start_with(
         BINARY,
         &database,
@@ -80,7 +80,7 @@ async fn a_stream_flood_under_1024_open_files_leaves_health_and_login_answering(
     rlimit::increase_nofile_limit(8192).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("streams.db").display());
-    add_member(BINARY, &database, "ben", "ben's own password").await;
+    add_member(BINARY, &database, "ben", "ben's own password", false).await;
     let server = ServerProcess::start_with(
         BINARY,
         &database,

@@ -383,3 +383,105 @@ async fn a_login_on_one_instance_votes_through_the_other_and_failures_count_on_b
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     cluster.stop().await;
 }
+
+#[tokio::test]
+async fn two_instances_deliver_each_notification_once_and_in_order() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    asyncvoter_test_support::add_member(
+        BINARY,
+        &cluster.database.url,
+        "root",
+        "root password",
+        true,
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{}/api/session", cluster.a.base))
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"username": "root", "password": "root password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let receiver = asyncvoter_test_support::Receiver::start(0).await;
+    let registered = client
+        .post(format!("{}/api/webhooks", cluster.a.base))
+        .header("x-asyncvoter-csrf", "1")
+        .header("cookie", cookie)
+        .json(&json!({"url": receiver.base}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+
+    let vote = cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::POST,
+            "/api/votes",
+            json!({"name": "Fan-out", "deck": "fibonacci"}),
+        )
+        .await;
+    let id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    for n in 0..10 {
+        let on = if n % 2 == 0 { &cluster.a } else { &cluster.b };
+        cluster
+            .call(
+                on,
+                reqwest::Method::PUT,
+                &format!("/api/votes/{id}/ballots/slack:U{n}"),
+                json!({"card": "5"}),
+            )
+            .await;
+    }
+    cluster
+        .call(
+            &cluster.b,
+            reqwest::Method::POST,
+            &format!("/api/votes/{id}/reveal"),
+            json!(null),
+        )
+        .await;
+    cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::POST,
+            &format!("/api/votes/{id}/close"),
+            json!({"final_size": "5"}),
+        )
+        .await;
+
+    // 13 changes: started, ten ballots, revealed, closed; both instances' workers compete.
+    cluster
+        .wait_for_count(
+            "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL",
+            None,
+            13,
+            "every notification delivered",
+        )
+        .await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 13, "each once: {received:?}");
+    let event_ids: Vec<u64> = received
+        .iter()
+        .map(|r| {
+            let payload: asyncvoter_wire::WebhookPayload = serde_json::from_str(&r.body).unwrap();
+            payload.data.event_id.unwrap()
+        })
+        .collect();
+    assert!(
+        event_ids.windows(2).all(|w| w[0] < w[1]),
+        "in order: {event_ids:?}"
+    );
+    cluster.stop().await;
+}

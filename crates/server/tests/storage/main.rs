@@ -6,4 +6,5 @@ mod backends;
 mod concurrency;
 mod events;
 mod members;
+mod notifications;
 mod votes;

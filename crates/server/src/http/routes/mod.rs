@@ -10,6 +10,7 @@ mod projects;
 mod session;
 mod stats;
 pub(crate) mod votes;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ use crate::http::extract::Json;
         (name = "ballots", description = "Sealed ballots"),
         (name = "session", description = "Logging in and out"),
         (name = "members", description = "Members, managed by admins"),
+        (name = "notifications", description = "Webhooks and what was sent"),
         (name = "stats", description = "Figures across votes"),
         (name = "events", description = "Live changes as Server-Sent Events"),
         (name = "health", description = "Liveness"),
@@ -74,6 +76,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(members::router())
         .merge(me::router())
         .merge(projects::router())
+        .merge(webhooks::router())
         .merge(stats::router())
         .merge(events::router())
         .routes(routes!(openapi_document))

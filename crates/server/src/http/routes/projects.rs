@@ -23,7 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A project's settings; a project nothing was saved for has none.
 #[utoipa::path(
     get, path = "/api/projects/{name}", tag = "votes",
-    params(("name" = String, Path, description = "The project, as votes carry it")),
+    params(("name" = String, Path, description = "The project, as votes carry it",
+        min_length = 1, max_length = 100,
+        pattern = "^[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\s\\x00-\\x1f\\x7f-\\x9f])?$")),
     responses(
         (status = 200, description = "The project", body = Project),
         (status = 422, description = "Not a project name", body = ErrorBody),
@@ -45,7 +47,9 @@ async fn get_project(
 /// (admins only).
 #[utoipa::path(
     put, path = "/api/projects/{name}", tag = "votes", request_body = ProjectUpdate,
-    params(("name" = String, Path, description = "The project, as votes carry it")),
+    params(("name" = String, Path, description = "The project, as votes carry it",
+        min_length = 1, max_length = 100,
+        pattern = "^[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]{0,98}[^\\s\\x00-\\x1f\\x7f-\\x9f])?$")),
     security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The project, saved", body = Project),

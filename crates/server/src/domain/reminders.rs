@@ -1,0 +1,147 @@
+//! When a voter is reminded of a vote that waits on them: at each lead time before its
+//! deadline (12 h and 2 h by default), once each; when several leads have passed at once
+//! (the server was down), one reminder stands for them all.
+
+use asyncvoter_wire::VoteState;
+use chrono::{DateTime, Duration, Utc};
+
+use super::lifecycle;
+use super::records::{ReminderDue, VoteRecord};
+
+/// The reminders due for `vote` at `now`, for its expected voters who are members (only
+/// they can be reached) and have not voted in the current round.
+pub fn due(
+    vote: &VoteRecord,
+    voters: &[String],
+    leads: &[Duration],
+    now: DateTime<Utc>,
+) -> Vec<ReminderDue> {
+    let Some(deadline) = vote.deadline.filter(|d| *d > now) else {
+        return Vec::new();
+    };
+    if vote.state != VoteState::Open {
+        return Vec::new();
+    }
+    let leads_ms: Vec<i64> = leads
+        .iter()
+        .filter(|lead| now >= deadline - **lead)
+        .map(|lead| lead.num_milliseconds())
+        .collect();
+    if leads_ms.is_empty() {
+        return Vec::new();
+    }
+    lifecycle::waiting_on(&vote.expected_voters, voters)
+        .into_iter()
+        .filter(|voter| !super::rules::is_external(voter))
+        .map(|voter| ReminderDue {
+            vote_id: vote.id.clone(),
+            round: vote.round,
+            voter: voter.clone(),
+            leads_ms: leads_ms.clone(),
+        })
+        .collect()
+}
+
+/// Lead times as the command line takes them: `12h,2h`, `90m`, `1d`.
+pub fn parse_leads(text: &str) -> Result<Vec<Duration>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (number, unit) = part.split_at(
+                part.find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(part.len()),
+            );
+            let n: i64 = number
+                .parse()
+                .map_err(|_| format!("`{part}` is not a lead time such as 12h, 90m or 1d"))?;
+            match unit {
+                "m" => Ok(Duration::minutes(n)),
+                "h" => Ok(Duration::hours(n)),
+                "d" => Ok(Duration::days(n)),
+                _ => Err(format!(
+                    "`{part}` is not a lead time such as 12h, 90m or 1d"
+                )),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asyncvoter_wire::DeckKind;
+
+    fn vote(deadline_in: Duration, now: DateTime<Utc>) -> VoteRecord {
+        VoteRecord {
+            id: "v".into(),
+            name: "n".into(),
+            url: None,
+            project: None,
+            owner: None,
+            deck: DeckKind::Fibonacci,
+            cards: None,
+            state: VoteState::Open,
+            round: 1,
+            quorum: None,
+            deadline: Some(now + deadline_in),
+            final_size: None,
+            expected_voters: vec!["ana".into(), "ben".into(), "slack:T1:U3".into()],
+            reveal_when_all_voted: true,
+            created_at: now,
+            updated_at: now,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn members_who_have_not_voted_are_reminded_at_each_lead() {
+        let now = Utc::now();
+        let leads = [Duration::hours(12), Duration::hours(2)];
+        let twelve = Duration::hours(12).num_milliseconds();
+        let two = Duration::hours(2).num_milliseconds();
+        assert!(due(&vote(Duration::hours(13), now), &[], &leads, now).is_empty());
+        let at_eleven = due(
+            &vote(Duration::hours(11), now),
+            &["ana".into()],
+            &leads,
+            now,
+        );
+        assert_eq!(
+            at_eleven.len(),
+            1,
+            "ben only: ana voted, slack is not reachable"
+        );
+        assert_eq!(
+            (
+                at_eleven[0].voter.as_str(),
+                at_eleven[0].leads_ms.as_slice()
+            ),
+            ("ben", &[twelve][..])
+        );
+        let at_one = due(&vote(Duration::hours(1), now), &[], &leads, now);
+        assert_eq!(
+            at_one[0].leads_ms,
+            [twelve, two],
+            "both passed: one stands for both"
+        );
+        assert!(
+            due(&vote(Duration::hours(-1), now), &[], &leads, now).is_empty(),
+            "past"
+        );
+    }
+
+    #[test]
+    fn lead_times_read_like_people_write_them() {
+        assert_eq!(
+            parse_leads("12h, 2h").unwrap(),
+            [Duration::hours(12), Duration::hours(2)]
+        );
+        assert_eq!(
+            parse_leads("90m,1d").unwrap(),
+            [Duration::minutes(90), Duration::days(1)]
+        );
+        assert!(parse_leads("soon").is_err());
+        assert!(parse_leads("12").is_err());
+    }
+}

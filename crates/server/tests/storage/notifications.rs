@@ -1,0 +1,160 @@
+//! The outbox and reminders on both backends: written with the change, claimed by one
+//! worker at a time, in order per target and vote, retried when asked, reminders once.
+
+use asyncvoter_server::rules;
+use asyncvoter_server::store::{DeliveryOutcome, ReminderDue, WebhookRecord};
+use chrono::Duration;
+
+use crate::backends::{on_every_backend, story};
+
+fn webhook(id: &str) -> WebhookRecord {
+    WebhookRecord {
+        id: id.into(),
+        url: "https://hooks.example.com/x".into(),
+        topics: vec!["*".into()],
+        project: None,
+        secret: "whsec_AAAA".into(),
+        created_at: rules::now(),
+        created_by: None,
+        delivered: 0,
+        failed: 0,
+    }
+}
+
+#[tokio::test]
+async fn deliveries_are_written_with_the_change_and_claimed_in_order_once() {
+    on_every_backend(|store, backend| async move {
+        store.create_webhook(&webhook("wh_1")).await.unwrap();
+        let vote = store
+            .create_vote(story("Hooked", None), rules::now())
+            .await
+            .unwrap();
+        store
+            .reveal(
+                &vote.id,
+                asyncvoter_server::store::RevealCause::Manual,
+                rules::now(),
+            )
+            .await
+            .unwrap();
+
+        let now = rules::now();
+        let lease = now + Duration::minutes(2);
+        let first = store.claim_deliveries(now, lease, 10).await.unwrap();
+        let topics: Vec<&str> = first.iter().map(|d| d.topic.as_str()).collect();
+        assert_eq!(
+            topics,
+            ["vote_created"],
+            "{backend}: the reveal waits its turn"
+        );
+        assert!(
+            store
+                .claim_deliveries(now, lease, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}: held by its worker"
+        );
+        let again = now + Duration::seconds(10);
+        store
+            .finish_delivery(
+                first[0].id,
+                DeliveryOutcome::Retry(again, "503".into()),
+                now,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_deliveries(now, lease, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}: not due yet"
+        );
+        let retried = store
+            .claim_deliveries(again, again + Duration::minutes(2), 10)
+            .await
+            .unwrap();
+        assert_eq!((retried.len(), retried[0].attempts), (1, 2), "{backend}");
+        store
+            .finish_delivery(retried[0].id, DeliveryOutcome::Delivered, again)
+            .await
+            .unwrap();
+        let next = store
+            .claim_deliveries(again, again + Duration::minutes(2), 10)
+            .await
+            .unwrap();
+        assert_eq!(next[0].topic, "revealed", "{backend}: now the next one");
+        assert_eq!(store.webhooks().await.unwrap()[0].delivered, 1);
+
+        store.delete_webhook("wh_1").await.unwrap();
+        let later = again + Duration::minutes(5);
+        assert!(
+            store
+                .claim_deliveries(later, later, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}: a removed webhook's deliveries go too"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_reminder_is_sent_once_per_lead() {
+    on_every_backend(|store, backend| async move {
+        let member = asyncvoter_server::store::MemberRecord {
+            username: "ben".into(),
+            display_name: "Ben".into(),
+            role: asyncvoter_wire::Role::Member,
+            password_hash: "x".into(),
+        };
+        store.create_member(&member, rules::now()).await.unwrap();
+        let mut settings = store.member_settings("ben").await.unwrap();
+        settings.email = Some("ben@example.com".into());
+        store.save_member_settings("ben", &settings).await.unwrap();
+        let vote = store
+            .create_vote(story("Soon", None), rules::now())
+            .await
+            .unwrap();
+        let due = |leads: Vec<i64>| ReminderDue {
+            vote_id: vote.id.clone(),
+            round: 1,
+            voter: "ben".into(),
+            leads_ms: leads,
+        };
+        let twelve = Duration::hours(12).num_milliseconds();
+        let two = Duration::hours(2).num_milliseconds();
+        assert_eq!(
+            store
+                .send_reminders(&[due(vec![twelve])], rules::now())
+                .await
+                .unwrap(),
+            1,
+            "{backend}"
+        );
+        assert_eq!(
+            store
+                .send_reminders(&[due(vec![twelve])], rules::now())
+                .await
+                .unwrap(),
+            0,
+            "{backend}: once"
+        );
+        assert_eq!(
+            store
+                .send_reminders(&[due(vec![twelve, two])], rules::now())
+                .await
+                .unwrap(),
+            1,
+            "{backend}: the next lead"
+        );
+        let now = rules::now();
+        let claimed = store.claim_deliveries(now, now, 10).await.unwrap();
+        let reminders = claimed.iter().filter(|d| d.topic == "reminder").count();
+        assert!(reminders >= 1, "{backend}: written to the outbox");
+    })
+    .await;
+}
