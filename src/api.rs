@@ -10,8 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use asyncvoter_wire::{
-    BallotReceipt, CastBallot, CloseVote, ErrorBody, ListState, Login, Member, NewMember, NewVote,
-    Overview, PasswordChange, PasswordReset, VoteDetail, VoteList,
+    BallotReceipt, CastBallot, CloseVote, CreatedWebhook, Delivery, ErrorBody, ListState, Login,
+    Member, MemberSettings, NewMember, NewVote, NewWebhook, Overview, PasswordChange,
+    PasswordReset, Project, ProjectUpdate, VoteDetail, VoteList, Waiting, Webhook,
 };
 
 /// The header the server requires on every change made with a session cookie.
@@ -204,6 +205,76 @@ pub async fn add_member(member: &NewMember) -> Result<Member, ApiError> {
 pub async fn reset_password(username: &str, reset: &PasswordReset) -> Result<(), ApiError> {
     let path = format!("/api/members/{}/password", crate::routes::encode(username));
     change_without_answer(Method::PUT, &path, Some(reset)).await
+}
+
+/// `GET /api/me/waiting`: the open votes that wait on the logged-in member.
+pub async fn waiting_on_me() -> Result<Waiting, ApiError> {
+    fetch(Request::get("/api/me/waiting")).await
+}
+
+/// `GET /api/me/settings`.
+pub async fn my_settings() -> Result<MemberSettings, ApiError> {
+    fetch(Request::get("/api/me/settings")).await
+}
+
+/// `PUT /api/me/settings`.
+pub async fn save_my_settings(settings: &MemberSettings) -> Result<MemberSettings, ApiError> {
+    change(Method::PUT, "/api/me/settings", Some(settings)).await
+}
+
+/// `GET /api/projects/{name}`.
+pub async fn project(name: &str) -> Result<Project, ApiError> {
+    fetch(Request::get(&project_path(name))).await
+}
+
+/// `PUT /api/projects/{name}`.
+pub async fn save_project(name: &str, update: &ProjectUpdate) -> Result<Project, ApiError> {
+    change(Method::PUT, &project_path(name), Some(update)).await
+}
+
+/// `GET /api/webhooks`.
+pub async fn webhooks() -> Result<Vec<Webhook>, ApiError> {
+    fetch(Request::get("/api/webhooks")).await
+}
+
+/// `POST /api/webhooks`: the answer holds the signing secret, shown this once.
+pub async fn add_webhook(webhook: &NewWebhook) -> Result<CreatedWebhook, ApiError> {
+    change(Method::POST, "/api/webhooks", Some(webhook)).await
+}
+
+/// `DELETE /api/webhooks/{id}`.
+pub async fn remove_webhook(id: &str) -> Result<(), ApiError> {
+    change_without_answer(Method::DELETE, &webhook_path(id), None::<&()>).await
+}
+
+/// `POST /api/webhooks/{id}/test`: a `ping` on its way.
+pub async fn test_webhook(id: &str) -> Result<(), ApiError> {
+    let path = format!("{}/test", webhook_path(id));
+    change_without_answer(Method::POST, &path, None::<&()>).await
+}
+
+/// `GET /api/webhooks/{id}/deliveries`.
+pub async fn webhook_deliveries(id: &str) -> Result<Vec<Delivery>, ApiError> {
+    fetch(Request::get(&format!("{}/deliveries", webhook_path(id)))).await
+}
+
+/// `GET /api/notifications`, only the failed ones when `failed`.
+pub async fn notifications(failed: bool) -> Result<Vec<Delivery>, ApiError> {
+    let request = Request::get("/api/notifications");
+    fetch(if failed {
+        request.query([("failed", "true")])
+    } else {
+        request
+    })
+    .await
+}
+
+fn project_path(name: &str) -> String {
+    format!("/api/projects/{}", crate::routes::encode(name))
+}
+
+fn webhook_path(id: &str) -> String {
+    format!("/api/webhooks/{}", crate::routes::encode(id))
 }
 
 fn vote_path(id: &str) -> String {

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod fetch;
 pub mod json;
 pub mod live;
 pub mod numbers;
@@ -14,6 +15,7 @@ pub mod routes;
 pub mod session;
 pub mod task;
 pub mod time;
+pub mod waiting;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -27,6 +29,7 @@ pub fn App() -> impl IntoView {
     clock::provide_clock();
     session::provide_session();
     live::provide_live();
+    waiting::provide_waiting();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

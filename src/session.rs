@@ -31,6 +31,14 @@ impl SessionContext {
         }
     }
 
+    /// The logged-in member, if any, without subscribing to changes.
+    pub fn member_untracked(&self) -> Option<Member> {
+        match self.0.get_untracked() {
+            Visitor::Member(member) => Some(member),
+            _ => None,
+        }
+    }
+
     /// The visitor, tracked.
     pub fn visitor(&self) -> Visitor {
         self.0.get()

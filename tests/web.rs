@@ -62,6 +62,9 @@ fn summary() -> VoteSummary {
         final_size: None,
         ballots_cast: 3,
         voters: vec![voter("Ana"), voter("Ben"), voter("Chloé")],
+        expected_voters: vec![voter("Ana"), voter("Dev"), voter("Eli")],
+        waiting_on: vec![voter("Dev"), voter("Eli")],
+        reveal_when_all_voted: true,
         created_at: Utc::now() - Duration::hours(2) - Duration::minutes(5),
         updated_at: Utc::now(),
         revealed_at: None,
@@ -86,6 +89,10 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     assert_eq!(texts(&root, ".tally__quorum span"), ["3 of 5 for quorum"]);
     assert_eq!(texts(&root, ".badge"), ["● Voting"]);
     assert_eq!(texts(&root, ".vote-row__deadline"), ["Reveals in 3 h"]);
+    assert_eq!(
+        texts(&root, ".vote-row__waiting"),
+        ["Waiting on Dev and Eli"]
+    );
     let text = root.text_content().unwrap();
     assert!(text.contains("Started 2 h ago"), "{text}");
     let ticket = root.query_selector(".vote-row__ticket").unwrap().unwrap();
@@ -132,6 +139,10 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);
     assert_eq!(texts(&root, ".vote-row__final"), ["Final size 8"]);
     assert!(texts(&root, ".vote-row__deadline").is_empty());
+    assert!(
+        texts(&root, ".vote-row__waiting").is_empty(),
+        "a closed vote waits on nobody"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -254,6 +265,7 @@ fn revealed_round(ballots: &[(&str, &str)]) -> Round {
                 voter: voter(name),
                 cast_at: Utc::now(),
                 card: Some((*card).to_owned()),
+                reason: Some(format!("{name} thinks {card}")),
             })
             .collect(),
         statistics: Some(statistics(&deck, ids.iter().map(|(v, c)| (v.as_str(), *c)))),
@@ -413,6 +425,7 @@ fn answers_read_as_serde_json_reads_them() {
     vote.final_size = Some("8".into());
     vote.quorum = None;
     let detail = VoteDetail {
+        my_reason: Some("Because — «quoted»".into()),
         vote,
         cards: vec![
             Card {
@@ -439,6 +452,30 @@ fn answers_read_as_serde_json_reads_them() {
         mean,
         Some(4.0),
         "fractions and whole numbers read as floats"
+    );
+
+    // The notification log and settings: ids as numbers, absent times as null.
+    let log = serde_json::to_string(&[asyncvoter_wire::Delivery {
+        id: 9_007_199_254_740_991,
+        channel: "webhook".into(),
+        target: "wh_1".into(),
+        topic: "ping".into(),
+        vote_id: None,
+        status: "pending".into(),
+        attempts: 2,
+        created_at: Utc::now(),
+        delivered_at: None,
+        next_attempt_at: Some(Utc::now() + Duration::minutes(1)),
+        last_error: Some("HTTP 500".into()),
+    }])
+    .unwrap();
+    let (ours, reference) = read_both::<Vec<asyncvoter_wire::Delivery>>(&log);
+    assert_eq!(ours, reference);
+    let (ours, reference) = read_both::<asyncvoter_wire::MemberSettings>(r#"{"email": null}"#);
+    assert_eq!(ours, reference);
+    assert!(
+        ours.reminders && ours.results && ours.all_voted,
+        "absent means yes"
     );
 
     // An untagged enum (buffered by serde, read through `deserialize_any`).
@@ -479,4 +516,112 @@ fn unreadable_answers_say_what_was_expected() {
     );
     assert_eq!(json::from_str::<Option<u32>>("null"), Ok(None));
     assert_eq!(json::from_str::<f64>("3"), Ok(3.0));
+}
+
+/// "Why so far apart?" and the ballots of `round`, as the vote page shows them.
+fn mount_results(
+    root: &web_sys::HtmlElement,
+    round: Round,
+) -> leptos::mount::UnmountHandle<impl Mountable> {
+    use asyncvoter_dashboard::components::{BallotTable, FarApart};
+    let ballots = round.ballots.clone();
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <FarApart round=round.clone() />
+            <BallotTable ballots=ballots.clone() caption="Ballots" />
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn far_apart_rounds_show_the_lowest_and_highest_reasons_first() {
+    let root = container();
+    let round = revealed_round(&[("Ana", "3"), ("Ben", "13"), ("Chloé", "5"), ("Dev", "3")]);
+    let _mounted = mount_results(&root, round);
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, ".far-apart h3"), ["Why so far apart?"]);
+    assert_eq!(texts(&root, ".far-apart__side h4"), ["Lowest", "Highest"]);
+    assert_eq!(
+        texts(&root, ".far-apart__reason"),
+        ["Ana thinks 3", "Dev thinks 3", "Ben thinks 13"]
+    );
+    assert_eq!(
+        texts(&root, ".ballots__reason"),
+        [
+            "Ana thinks 3",
+            "Ben thinks 13",
+            "Chloé thinks 5",
+            "Dev thinks 3"
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn agreement_needs_no_explaining_and_a_table_without_reasons_has_no_reason_column() {
+    let root = container();
+    let mut round = revealed_round(&[("Ana", "5"), ("Ben", "5")]);
+    for ballot in &mut round.ballots {
+        ballot.reason = None;
+    }
+    let _mounted = mount_results(&root, round);
+    leptos::task::tick().await;
+    assert!(texts(&root, ".far-apart").is_empty());
+    assert_eq!(texts(&root, "thead th"), ["Voter", "Card", "Cast"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_voter_picker_filters_and_enter_picks_the_first_match() {
+    use asyncvoter_dashboard::components::VoterPicker;
+    let root = container();
+    let people: Vec<Voter> = [
+        "Ana", "Ben", "Chloé", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida",
+    ]
+    .iter()
+    .map(|name| voter(name))
+    .collect();
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        view! { <VoterPicker options=Signal::stored(people.clone()) chosen /> }
+    });
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, "label.checkbox").len(), 9);
+    let filter: web_sys::HtmlInputElement = root
+        .query_selector(".voter-picker__filter")
+        .unwrap()
+        .expect("a filter above nine people")
+        .unchecked_into();
+    filter.set_value("DE");
+    filter
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, "label.checkbox"), ["Dev slack:Dev"]);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_cancelable(true);
+        init
+    })
+    .unwrap();
+    filter.dispatch_event(&enter).unwrap();
+    leptos::task::tick().await;
+    assert!(enter.default_prevented(), "Enter picks; it does not submit");
+    assert_eq!(chosen.get_untracked(), ["slack:Dev"]);
+    assert_eq!(
+        filter.value(),
+        "",
+        "the filter is cleared for the next name"
+    );
+    assert_eq!(
+        texts(&root, ".voter-picker__summary [role=status]"),
+        ["1 person chosen"]
+    );
+    let everyone: web_sys::HtmlElement = root
+        .query_selector(".voter-picker__summary button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    everyone.click();
+    leptos::task::tick().await;
+    assert_eq!(chosen.get_untracked().len(), 9);
 }

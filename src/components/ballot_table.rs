@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::clock::use_now;
 use crate::time;
 
-/// The ballots of a revealed round: who chose which card.
+/// The ballots of a revealed round: who chose which card, and why when they said.
 #[component]
 pub fn BallotTable(
     /// The round's ballots.
@@ -14,6 +14,7 @@ pub fn BallotTable(
     caption: String,
 ) -> impl IntoView {
     let now = use_now();
+    let with_reasons = ballots.iter().any(|b| b.reason.is_some());
     view! {
         <table class="ballots">
             <caption>{caption}</caption>
@@ -21,6 +22,7 @@ pub fn BallotTable(
                 <tr>
                     <th scope="col">"Voter"</th>
                     <th scope="col">"Card"</th>
+                    {with_reasons.then(|| view! { <th scope="col">"Reason"</th> })}
                     <th scope="col">"Cast"</th>
                 </tr>
             </thead>
@@ -33,6 +35,7 @@ pub fn BallotTable(
                             <tr>
                                 <th scope="row" title=ballot.voter.id>{ballot.voter.name}</th>
                                 <td class="ballots__card">{ballot.card.unwrap_or_else(|| "sealed".into())}</td>
+                                {with_reasons.then(|| view! { <td class="ballots__reason">{ballot.reason.unwrap_or_default()}</td> })}
                                 <td>
                                     <time datetime=time::iso(at) title=time::exact(at)>
                                         {move || time::ago(at, now.get())}

@@ -7,7 +7,8 @@ use crate::task::Task;
 
 /// The deck as buttons: pick a card to vote, pick another to change it, withdraw it, all
 /// until the reveal. Number keys pick the card at that place (0 for the tenth), `?` the
-/// no-opinion card.
+/// no-opinion card. A reason, sealed like the card, goes with the next card picked or is
+/// saved on its own.
 #[component]
 pub fn CardPicker(
     /// The vote to cast in.
@@ -18,33 +19,49 @@ pub fn CardPicker(
     /// The visitor's current card in this round, as the server last said.
     #[prop(into)]
     my_card: Signal<Option<String>>,
+    /// The visitor's reason for it, as the server last said.
+    #[prop(into, optional)]
+    my_reason: Signal<Option<String>>,
     /// Called after the ballot changed, to reload the vote.
     on_change: Callback<()>,
 ) -> impl IntoView {
     // Shown at once when a ballot is answered; the server's word replaces it when it comes.
     let mine = RwSignal::new(my_card.get_untracked());
     Effect::new(move |_| mine.set(my_card.get()));
+    // The reason being written, and the one the server holds.
+    let saved_reason = RwSignal::new(my_reason.get_untracked());
+    let reason = RwSignal::new(my_reason.get_untracked().unwrap_or_default());
+    Effect::new(move |_| {
+        let held = my_reason.get();
+        reason.set(held.clone().unwrap_or_default());
+        saved_reason.set(held);
+    });
     let status = RwSignal::new(None::<String>);
     let id = StoredValue::new(vote_id);
-    // One task for casting and withdrawing: its answer is the card now held, if any.
-    let ballot = Task::<Option<String>>::new();
+    // One task for casting and withdrawing: its answer is the ballot now held, if any.
+    let ballot = Task::<Option<(String, Option<String>)>>::new();
     let pending = Signal::derive(move || ballot.pending());
-    let settle = move |card: &Option<String>| {
-        status.set(Some(match card {
-            Some(card) => format!(
+    let settle = move |held: &Option<(String, Option<String>)>| {
+        status.set(Some(match held {
+            Some((card, Some(_))) => format!(
+                "Your vote ({card}) and your reason are recorded. You can change them until the vote is revealed."
+            ),
+            Some((card, None)) => format!(
                 "Your vote ({card}) is recorded. You can change it until the vote is revealed."
             ),
             None => "Your vote is withdrawn.".to_owned(),
         }));
-        mine.set(card.clone());
+        mine.set(held.as_ref().map(|(card, _)| card.clone()));
+        saved_reason.set(held.as_ref().and_then(|(_, reason)| reason.clone()));
         on_change.run(());
     };
     let cast = move |card: String| {
+        let reason = Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty());
         ballot.run(
             async move {
-                api::cast(&id.get_value(), &card, None)
+                api::cast(&id.get_value(), &card, reason)
                     .await
-                    .map(|receipt| Some(receipt.card))
+                    .map(|receipt| Some((receipt.card, receipt.reason)))
             },
             settle,
         );
@@ -54,6 +71,11 @@ pub fn CardPicker(
             async move { api::withdraw(&id.get_value()).await.map(|()| None) },
             settle,
         )
+    };
+    // The reason differs from the one held with a card already cast: offer to save it.
+    let reason_unsaved = move || {
+        mine.get().is_some()
+            && reason.with(|r| r.trim().to_owned()) != saved_reason.get().unwrap_or_default()
     };
 
     let labels: Vec<String> = cards.iter().map(|c| c.label.clone()).collect();
@@ -118,6 +140,30 @@ pub fn CardPicker(
                     .collect_view()}
             </ul>
             <p class="picker__help muted">"Pick a card, or press its number key (? for no opinion). Nobody sees it until the reveal."</p>
+            <label class="field picker__reason">
+                <span class="field__label">"Why? (optional, sealed like your card)"</span>
+                <textarea
+                    name="reason"
+                    rows="2"
+                    maxlength="500"
+                    placeholder="e.g. The payment provider's sandbox is flaky"
+                    bind:value=reason
+                ></textarea>
+            </label>
+            {move || reason_unsaved().then(|| view! {
+                <button
+                    type="button"
+                    class="button button--small button--quiet"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        if let Some(card) = mine.get_untracked() {
+                            cast(card);
+                        }
+                    }
+                >
+                    "Save my reason"
+                </button>
+            })}
             <div class="picker__status" role="status" aria-live="polite">
                 {move || status.get().map(|message| view! { <p class="confirmation">{message}</p> })}
             </div>

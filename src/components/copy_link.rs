@@ -22,15 +22,34 @@ pub fn CopyLink(
     #[prop(into)]
     label: String,
 ) -> impl IntoView {
+    view! { <CopyText text=absolute(&path) label button="Copy link" done="Link copied" /> }
+}
+
+/// A button that copies `text` to the clipboard, saying so; where the browser refuses,
+/// the text is shown selected, to copy by hand.
+#[component]
+pub fn CopyText(
+    /// What to copy.
+    #[prop(into)]
+    text: String,
+    /// What the button says to assistive technology.
+    #[prop(into)]
+    label: String,
+    /// The button's text.
+    button: &'static str,
+    /// What shows once copied.
+    done: &'static str,
+) -> impl IntoView {
     let state = RwSignal::new(Copied::Idle);
+    let text = StoredValue::new(text);
     let copy = move |_| {
-        let url = absolute(&path);
+        let text = text.get_value();
         spawn_local(async move {
-            let copied = write_clipboard(&url).await || copy_with_selection(&url);
+            let copied = write_clipboard(&text).await || copy_with_selection(&text);
             state.set(if copied {
                 Copied::Done
             } else {
-                Copied::ByHand(url)
+                Copied::ByHand(text)
             });
             if copied {
                 set_timeout(
@@ -43,16 +62,16 @@ pub fn CopyLink(
     view! {
         <span class="copy-link">
             <button type="button" class="button button--quiet button--small" aria-label=label on:click=copy>
-                "Copy link"
+                {button}
             </button>
             <span role="status" class="copy-link__status">
                 {move || match state.get() {
                     Copied::Idle => ().into_any(),
-                    Copied::Done => view! { <span>"Link copied"</span> }.into_any(),
-                    Copied::ByHand(url) => view! {
+                    Copied::Done => view! { <span>{done}</span> }.into_any(),
+                    Copied::ByHand(text) => view! {
                         <label>
-                            "Copy this link: "
-                            <input class="copy-link__url" readonly value=url on:focus=|e| select_target(&e) />
+                            "Copy this: "
+                            <input class="copy-link__url" readonly value=text on:focus=|e| select_target(&e) />
                         </label>
                     }
                     .into_any(),

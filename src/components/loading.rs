@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::ErrorView;
+use crate::fetch::Fetch;
 
 /// What shows while something loads.
 #[component]
@@ -23,8 +24,8 @@ pub fn Loading(
 /// While the answer reloads, the last one stays on screen.
 // A plain reactive closure rather than Transition, ErrorBoundary and Suspend: the same
 // behaviour for a resource read in one place, and a smaller wasm (measured).
-pub fn loaded<T: Clone + 'static>(
-    answer: LocalResource<Result<T, ApiError>>,
+pub fn loaded<T: Clone + Send + Sync + 'static>(
+    answer: Fetch<T>,
     loading: &'static str,
     retry: Callback<()>,
     show: impl Fn(Result<T, ApiError>) -> Result<AnyView, ApiError> + Send + Sync + 'static,

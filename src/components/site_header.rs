@@ -6,6 +6,7 @@ use crate::components::login_prompt::use_login_link;
 use crate::components::{LiveStatus, NavLink};
 use crate::routes;
 use crate::session::{Visitor, use_session};
+use crate::waiting::use_waiting;
 
 /// The bar on every page: the name, the main sections, and the visitor's account.
 #[component]
@@ -47,13 +48,35 @@ fn AccountMenu() -> impl IntoView {
                     view! { <a class="button button--small" href=login_link()>"Log in"</a> }.into_any()
                 }
                 Visitor::Member(member) => view! {
+                    <WaitingCount />
                     <NavLink href=routes::NEW_VOTE class="button button--small">"New vote"</NavLink>
-                    {session.is_admin().then(|| view! { <NavLink href=routes::ADMIN class="account__link">"Members"</NavLink> })}
+                    {session.is_admin().then(|| view! { <NavLink href=routes::ADMIN class="account__link">"Admin"</NavLink> })}
                     <NavLink href=routes::ACCOUNT class="account__link account__name">{member.display_name}</NavLink>
                     <button type="button" class="link-button" on:click=log_out>"Log out"</button>
                 }
                 .into_any(),
             }}
         </div>
+    }
+}
+
+/// How many votes wait on the member, linking to them; nothing when none do.
+#[component]
+fn WaitingCount() -> impl IntoView {
+    let waiting = use_waiting();
+    move || {
+        let count = waiting.count();
+        (count > 0).then(|| {
+            let label = match count {
+                1 => "1 vote waits on you".to_owned(),
+                n => format!("{n} votes wait on you"),
+            };
+            view! {
+                <a href=routes::HOME class="waiting-count" aria-label=label.clone() title=label>
+                    "Waiting on you "
+                    <span class="waiting-count__number">{count}</span>
+                </a>
+            }
+        })
     }
 }

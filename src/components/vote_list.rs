@@ -3,8 +3,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, ApiError, VoteFilter};
+use crate::api::{self, VoteFilter};
 use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
+use crate::fetch::Fetch;
 use crate::live::{Heard, progress, use_live};
 use crate::task::Task;
 
@@ -35,7 +36,7 @@ pub fn VoteListView(
         }
     });
     // The first page; "Show more" appends the next one after the last cursor.
-    let votes = LocalResource::new(move || {
+    let votes = Fetch::new(move || {
         let filter = filter.get();
         async move { api::list_votes(&filter).await }
     });
@@ -43,7 +44,7 @@ pub fn VoteListView(
     let more = Task::<VoteList>::new();
     // The project picker's choices load once the list has: the list comes first.
     let list_loaded = Memo::new(move |_| votes.with(Option::is_some));
-    let projects = LocalResource::new(move || {
+    let projects = Fetch::new(move || {
         let wanted = list_loaded.get();
         async move {
             if !wanted {
@@ -131,7 +132,7 @@ fn row_of(items: RwSignal<Vec<Row>>, id: &str) -> Option<Row> {
 fn follow_live_changes(
     items: RwSignal<Vec<Row>>,
     filter: Memo<VoteFilter>,
-    votes: LocalResource<Result<VoteList, ApiError>>,
+    votes: Fetch<VoteList>,
 ) {
     let live = use_live();
     live.listen(move |heard| match heard {
@@ -170,7 +171,8 @@ fn follow_live_changes(
     });
 }
 
-/// Adds or removes the event's voter on a shown vote of the same round.
+/// Adds or removes the event's voter on a shown vote of the same round, and takes them
+/// off (or puts them back on) the people it waits on.
 fn apply_ballot(vote: &mut VoteSummary, event: &VoteEvent) {
     let Some(voter) = &event.voter else { return };
     if event.round != vote.round {
@@ -184,6 +186,13 @@ fn apply_ballot(vote: &mut VoteSummary, event: &VoteEvent) {
         }
         _ => {}
     }
+    let voted = |id: &str| vote.voters.iter().any(|v| v.id == id);
+    vote.waiting_on = vote
+        .expected_voters
+        .iter()
+        .filter(|expected| !voted(&expected.id))
+        .cloned()
+        .collect();
     vote.ballots_cast = vote.voters.len() as u32;
     vote.updated_at = event.at;
 }

@@ -67,6 +67,7 @@ pub fn VoteRow(
                     <Tally cast=v.ballots_cast quorum=v.quorum />
                     <VoterList voters=v.voters.clone() limit=8 />
                     {deadline(v)}
+                    {waiting_on(v)}
                     {v.final_size.clone().map(|size| view! {
                         <span class="vote-row__final">"Final size " <strong>{size}</strong></span>
                     })}
@@ -94,4 +95,19 @@ fn deadline(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
             <time datetime=time::iso(at) title=time::exact(at)>{move || time::until(at, now.get())}</time>
         </span>
     })
+}
+
+/// Who an open vote still waits on: "Waiting on Ana, Ben and 2 more".
+fn waiting_on(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
+    if vote.state != VoteState::Open || vote.waiting_on.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = vote.waiting_on.iter().map(|v| v.name.as_str()).collect();
+    let text = match names.as_slice() {
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
+        [] => return None,
+    };
+    Some(view! { <span class="vote-row__waiting">"Waiting on " {text}</span> })
 }

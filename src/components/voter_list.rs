@@ -1,11 +1,14 @@
 use asyncvoter_wire::Voter;
 use leptos::prelude::*;
 
-/// Who has voted, by name; values are never part of it.
+/// People by name (who has voted, who a vote waits on); values are never part of it.
 #[component]
 pub fn VoterList(
     /// The voters, earliest first.
     voters: Vec<Voter>,
+    /// What the list is, for assistive technology; "Who has voted" unless given.
+    #[prop(optional)]
+    label: Option<&'static str>,
     /// Show at most this many names, then "+N more".
     #[prop(optional)]
     limit: Option<usize>,
@@ -14,7 +17,7 @@ pub fn VoterList(
     let hidden = voters.len().saturating_sub(limit);
     let shown: Vec<Voter> = voters.into_iter().take(limit).collect();
     view! {
-        <ul class="voters" aria-label="Who has voted">
+        <ul class="voters" aria-label=label.unwrap_or("Who has voted")>
             {shown
                 .into_iter()
                 .map(|voter| view! { <li class="voter" title=voter.id>{voter.name}</li> })

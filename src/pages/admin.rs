@@ -2,34 +2,57 @@ use asyncvoter_wire::{Member, NewMember, PasswordReset, Role};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{LoginPrompt, loaded};
+use crate::components::{Checkbox, LoginPrompt, NavLink, loaded};
+use crate::fetch::Fetch;
+use crate::routes;
 use crate::session::use_session;
 use crate::task::Task;
 
 /// `/admin`: admins add members and reset passwords.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let session = use_session();
     view! {
         <div class="page-head">
             <h1>"Members"</h1>
             <p class="lede">"Who can log in to vote, and who runs votes for everyone."</p>
         </div>
-        {move || {
-            if session.is_admin() {
-                view! { <Members /> }.into_any()
-            } else if session.is_logged_in() {
-                view! { <p class="notice">"Only admins manage members."</p> }.into_any()
-            } else {
-                view! { <LoginPrompt purpose="as an admin to manage members." /> }.into_any()
-            }
-        }}
+        <AdminNav />
+        {admins_only("manage members", || view! { <Members /> }.into_any())}
+    }
+}
+
+/// The admin pages, one link each.
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Admin">
+            <NavLink href=routes::ADMIN exact=true>"Members"</NavLink>
+            <NavLink href=routes::NOTIFICATIONS>"Notifications"</NavLink>
+        </nav>
+    }
+}
+
+/// `page` for admins; for anyone else, why not (and a way to log in).
+pub fn admins_only(
+    what: &'static str,
+    page: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    let session = use_session();
+    move || {
+        if session.is_admin() {
+            page()
+        } else if session.is_logged_in() {
+            view! { <p class="notice">{format!("Only admins {what}.")}</p> }.into_any()
+        } else {
+            let purpose = format!("as an admin to {what}.");
+            view! { <LoginPrompt purpose /> }.into_any()
+        }
     }
 }
 
 #[component]
 fn Members() -> impl IntoView {
-    let members = LocalResource::new(api::members);
+    let members = Fetch::new(api::members);
     let reload = Callback::new(move |_| members.refetch());
     view! {
         <AddMember on_added=reload />
@@ -119,10 +142,7 @@ fn AddMember(on_added: Callback<()>) -> impl IntoView {
                     <input type="password" name="password" autocomplete="new-password" minlength="8" required bind:value=password />
                 </label>
             </div>
-            <label class="checkbox">
-                <input type="checkbox" name="admin" bind:checked=admin />
-                " Admin: may run every vote and manage members"
-            </label>
+            <Checkbox name="admin" checked=admin label="Admin: may run every vote and manage members" />
             {move || add.value().map(|member| view! { <p class="confirmation" role="status">{format!("Added {}.", member.username)}</p> })}
             {move || add.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <button type="submit" class="button" disabled=move || add.pending()>"Add member"</button>

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::chart::{Bar, ColumnChart, Headers, RowChart};
 use crate::components::{LoginPrompt, deck_label, loaded};
+use crate::fetch::Fetch;
 use crate::numbers::percent;
 use crate::time;
 
 /// `/insights`: charts across votes, from `GET /api/stats/overview`.
 #[component]
 pub fn InsightsPage() -> impl IntoView {
-    let overview = LocalResource::new(api::overview);
+    let overview = Fetch::new(api::overview);
     let retry = Callback::new(move |_| overview.refetch());
     view! {
         <div class="page-head">

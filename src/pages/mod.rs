@@ -7,12 +7,13 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use crate::routes::{self, Page};
 
 mod account;
-mod admin;
+pub(crate) mod admin;
 mod history;
 mod insights;
 mod login;
 mod new_vote;
 mod not_found;
+mod notifications;
 mod ongoing;
 mod vote;
 
@@ -23,6 +24,7 @@ pub use insights::InsightsPage;
 pub use login::LoginPage;
 pub use new_vote::NewVotePage;
 pub use not_found::{NotFoundPage, NotFoundView};
+pub use notifications::NotificationsPage;
 pub use ongoing::OngoingPage;
 pub use vote::VotePage;
 
@@ -48,6 +50,7 @@ pub fn CurrentPage() -> impl IntoView {
         Page::Login => view! { <LoginPage /> }.into_any(),
         Page::Account => view! { <AccountPage /> }.into_any(),
         Page::Admin => view! { <AdminPage /> }.into_any(),
+        Page::Notifications => view! { <NotificationsPage /> }.into_any(),
         Page::NewVote => view! { <NewVotePage /> }.into_any(),
         Page::Vote => view! { <VotePage /> }.into_any(),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),

@@ -1,10 +1,12 @@
-use asyncvoter_wire::{DeckKind, NewVote, VoteDetail};
+use asyncvoter_wire::{DeckKind, Member, NewVote, ProjectUpdate, VoteDetail, Voter};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::components::{LoginPrompt, deck_label};
+use crate::components::{Checkbox, LoginPrompt, VoterPicker, deck_label};
+use crate::fetch::Fetch;
 use crate::routes;
 use crate::session::use_session;
 use crate::task::Task;
@@ -44,41 +46,53 @@ fn NewVoteForm() -> impl IntoView {
     let cards = RwSignal::new(String::new());
     let quorum = RwSignal::new(String::new());
     let deadline = RwSignal::new(String::new());
+    let voters = ExpectedVoters::new();
+    let reveal_when_all_voted = RwSignal::new(true);
     let problem = RwSignal::new(None::<String>);
     let create = Task::<VoteDetail>::new();
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let (quorum, deadline) =
+            match (parse_quorum(&quorum.get()), parse_deadline(&deadline.get())) {
+                (Ok(quorum), Ok(deadline)) => (quorum, deadline),
+                (Err(message), _) | (_, Err(message)) => {
+                    problem.set(Some(message));
+                    return;
+                }
+            };
+        problem.set(None);
+        let chosen = voters.chosen.get();
+        let project = Some(project.get().trim().to_owned()).filter(|p| !p.is_empty());
+        let remember = project.clone().filter(|_| voters.remember.get());
         let vote = NewVote {
             name: name.get(),
             url: Some(url.get()).filter(|u| !u.trim().is_empty()),
-            project: Some(project.get()).filter(|p| !p.trim().is_empty()),
+            project,
             deck: deck.get(),
             cards: (deck.get() == DeckKind::Custom).then(|| split_cards(&cards.get())),
-            quorum: None,
-            deadline: None,
+            quorum,
+            deadline,
             owner: None,
-            expected_voters: None,
-            reveal_when_all_voted: None,
+            reveal_when_all_voted: (!chosen.is_empty()).then(|| reveal_when_all_voted.get()),
+            expected_voters: Some(chosen.clone()).filter(|c| !c.is_empty()),
         };
-        match (parse_quorum(&quorum.get()), parse_deadline(&deadline.get())) {
-            (Ok(quorum), Ok(deadline)) => {
-                problem.set(None);
-                let vote = NewVote {
-                    quorum,
-                    deadline,
-                    ..vote
-                };
-                let navigate = navigate.clone();
-                create.run(
-                    async move { api::create_vote(&vote).await },
-                    move |created| {
-                        navigate(&routes::vote(&created.vote.id), Default::default());
-                    },
-                );
-            }
-            (Err(message), _) | (_, Err(message)) => problem.set(Some(message)),
-        }
+        let navigate = navigate.clone();
+        create.run(
+            async move {
+                if let Some(project) = remember {
+                    let usual = ProjectUpdate {
+                        default_voters: Some(chosen),
+                        ..ProjectUpdate::default()
+                    };
+                    api::save_project(&project, &usual).await?;
+                }
+                api::create_vote(&vote).await
+            },
+            move |created| {
+                navigate(&routes::vote(&created.vote.id), Default::default());
+            },
+        );
     };
     view! {
         <form class="form panel" on:submit=submit>
@@ -92,7 +106,8 @@ fn NewVoteForm() -> impl IntoView {
             </label>
             <label class="field">
                 <span class="field__label">"Project (optional)"</span>
-                <input name="project" maxlength="100" placeholder="e.g. web-shop" bind:value=project />
+                <input name="project" maxlength="100" placeholder="e.g. web-shop" bind:value=project
+                    on:change=move |_| voters.project_chosen(project.get_untracked()) />
             </label>
             <label class="field">
                 <span class="field__label">"Deck"</span>
@@ -109,6 +124,7 @@ fn NewVoteForm() -> impl IntoView {
                     <input name="cards" required placeholder="1d 2d 3d 1w 2w ?" bind:value=cards />
                 </label>
             })}
+            <ExpectedVotersField voters project reveal_when_all_voted />
             <div class="form__row">
                 <label class="field">
                     <span class="field__label">"Reveal after this many votes (optional)"</span>
@@ -124,6 +140,142 @@ fn NewVoteForm() -> impl IntoView {
                 {move || if create.pending() { "Starting…" } else { "Start the vote" }}
             </button>
         </form>
+    }
+}
+
+/// Who the new vote waits on: the choice, the people to choose from, and what the
+/// project remembers.
+#[derive(Clone, Copy)]
+struct ExpectedVoters {
+    /// The ids chosen.
+    chosen: RwSignal<Vec<String>>,
+    /// Whether the visitor changed the choice by hand (a project's usual voters then no
+    /// longer replace it).
+    touched: RwSignal<bool>,
+    /// The usual voters of the project typed, once asked: (project, voters).
+    usual: RwSignal<Option<(String, Vec<Voter>)>>,
+    /// Save the choice as the project's usual voters.
+    remember: RwSignal<bool>,
+    /// The members, to choose from.
+    members: Fetch<Vec<Member>>,
+}
+
+impl ExpectedVoters {
+    fn new() -> Self {
+        ExpectedVoters {
+            chosen: RwSignal::new(Vec::new()),
+            touched: RwSignal::new(false),
+            usual: RwSignal::new(None),
+            remember: RwSignal::new(false),
+            members: Fetch::new(api::members),
+        }
+    }
+
+    /// A project was typed: its usual voters fill the choice, unless chosen by hand.
+    fn project_chosen(self, project: String) {
+        let project = project.trim().to_owned();
+        if project.is_empty() {
+            self.usual.set(None);
+            return;
+        }
+        spawn_local(async move {
+            // No usual voters to offer is no reason to stop someone starting a vote.
+            let Ok(found) = api::project(&project).await else {
+                return;
+            };
+            if !self.touched.get_untracked() && !found.default_voters.is_empty() {
+                self.chosen
+                    .set(found.default_voters.iter().map(|v| v.id.clone()).collect());
+            }
+            self.usual.set(Some((found.name, found.default_voters)));
+        });
+    }
+
+    /// Members, then anyone chosen (a project's external voters) who is not one.
+    fn options(self) -> Vec<Voter> {
+        let mut options: Vec<Voter> = self
+            .members
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Voter {
+                id: m.username,
+                name: m.display_name,
+            })
+            .collect();
+        let usual = self
+            .usual
+            .get()
+            .map(|(_, voters)| voters)
+            .unwrap_or_default();
+        for id in self.chosen.get() {
+            if !options.iter().any(|o| o.id == id) {
+                let name = usual
+                    .iter()
+                    .find(|v| v.id == id)
+                    .map_or_else(|| id.clone(), |v| v.name.clone());
+                options.push(Voter { id, name });
+            }
+        }
+        options
+    }
+
+    /// True when the choice differs from what `project` remembers.
+    fn differs_from_usual(self, project: &str) -> bool {
+        let chosen = self.chosen.get();
+        match self.usual.get() {
+            Some((name, usual)) if name == project => {
+                usual.len() != chosen.len() || usual.iter().any(|v| !chosen.contains(&v.id))
+            }
+            _ => !chosen.is_empty(),
+        }
+    }
+}
+
+/// The picker, with a word on where the choice came from and what else it can do.
+#[component]
+fn ExpectedVotersField(
+    voters: ExpectedVoters,
+    project: RwSignal<String>,
+    reveal_when_all_voted: RwSignal<bool>,
+) -> impl IntoView {
+    let trimmed = move || project.get().trim().to_owned();
+    let prefilled = move || {
+        let (name, usual) = voters.usual.get()?;
+        (!voters.touched.get() && !usual.is_empty() && name == trimmed())
+            .then(|| format!("Filled in with {name}'s usual voters."))
+    };
+    let load_error = move || {
+        voters
+            .members
+            .get()
+            .and_then(Result::err)
+            .map(|error| format!("The members could not be loaded: {error}"))
+    };
+    view! {
+        <div class="field">
+            <VoterPicker
+                options=Signal::derive(move || voters.options())
+                chosen=voters.chosen
+                on_touch=Callback::new(move |()| voters.touched.set(true))
+            />
+            {move || prefilled().map(|note| view! { <p class="muted" role="status">{note}</p> })}
+            {move || load_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || (!voters.chosen.with(Vec::is_empty)).then(|| view! {
+                <Checkbox name="reveal_when_all_voted" checked=reveal_when_all_voted label="Reveal as soon as everyone chosen has voted" />
+            })}
+            {move || {
+                let project = trimmed();
+                (!project.is_empty() && voters.differs_from_usual(&project)).then(|| view! {
+                    <Checkbox
+                        name="remember_voters"
+                        checked=voters.remember
+                        label=format!("Remember them as {project}'s usual voters")
+                    />
+                })
+            }}
+        </div>
     }
 }
 

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_location;
 use crate::api;
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, CopyLink, DeckCards, ErrorView, Loading, LoginPrompt, OwnerControls,
-    RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
+    BallotTable, CardPicker, CopyLink, DeckCards, ErrorView, FarApart, Loading, LoginPrompt,
+    OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
 };
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
@@ -162,7 +162,13 @@ fn VoteView(vote: ArcRwSignal<VoteDetail>, reload: Callback<()>) -> impl IntoVie
     let tally = slice(&vote, |v| {
         (v.vote.ballots_cast, v.vote.quorum, v.vote.round)
     });
-    let current = slice(&vote, |v| v.rounds.last().cloned());
+    let current = slice(&vote, |v| {
+        let waiting_on = match v.vote.state {
+            VoteState::Open => v.vote.waiting_on.clone(),
+            _ => Vec::new(),
+        };
+        v.rounds.last().cloned().map(|round| (round, waiting_on))
+    });
     let revealed = slice(&vote, |v| {
         let rounds: Vec<Round> = v
             .rounds
@@ -195,7 +201,7 @@ fn VoteView(vote: ArcRwSignal<VoteDetail>, reload: Callback<()>) -> impl IntoVie
             <section class="panel" aria-labelledby="tally-title">
                 <h2 id="tally-title">{move || format!("Round {}", tally.with(|t| t.2))}</h2>
                 {move || tally.with(|&(cast, quorum, _)| view! { <Tally cast quorum /> })}
-                {move || current.get().map(|round| view! { <CurrentRound round with_no_opinion /> })}
+                {move || current.get().map(|(round, waiting_on)| view! { <CurrentRound round waiting_on with_no_opinion /> })}
                 {move || revealed.get().map(|rounds| view! { <RoundsCompared rounds /> })}
             </section>
             <Voting vote=vote.clone() cards=cards.clone() reload />
@@ -292,6 +298,7 @@ fn Voting(vote: ArcRwSignal<VoteDetail>, cards: Vec<Card>, reload: Callback<()>)
     let id = vote.with_untracked(|v| v.vote.id.clone());
     let round = slice(&vote, |v| (v.vote.state == VoteState::Open, v.vote.round));
     let my_card = slice(&vote, |v| v.my_card.clone());
+    let my_reason = slice(&vote, |v| v.my_reason.clone());
     move || {
         let (open, _) = round.get();
         let cards = cards.clone();
@@ -299,7 +306,7 @@ fn Voting(vote: ArcRwSignal<VoteDetail>, cards: Vec<Card>, reload: Callback<()>)
             view! {
                 <section class="panel" aria-labelledby="deck-title">
                     <h2 id="deck-title">"Your vote"</h2>
-                    <CardPicker vote_id=id.clone() cards my_card on_change=reload />
+                    <CardPicker vote_id=id.clone() cards my_card my_reason on_change=reload />
                 </section>
             }
             .into_any()
@@ -350,19 +357,20 @@ fn ManageVote(
     }
 }
 
-/// The current round: sealed (who has voted) or revealed (its numbers and every ballot).
+/// The current round: sealed (who has voted, who it still waits on) or revealed (its
+/// numbers, the far ends' reasons and every ballot).
 #[component]
-fn CurrentRound(round: Round, with_no_opinion: bool) -> impl IntoView {
+fn CurrentRound(round: Round, waiting_on: Vec<Voter>, with_no_opinion: bool) -> impl IntoView {
     if round.revealed_at.is_some() {
         let caption = format!("Ballots of round {}", round.number);
-        view! {
+        return view! {
             <RoundResults round=round.clone() with_no_opinion />
+            <FarApart round=round.clone() />
             <BallotTable ballots=round.ballots caption />
         }
-        .into_any()
-    } else if round.ballots.is_empty() {
-        view! { <p class="muted">"Nobody has voted yet. Estimates stay sealed until the vote is revealed."</p> }.into_any()
-    } else {
+        .into_any();
+    }
+    let voted = (!round.ballots.is_empty()).then(|| {
         let voters = round
             .ballots
             .into_iter()
@@ -371,10 +379,24 @@ fn CurrentRound(round: Round, with_no_opinion: bool) -> impl IntoView {
         view! {
             <h3 class="panel__subtitle">"Who has voted"</h3>
             <VoterList voters />
-            <p class="muted sealed-note">"Estimates stay sealed until the vote is revealed."</p>
         }
-        .into_any()
+    });
+    let nobody_yet = voted.is_none();
+    let waiting = (!waiting_on.is_empty()).then(|| {
+        view! {
+            <h3 class="panel__subtitle">"Waiting on"</h3>
+            <VoterList voters=waiting_on label="Who the vote waits on" />
+        }
+    });
+    view! {
+        {voted}
+        {waiting}
+        <p class="muted sealed-note">
+            {if nobody_yet { "Nobody has voted yet. " } else { "" }}
+            "Estimates and reasons stay sealed until the vote is revealed."
+        </p>
     }
+    .into_any()
 }
 
 /// Rounds before the current one, newest first, each folded away; a round keeps its
@@ -391,6 +413,7 @@ fn EarlierRounds(rounds: Memo<Vec<Round>>, with_no_opinion: bool) -> impl IntoVi
                         <details class="round">
                             <summary>{format!("Round {} · {} ballots", round.number, round.ballots.len())}</summary>
                             <RoundResults round=round.clone() with_no_opinion />
+                            <FarApart round=round.clone() />
                             <BallotTable ballots=round.ballots caption=format!("Ballots of round {}", round.number) />
                         </details>
                     </For>

@@ -294,6 +294,21 @@ impl Tab {
         serde_json::from_value(texts).unwrap()
     }
 
+    /// The string a script returns.
+    pub async fn text_from(&self, script: &str) -> String {
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("not a string: {value}"))
+            .to_owned()
+    }
+
+    /// The whole page's markup, to look for what must not be there.
+    pub async fn markup(&self) -> String {
+        self.text_from("return document.documentElement.outerHTML;")
+            .await
+    }
+
     /// Waits until an element matching `css` has exactly `text`.
     pub async fn wait_for_text(&self, css: &str, text: &str) {
         poll_until(&format!("`{css}` to read {text:?}"), || async move {
@@ -328,17 +343,22 @@ impl Tab {
         field.send_keys(value).await.unwrap();
     }
 
-    /// Clicks the first element matching `css`, once it exists.
+    /// Clicks the first element matching `css`, once it exists, scrolled to the middle of
+    /// the window first (the sticky header would take a click at the top edge).
     pub async fn click(&self, css: &str) {
-        self.client
+        let element = self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"))
-            .click()
+            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"));
+        let center = "arguments[0].scrollIntoView({block: 'center', inline: 'center'});";
+        self.client
+            .execute(center, vec![serde_json::to_value(&element).unwrap()])
             .await
             .unwrap();
+        element.click().await.unwrap();
     }
 
     /// Logs in on the login page with `next` as the place to return to, and waits to be
@@ -359,6 +379,53 @@ impl Tab {
             !self.path().await.starts_with("/login")
         })
         .await;
+    }
+
+    /// Opens another tab of this browser (same cookies) and switches to it; returns the
+    /// tab left, to switch back with [`Tab::switch_to`].
+    pub async fn open_another_tab(&self) -> fantoccini::wd::WindowHandle {
+        let left = self.client.window().await.unwrap();
+        let opened = self.client.new_window(true).await.unwrap();
+        self.client.switch_to_window(opened.handle).await.unwrap();
+        left
+    }
+
+    /// Makes `tab` (of this browser) the one commands go to.
+    pub async fn switch_to(&self, tab: fantoccini::wd::WindowHandle) {
+        self.client.switch_to_window(tab).await.unwrap();
+    }
+
+    /// Saves the whole page, `width` pixels wide, as `target/screenshots/{name}-{width}.png`
+    /// for a person to look at, after checking nothing sticks out sideways; returns the
+    /// file.
+    pub async fn screenshot(&self, name: &str, width: u32) -> PathBuf {
+        self.client.set_window_size(width, 900).await.unwrap();
+        let height = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900);
+        // The window's frame takes some of its height; the page gets the rest.
+        let height = u32::try_from(height).unwrap_or(900).clamp(600, 6000) + 140;
+        self.client.set_window_size(width, height).await.unwrap();
+        let wider = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(wider, json!(false), "{name} scrolls sideways at {width} px");
+        let png = self.client.screenshot().await.unwrap();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{name}-{width}.png"));
+        std::fs::write(&file, png).unwrap();
+        self.client.set_window_size(1280, 900).await.unwrap();
+        file
     }
 
     /// Presses keys as a person would on the page itself.

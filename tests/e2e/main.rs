@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod admin_pages;
+mod async_loop;
 mod content_security;
 mod harness;
 mod history_page;

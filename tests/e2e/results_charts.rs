@@ -56,7 +56,7 @@ async fn a_revealed_vote_charts_exactly_the_ballots_cast_and_nothing_before() {
             "Chloé · Slack",
             "Dev · Slack",
             "Eun · Slack",
-            "Estimates stay sealed until the vote is revealed."
+            "Estimates and reasons stay sealed until the vote is revealed."
         ],
         "sealed: who voted, never what"
     );

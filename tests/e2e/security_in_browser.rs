@@ -49,12 +49,7 @@ async fn text_without_deck(tab: &crate::harness::Tab) -> String {
     let script = "const copy = document.body.cloneNode(true);
         copy.querySelectorAll('.deck').forEach(d => d.remove());
         return copy.textContent;";
-    tab.execute(script, vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_owned()
+    tab.text_from(script).await
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ pub const NEW_VOTE: &str = "/votes/new";
 pub const LOGIN: &str = "/login";
 /// Managing members (admins).
 pub const ADMIN: &str = "/admin";
+/// Webhooks and what was sent (admins).
+pub const NOTIFICATIONS: &str = "/admin/notifications";
 /// The member's own account.
 pub const ACCOUNT: &str = "/account";
 /// The prefix of every vote's page, `/votes/{id}`.
@@ -33,6 +35,8 @@ pub enum Page {
     Account,
     /// [`ADMIN`].
     Admin,
+    /// [`NOTIFICATIONS`].
+    Notifications,
     /// [`NEW_VOTE`].
     NewVote,
     /// `/votes/{id}`: the id is [`vote_id`] of the same path.
@@ -54,6 +58,7 @@ pub fn page(path: &str) -> Page {
         LOGIN => Page::Login,
         ACCOUNT => Page::Account,
         ADMIN => Page::Admin,
+        NOTIFICATIONS => Page::Notifications,
         NEW_VOTE => Page::NewVote,
         _ if vote_id(path).is_some() => Page::Vote,
         _ => Page::NotFound,
@@ -81,6 +86,9 @@ mod tests {
             ("/login", Page::Login),
             ("/account", Page::Account),
             ("/admin", Page::Admin),
+            ("/admin/notifications", Page::Notifications),
+            ("/admin/notifications/", Page::Notifications),
+            ("/admin/other", Page::NotFound),
             ("/votes/new", Page::NewVote),
             ("/votes/abc123", Page::Vote),
             ("/votes/abc123/", Page::Vote),
