@@ -237,8 +237,12 @@ pub trait Store: Send + Sync + 'static {
         usernames: &[String],
     ) -> Result<Vec<(String, String)>, StoreError>;
 
-    /// Registers a webhook.
-    async fn create_webhook(&self, webhook: &WebhookRecord) -> Result<(), StoreError>;
+    /// Registers a webhook unless `at_most` are registered already; true when it did.
+    async fn create_webhook(
+        &self,
+        webhook: &WebhookRecord,
+        at_most: u32,
+    ) -> Result<bool, StoreError>;
 
     /// Every webhook, oldest first, with its delivery counts.
     async fn webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError>;

@@ -1028,10 +1028,15 @@ macro_rules! sql_store {
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
             }
 
-            async fn create_webhook(&self, webhook: &WebhookRecord) -> Result<(), StoreError> {
+            async fn create_webhook(
+                &self,
+                webhook: &WebhookRecord,
+                at_most: u32,
+            ) -> Result<bool, StoreError> {
+                // Counted inside the write transaction, so parallel requests cannot pass the cap.
                 let statement = sqlx::query(
                     "INSERT INTO webhooks (id, url, topics, project, secret, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     SELECT $1, $2, $3, $4, $5, $6, $7 WHERE (SELECT COUNT(*) FROM webhooks) < $8",
                 )
                 .bind(&webhook.id)
                 .bind(&webhook.url)
@@ -1039,8 +1044,9 @@ macro_rules! sql_store {
                 .bind(&webhook.project)
                 .bind(&webhook.secret)
                 .bind(ms(webhook.created_at))
-                .bind(&webhook.created_by);
-                self.write_one(statement).await.map(drop)
+                .bind(&webhook.created_by)
+                .bind(i64::from(at_most));
+                Ok(self.write_one(statement).await? == 1)
             }
 
             async fn webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError> {

@@ -261,6 +261,46 @@ async fn request_for(
                 Some(json!({"current_password": current, "new_password": current})),
             )
         }
+        "change ana's vote" => (
+            Method::PATCH,
+            format!("/api/votes/{}", vote_of_ana(app, cast, "open").await),
+            Some(json!({"name": "renamed", "expected_voters": ["ben"]})),
+        ),
+        "change a bot's vote" => (
+            Method::PATCH,
+            format!("/api/votes/{}", vote_of_a_bot(app, "open").await),
+            Some(json!({"quorum": 3})),
+        ),
+        "remember a project's voters" => (
+            Method::PUT,
+            "/api/projects/web".into(),
+            Some(json!({"default_voters": ["ben", "ana"]})),
+        ),
+        "announce a project in a chat channel" => (
+            Method::PUT,
+            "/api/projects/web".into(),
+            Some(json!({"chat_webhook_url": "https://chat.example.com/hooks/1"})),
+        ),
+        "save my notification settings" => (
+            Method::PUT,
+            "/api/me/settings".into(),
+            Some(json!({"email": "me@example.com", "reminders": false})),
+        ),
+        "register a webhook" => (
+            Method::POST,
+            "/api/webhooks".into(),
+            Some(json!({"url": "https://hooks.example.com/in", "events": ["revealed"]})),
+        ),
+        "remove a webhook" => (
+            Method::DELETE,
+            format!("/api/webhooks/{}", webhook_of_root(app, cast).await),
+            None,
+        ),
+        "send a webhook a test" => (
+            Method::POST,
+            format!("/api/webhooks/{}/test", webhook_of_root(app, cast).await),
+            None,
+        ),
         "start a 2016 story" => (
             Method::POST,
             "/stories".into(),
@@ -268,6 +308,20 @@ async fn request_for(
         ),
         other => unreachable!("{other}"),
     }
+}
+
+/// A webhook the admin registers, for the rows that act on one.
+async fn webhook_of_root(app: &TestApp, cast: &Cast) -> String {
+    let reply = app
+        .send(
+            As::Member(&cast.admin),
+            Method::POST,
+            "/api/webhooks",
+            Some(json!({"url": "https://hooks.example.com/target"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.json()["webhook"]["id"].as_str().unwrap().to_owned()
 }
 
 fn rand_suffix() -> u32 {
@@ -334,6 +388,38 @@ async fn every_state_change_is_authorized_by_the_server() {
             expected: [401, 403, 403, 204, 403, 403, 403, 403],
         },
         Row {
+            name: "change ana's vote",
+            expected: [401, 403, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "change a bot's vote",
+            expected: [401, 403, 403, 200, 200, 403, 200, 403],
+        },
+        Row {
+            name: "remember a project's voters",
+            expected: [401, 200, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "announce a project in a chat channel",
+            expected: [401, 403, 403, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "save my notification settings",
+            expected: [401, 200, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "register a webhook",
+            expected: [401, 403, 403, 201, 403, 403, 403, 403],
+        },
+        Row {
+            name: "remove a webhook",
+            expected: [401, 403, 403, 204, 403, 403, 403, 403],
+        },
+        Row {
+            name: "send a webhook a test",
+            expected: [401, 403, 403, 202, 403, 403, 403, 403],
+        },
+        Row {
             name: "start a 2016 story",
             expected: [401, 403, 403, 403, 200, 403, 403, 200],
         },
@@ -363,6 +449,53 @@ async fn every_state_change_is_authorized_by_the_server() {
                 ));
             } else if !reply.status.is_success() {
                 reply.error_code();
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[tokio::test]
+async fn notification_logs_are_for_admins_and_settings_and_waiting_votes_for_their_member() {
+    let app = spawn_app().await;
+    let cast = Cast::new(&app).await;
+    let hook = webhook_of_root(&app, &cast).await;
+    let rows: [(&str, String, [u16; 8]); 5] = [
+        (
+            "webhooks",
+            "/api/webhooks".into(),
+            [401, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            "a webhook's deliveries",
+            format!("/api/webhooks/{hook}/deliveries"),
+            [401, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            "what was sent",
+            "/api/notifications".into(),
+            [401, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        (
+            "my settings",
+            "/api/me/settings".into(),
+            [401, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            "what waits on me",
+            "/api/me/waiting".into(),
+            [401, 200, 200, 200, 403, 403, 403, 403],
+        ),
+    ];
+    let mut mismatches = Vec::new();
+    for (name, path, expected) in &rows {
+        for (actor, expected) in ACTORS.iter().zip(expected) {
+            let reply = app.send(cast.who(*actor), Method::GET, path, None).await;
+            if reply.status.as_u16() != *expected {
+                mismatches.push(format!(
+                    "{name} as {actor:?}: {} (expected {expected}) {}",
+                    reply.status, reply.body
+                ));
             }
         }
     }

@@ -22,9 +22,27 @@ fn webhook(id: &str) -> WebhookRecord {
 }
 
 #[tokio::test]
+async fn parallel_registrations_never_pass_the_cap() {
+    on_every_backend(|store, backend| async move {
+        let attempts = (0..12).map(|i| {
+            let store = store.clone();
+            async move { store.create_webhook(&webhook(&format!("wh_{i}")), 5).await }
+        });
+        let made = futures::future::join_all(attempts)
+            .await
+            .into_iter()
+            .filter(|made| *made.as_ref().unwrap())
+            .count();
+        assert_eq!(made, 5, "{backend}");
+        assert_eq!(store.webhooks().await.unwrap().len(), 5, "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn deliveries_are_written_with_the_change_and_claimed_in_order_once() {
     on_every_backend(|store, backend| async move {
-        store.create_webhook(&webhook("wh_1")).await.unwrap();
+        assert!(store.create_webhook(&webhook("wh_1"), 50).await.unwrap());
         let vote = store
             .create_vote(story("Hooked", None), rules::now())
             .await

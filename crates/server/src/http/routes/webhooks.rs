@@ -23,7 +23,7 @@ use crate::store::DeliveryQuery;
 /// Most deliveries a log lists.
 const LOG: u32 = 100;
 /// Most webhooks a server keeps.
-const MAX_WEBHOOKS: usize = 50;
+const MAX_WEBHOOKS: u32 = 50;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -118,12 +118,6 @@ async fn create_webhook(
     let url = rules::url(Some(&input.url))?
         .ok_or_else(|| DomainError::Invalid("`url` is required".into()))?;
     let topics = topics(input.events.unwrap_or_else(|| vec!["*".into()]))?;
-    if state.store.webhooks().await?.len() >= MAX_WEBHOOKS {
-        return Err(DomainError::Conflict(format!(
-            "a server keeps at most {MAX_WEBHOOKS} webhooks: remove one first"
-        ))
-        .into());
-    }
     let secret = format!(
         "whsec_{}",
         base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
@@ -139,7 +133,12 @@ async fn create_webhook(
         delivered: 0,
         failed: 0,
     };
-    state.store.create_webhook(&record).await?;
+    if !state.store.create_webhook(&record, MAX_WEBHOOKS).await? {
+        return Err(DomainError::Conflict(format!(
+            "a server keeps at most {MAX_WEBHOOKS} webhooks: remove one first"
+        ))
+        .into());
+    }
     let location = format!("/api/webhooks/{}", record.id);
     Ok((
         StatusCode::CREATED,
