@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use asyncvoter_wire::{
     BallotReceipt, CastBallot, CloseVote, CreatedWebhook, Delivery, ErrorBody, ListState, Login,
     Member, MemberSettings, NewMember, NewVote, NewWebhook, Overview, PasswordChange,
-    PasswordReset, Project, ProjectUpdate, VoteDetail, VoteList, Waiting, Webhook,
+    PasswordReset, Project, ProjectUpdate, VoteDetail, VoteList, VotePatch, Waiting, Webhook,
 };
 
 /// The header the server requires on every change made with a session cookie.
@@ -132,6 +132,11 @@ pub async fn change_password(password: &PasswordChange) -> Result<(), ApiError> 
 /// `POST /api/votes`.
 pub async fn create_vote(vote: &NewVote) -> Result<VoteDetail, ApiError> {
     change(Method::POST, "/api/votes", Some(vote)).await
+}
+
+/// `PATCH /api/votes/{id}`: only the fields given change.
+pub async fn change_vote(id: &str, patch: &VotePatch) -> Result<VoteDetail, ApiError> {
+    change(Method::PATCH, &vote_path(id), Some(patch)).await
 }
 
 /// `PUT /api/votes/{id}/ballots/me`, with a reason when one is given.

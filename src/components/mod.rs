@@ -23,6 +23,7 @@ mod vote_list;
 mod vote_row;
 mod voter_list;
 mod voter_picker;
+mod waits_on_editor;
 
 pub use ballot_table::BallotTable;
 pub use card_picker::CardPicker;
@@ -46,3 +47,4 @@ pub use vote_list::VoteListView;
 pub use vote_row::VoteRow;
 pub use voter_list::VoterList;
 pub use voter_picker::VoterPicker;
+pub use waits_on_editor::WaitsOnEditor;

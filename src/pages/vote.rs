@@ -8,7 +8,8 @@ use crate::api;
 use crate::clock::use_now;
 use crate::components::{
     BallotTable, CardPicker, CopyLink, DeckCards, ErrorView, FarApart, Loading, LoginPrompt,
-    OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, deck_label,
+    OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, WaitsOnEditor,
+    deck_label,
 };
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
@@ -339,12 +340,21 @@ fn ManageVote(
             v.vote.owner.as_ref().map(|o| o.id.clone()),
         )
     });
-    move || {
-        let member = session.member()?;
-        let (state, final_size, owner) = stage.get();
-        let may = owner.as_deref() == Some(member.username.as_str()) || member.role == Role::Admin;
-        may.then(|| {
-            view! {
+    let waits_on = slice(&vote, |v| {
+        (v.vote.state == VoteState::Open)
+            .then(|| (v.vote.expected_voters.clone(), v.vote.reveal_when_all_voted))
+    });
+    let may = Memo::new(move |_| {
+        let owner = stage.with(|s| s.2.clone());
+        session.member().is_some_and(|member| {
+            owner.as_deref() == Some(member.username.as_str()) || member.role == Role::Admin
+        })
+    });
+    let editor_id = id.clone();
+    view! {
+        {move || {
+            let (state, final_size, _) = stage.get();
+            may.get().then(|| view! {
                 <OwnerControls
                     vote_id=id.clone()
                     state
@@ -352,8 +362,14 @@ fn ManageVote(
                     current_size=final_size
                     on_change=reload
                 />
-            }
-        })
+            })
+        }}
+        {move || {
+            let (expected, reveal_when_all_voted) = waits_on.get().filter(|_| may.get())?;
+            Some(view! {
+                <WaitsOnEditor vote_id=editor_id.clone() expected reveal_when_all_voted on_change=reload />
+            })
+        }}
     }
 }
 

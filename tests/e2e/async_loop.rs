@@ -71,6 +71,20 @@ async fn the_start_form_waits_on_the_members_chosen_and_remembers_them_for_the_p
         json!([{"id": "ben", "name": "Ben Okoro"}, {"id": "cara", "name": "Cara Diaz"}])
     );
 
+    // Ana, the owner, changes who it waits on from the vote page.
+    tab.click("details.waits-on summary").await;
+    tab.click("details.waits-on input[name=expected_voters][value=ana]")
+        .await;
+    tab.click("details.waits-on input[name=expected_voters][value=cara]")
+        .await;
+    tab.click("details.waits-on button[type=submit]").await;
+    poll_until("the vote to wait on Ana and Ben", || async {
+        tab.texts_of("ul[aria-label='Who the vote waits on'] .voter")
+            .await
+            == ["Ben Okoro", "Ana Lima"]
+    })
+    .await;
+
     // The next vote in the project starts with its usual voters filled in.
     tab.open("/votes/new").await;
     tab.fill("name", "Refund PDFs").await;

@@ -30,7 +30,15 @@ async fn main() {
     let database = format!("sqlite://{}", dir.path().join("fanout.db").display());
 
     let token = create_token(binary, &database, "bench").await;
-    let mut server = ServerProcess::start(binary, &database).await;
+    // Every client connects from this machine's one address: lift the per-client cap.
+    let per_client = clients.to_string();
+    let mut server = ServerProcess::start_with(
+        binary,
+        &database,
+        &["--max-event-streams-per-client", &per_client],
+        None,
+    )
+    .await;
     let (base, pid) = (server.base.clone(), server.pid());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
@@ -156,6 +164,11 @@ async fn main() {
 /// `ballot_cast` arrives.
 async fn listen(client: reqwest::Client, url: String, arrivals: Arrivals, ready: Arc<Barrier>) {
     let mut response = client.get(&url).send().await.expect("a stream");
+    // A refused stream would never reach the barrier: stop the run instead of waiting.
+    if response.status() != reqwest::StatusCode::OK {
+        eprintln!("a stream was refused: {}", response.status());
+        std::process::exit(1);
+    }
     let mut parser = SseParser::default();
     let mut waiting = Some(ready);
     let mut seen: HashMap<usize, ()> = HashMap::new();
