@@ -159,6 +159,42 @@ const SAMPLES: &[Sample] = &[
     },
 ];
 
+/// Who some open votes wait on, the demo admin among them, so `/` has "Waiting on you".
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "Checkout: apply discount codes",
+        &["demo:Ana", "demo:Ben", "demo:Chloé", "demo:Dev", DEMO_USER],
+    ),
+    (
+        "Migrate billing to PostgreSQL 16",
+        &["demo:Dev", "demo:Gus", DEMO_USER],
+    ),
+];
+
+/// Reasons some voters gave: `(vote, voter, reason)`.
+const REASONS: &[(&str, &str, &str)] = &[
+    (
+        "Search results pagination",
+        "demo:Ana",
+        "The API pages already; this is the page links and the URL.",
+    ),
+    (
+        "Search results pagination",
+        "demo:Ben",
+        "Deep links to page 40 need cursors the search service does not have yet.",
+    ),
+    (
+        "Search results pagination",
+        "demo:Dev",
+        "Middle ground: UI plus a small cursor change.",
+    ),
+    (
+        "Migrate billing to PostgreSQL 16",
+        "demo:Gus",
+        "Two reports use SQLite date functions that need rewriting.",
+    ),
+];
+
 /// The demo admin's username.
 pub const DEMO_USER: &str = "demo";
 
@@ -203,11 +239,19 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<DemoLogin>, AuthE
 
 async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<(), StoreError> {
     let started = now - Duration::hours(sample.started_hours_ago) - Duration::minutes(7);
+    let expected = EXPECTED
+        .iter()
+        .find(|(name, _)| *name == sample.name)
+        .map(|(_, voters)| *voters);
     let vote = store
         .create_vote(
             NewVoteRecord {
-                expected_voters: Vec::new(),
-                reveal_when_all_voted: false,
+                expected_voters: expected
+                    .iter()
+                    .flat_map(|voters| voters.iter())
+                    .map(|voter| (*voter).to_owned())
+                    .collect(),
+                reveal_when_all_voted: expected.is_some(),
                 name: sample.name.to_owned(),
                 url: sample.url.map(str::to_owned),
                 project: Some(sample.project.to_owned()),
@@ -240,7 +284,10 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
         for (voter, card) in round.iter() {
             at += step;
             let cast = BallotCast {
-                reason: None,
+                reason: REASONS
+                    .iter()
+                    .find(|(name, who, _)| *name == sample.name && who == voter)
+                    .map(|(_, _, reason)| (*reason).to_owned()),
                 vote_id: vote.id.clone(),
                 voter: (*voter).to_owned(),
                 card: (*card).to_owned(),

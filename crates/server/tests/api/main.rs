@@ -4,6 +4,7 @@ mod authorization;
 mod bad_input;
 mod ballots;
 mod dashboard_files;
+mod demo;
 mod durability;
 mod email;
 mod events;
