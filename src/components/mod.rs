@@ -22,7 +22,7 @@ mod vote_filters;
 mod vote_list;
 mod vote_row;
 mod voter_list;
-mod voter_picker;
+pub mod voter_picker;
 mod waits_on_editor;
 
 pub use ballot_table::BallotTable;

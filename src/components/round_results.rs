@@ -182,15 +182,7 @@ pub fn RoundsCompared(
 
 /// The non-empty cards of a round: "3×5, 2×8".
 fn spread_text(statistics: &Statistics) -> String {
-    let mut parts: Vec<String> = statistics
-        .counts
-        .iter()
-        .filter(|c| c.count > 0)
-        .map(|c| format!("{}×{}", c.count, c.card))
-        .collect();
-    if statistics.no_opinion > 0 {
-        parts.push(format!("{}×{NO_OPINION}", statistics.no_opinion));
-    }
+    let parts = statistics.chosen_cards();
     if parts.is_empty() {
         "—".into()
     } else {

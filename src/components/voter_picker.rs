@@ -1,4 +1,4 @@
-use asyncvoter_wire::Voter;
+use asyncvoter_wire::{Member, Voter};
 use leptos::prelude::*;
 
 /// More people than this get a filter field above the list.
@@ -106,6 +106,24 @@ pub fn VoterPicker(
             </p>
         </fieldset>
     }
+}
+
+/// Who can be chosen: the members, then each of `others` (external voters already
+/// expected) who is not one.
+pub fn people(members: Vec<Member>, others: &[Voter]) -> Vec<Voter> {
+    let mut people: Vec<Voter> = members
+        .into_iter()
+        .map(|m| Voter {
+            id: m.username,
+            name: m.display_name,
+        })
+        .collect();
+    for other in others {
+        if !people.iter().any(|p| p.id == other.id) {
+            people.push(other.clone());
+        }
+    }
+    people
 }
 
 /// Whether `voter`'s name or id contains `needle` (already lower-case), ignoring ASCII

@@ -2,6 +2,7 @@ use asyncvoter_wire::{VoteDetail, VotePatch, Voter};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::voter_picker::people;
 use crate::components::{Checkbox, Disclosure, VoterPicker};
 use crate::fetch::Fetch;
 use crate::task::Task;
@@ -29,22 +30,10 @@ pub fn WaitsOnEditor(
         n => format!("Change who it waits on ({n})"),
     };
     let options = Signal::derive(move || {
-        let mut options: Vec<Voter> = members
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| Voter {
-                id: m.username,
-                name: m.display_name,
-            })
-            .collect();
-        for voter in &expected {
-            if !options.iter().any(|o| o.id == voter.id) {
-                options.push(voter.clone());
-            }
-        }
-        options
+        people(
+            members.get().and_then(Result::ok).unwrap_or_default(),
+            &expected,
+        )
     });
     let save = Task::<VoteDetail>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::components::voter_picker::people;
 use crate::components::{Checkbox, LoginPrompt, VoterPicker, deck_label};
 use crate::fetch::Fetch;
 use crate::routes;
@@ -191,34 +192,17 @@ impl ExpectedVoters {
         });
     }
 
-    /// Members, then anyone chosen (a project's external voters) who is not one.
+    /// Members, then the project's usual voters who are not members (external ids).
     fn options(self) -> Vec<Voter> {
-        let mut options: Vec<Voter> = self
-            .members
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| Voter {
-                id: m.username,
-                name: m.display_name,
-            })
-            .collect();
         let usual = self
             .usual
             .get()
             .map(|(_, voters)| voters)
             .unwrap_or_default();
-        for id in self.chosen.get() {
-            if !options.iter().any(|o| o.id == id) {
-                let name = usual
-                    .iter()
-                    .find(|v| v.id == id)
-                    .map_or_else(|| id.clone(), |v| v.name.clone());
-                options.push(Voter { id, name });
-            }
-        }
-        options
+        people(
+            self.members.get().and_then(Result::ok).unwrap_or_default(),
+            &usual,
+        )
     }
 
     /// True when the choice differs from what `project` remembers.

@@ -89,12 +89,7 @@ async fn chromedriver() -> (Driver, String) {
         .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {path} ({e}); the test command installs it"));
-    poll_until("chromedriver to listen", || async move {
-        tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-    })
-    .await;
+    asyncvoter_test_support::listening(port, "chromedriver did not start").await;
     (Driver(child), format!("http://127.0.0.1:{port}"))
 }
 

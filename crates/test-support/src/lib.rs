@@ -166,17 +166,7 @@ impl ServerProcess {
             .kill_on_drop(true)
             .spawn()
             .expect("the binary starts");
-        let started = std::time::Instant::now();
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the server did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        listening(port, "the server did not start").await;
         ServerProcess {
             base: format!("http://127.0.0.1:{port}"),
             child,
@@ -371,5 +361,18 @@ impl Drop for FreshPostgres {
             });
         });
         let _ = dropping.join();
+    }
+}
+
+/// Waits (up to 20 s) until something listens on `port` of this machine; fails saying
+/// `otherwise`.
+pub async fn listening(port: u16, otherwise: &str) {
+    let started = std::time::Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(started.elapsed() < Duration::from_secs(20), "{otherwise}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
 use tokio::process::{Child, Command};
 
@@ -49,17 +48,11 @@ impl SmtpServer {
             .kill_on_drop(true)
             .spawn()
             .expect("python3 runs aiosmtpd (the test command installs it)");
-        let started = std::time::Instant::now();
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "aiosmtpd did not start: is it installed (`pip install aiosmtpd`)?"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        crate::listening(
+            port,
+            "aiosmtpd did not start: is it installed (`pip install aiosmtpd`)?",
+        )
+        .await;
         SmtpServer {
             url: format!("smtp://127.0.0.1:{port}"),
             maildir,

@@ -36,6 +36,22 @@ pub struct Statistics {
     pub highest: Vec<String>,
 }
 
+impl Statistics {
+    /// The cards chosen, with how often, in deck order and `?` last: `["3×5", "2×8", "1×?"]`.
+    pub fn chosen_cards(&self) -> Vec<String> {
+        let mut chosen: Vec<String> = self
+            .counts
+            .iter()
+            .filter(|c| c.count > 0)
+            .map(|c| format!("{}×{}", c.count, c.card))
+            .collect();
+        if self.no_opinion > 0 {
+            chosen.push(format!("{}×?", self.no_opinion));
+        }
+        chosen
+    }
+}
+
 /// How many ballots chose one card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -64,4 +80,36 @@ pub enum AgreementLabel {
     Majority,
     /// The most chosen card has under half.
     Plurality,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chosen_cards_skip_the_unchosen_and_put_no_opinion_last() {
+        let count = |card: &str, count: u32| CardCount {
+            card: card.into(),
+            count,
+            share: 0.0,
+            off_deck: false,
+        };
+        let statistics = Statistics {
+            cast: 6,
+            counted: 5,
+            no_opinion: 1,
+            counts: vec![count("3", 0), count("5", 3), count("8", 2)],
+            modes: vec!["5".into()],
+            agreement: 0.6,
+            agreement_label: None,
+            median: None,
+            mean: None,
+            spread: 1,
+            spread_flagged: false,
+            consensus: None,
+            lowest: Vec::new(),
+            highest: Vec::new(),
+        };
+        assert_eq!(statistics.chosen_cards(), ["3×5", "2×8", "1×?"]);
+    }
 }

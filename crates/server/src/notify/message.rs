@@ -38,15 +38,7 @@ pub fn distribution(round: &Round) -> String {
     let Some(statistics) = &round.statistics else {
         return format!("{} votes", round.ballots.len());
     };
-    let mut cards: Vec<String> = statistics
-        .counts
-        .iter()
-        .filter(|c| c.count > 0)
-        .map(|c| format!("{}×{}", c.count, c.card))
-        .collect();
-    if statistics.no_opinion > 0 {
-        cards.push(format!("{}×?", statistics.no_opinion));
-    }
+    let cards = statistics.chosen_cards();
     let votes = match statistics.cast {
         1 => "1 vote".to_owned(),
         n => format!("{n} votes"),

@@ -172,12 +172,25 @@ async fn a_chat_channel_hears_of_a_vote_three_times_and_never_of_a_ballot() {
         texts[2].contains("Closed: *Announced*, final size 5"),
         "{texts:?}"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The outbox is written with each change, so by now it holds every chat message there
+    // will be: three, all delivered, and the receiver got exactly those.
+    let log = app
+        .send(As::Member(&admin), Method::GET, "/api/notifications", None)
+        .await
+        .json();
+    let chat_log: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["channel"] == "chat")
+        .collect();
     assert_eq!(
-        chat.received().len(),
+        chat_log.len(),
         3,
-        "never one per ballot, nothing for another project"
+        "never one per ballot, nothing for another project: {log}"
     );
+    assert!(chat_log.iter().all(|d| d["status"] == "delivered"), "{log}");
+    assert_eq!(chat.received().len(), 3);
 }
 
 #[tokio::test]

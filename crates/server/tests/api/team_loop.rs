@@ -20,15 +20,11 @@ fn ids(voters: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn vote_json(app: &TestApp, id: &str) -> Value {
-    app.send(
-        As::Anonymous,
-        Method::GET,
-        &format!("/api/votes/{id}"),
-        None,
-    )
-    .await
-    .json()
+/// `GET /api/votes/{id}` as `who`, as JSON.
+async fn vote_json(app: &TestApp, who: As<'_>, id: &str) -> Value {
+    app.send(who, Method::GET, &format!("/api/votes/{id}"), None)
+        .await
+        .json()
 }
 
 /// `PATCH /api/votes/{id}` as `who`.
@@ -113,7 +109,7 @@ async fn a_vote_waits_on_its_expected_voters_round_by_round_and_reveals_when_all
         .await;
     assert_eq!(round.status, StatusCode::CREATED);
     assert_eq!(
-        ids(&vote_json(&app, &id).await["vote"]["waiting_on"]),
+        ids(&vote_json(&app, As::Anonymous, &id).await["vote"]["waiting_on"]),
         ["ana", "ben", "slack:T1:U2"]
     );
 
@@ -464,27 +460,11 @@ async fn a_reason_is_sealed_like_its_card_everywhere_until_the_reveal() {
             event.data
         );
     }
-    let ana_view = app
-        .send(
-            As::Member(&ana),
-            Method::GET,
-            &format!("/api/votes/{id}"),
-            None,
-        )
-        .await
-        .json();
+    let ana_view = vote_json(&app, As::Member(&ana), &id).await;
     assert_eq!(ana_view["my_reason"], MARKER, "its voter sees it");
 
     app.act(&id, "reveal", None).await;
-    let after = app
-        .send(
-            As::Anonymous,
-            Method::GET,
-            &format!("/api/votes/{id}"),
-            None,
-        )
-        .await;
-    let ballots = after.json()["rounds"][0]["ballots"].clone();
+    let ballots = vote_json(&app, As::Anonymous, &id).await["rounds"][0]["ballots"].clone();
     let reasons: Vec<(String, Value)> = ballots
         .as_array()
         .unwrap()

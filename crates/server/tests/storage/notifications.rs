@@ -145,30 +145,14 @@ async fn each_reminder_is_sent_once_per_lead() {
         };
         let twelve = Duration::hours(12).num_milliseconds();
         let two = Duration::hours(2).num_milliseconds();
-        assert_eq!(
-            store
-                .send_reminders(&[due(vec![twelve])], rules::now())
-                .await
-                .unwrap(),
-            1,
-            "{backend}"
-        );
-        assert_eq!(
-            store
-                .send_reminders(&[due(vec![twelve])], rules::now())
-                .await
-                .unwrap(),
-            0,
-            "{backend}: once"
-        );
-        assert_eq!(
-            store
-                .send_reminders(&[due(vec![twelve, two])], rules::now())
-                .await
-                .unwrap(),
-            1,
-            "{backend}: the next lead"
-        );
+        let send = |leads: Vec<i64>| {
+            let store = store.clone();
+            let due = due(leads);
+            async move { store.send_reminders(&[due], rules::now()).await.unwrap() }
+        };
+        assert_eq!(send(vec![twelve]).await, 1, "{backend}");
+        assert_eq!(send(vec![twelve]).await, 0, "{backend}: once");
+        assert_eq!(send(vec![twelve, two]).await, 1, "{backend}: the next lead");
         let now = rules::now();
         let claimed = store.claim_deliveries(now, now, 10).await.unwrap();
         let reminders = claimed.iter().filter(|d| d.topic == "reminder").count();

@@ -35,11 +35,7 @@ async fn get_project(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Project>> {
-    let name = project_name(&name)?;
-    let record = state.store.project(&name).await?.unwrap_or(ProjectRecord {
-        name,
-        ..ProjectRecord::default()
-    });
+    let record = stored(&state, &name).await?;
     Ok(Json(project(&state, record).await?))
 }
 
@@ -68,11 +64,7 @@ async fn update_project(
     Json(update): Json<ProjectUpdate>,
 ) -> ApiResult<Json<Project>> {
     let member = caller.require_member()?;
-    let name = project_name(&name)?;
-    let mut record = state.store.project(&name).await?.unwrap_or(ProjectRecord {
-        name,
-        ..ProjectRecord::default()
-    });
+    let mut record = stored(&state, &name).await?;
     if let Some(voters) = update.default_voters {
         let voters = rules::expected_voters(&voters)?;
         members_exist(&state, &voters).await?;
@@ -89,6 +81,19 @@ async fn update_project(
     }
     state.store.save_project(&record, rules::now()).await?;
     Ok(Json(project(&state, record).await?))
+}
+
+/// What is saved for the project named `raw`; nothing yet is a project with no settings.
+async fn stored(state: &AppState, raw: &str) -> ApiResult<ProjectRecord> {
+    let name = project_name(raw)?;
+    Ok(state
+        .store
+        .project(&name)
+        .await?
+        .unwrap_or_else(|| ProjectRecord {
+            name,
+            ..ProjectRecord::default()
+        }))
 }
 
 fn project_name(raw: &str) -> Result<String, DomainError> {
