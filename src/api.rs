@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use asyncvoter_wire::{
-    BallotReceipt, CastBallot, CloseVote, CreatedWebhook, Delivery, ErrorBody, ListState, Login,
-    Member, MemberSettings, NewMember, NewVote, NewWebhook, Overview, PasswordChange,
-    PasswordReset, Project, ProjectUpdate, VoteDetail, VoteList, VotePatch, Waiting, Webhook,
+    BallotReceipt, CastBallot, CloseVote, CreatedWebhook, Delivery, ErrorBody, LinkedSlackUser,
+    ListState, Login, Member, MemberSettings, NewMember, NewVote, NewWebhook, Overview,
+    PasswordChange, PasswordReset, Project, ProjectUpdate, SlackLink, VoteDetail, VoteList,
+    VotePatch, Waiting, Webhook,
 };
 
 /// The header the server requires on every change made with a session cookie.
@@ -225,6 +226,11 @@ pub async fn my_settings() -> Result<MemberSettings, ApiError> {
 /// `PUT /api/me/settings`.
 pub async fn save_my_settings(settings: &MemberSettings) -> Result<MemberSettings, ApiError> {
     change(Method::PUT, "/api/me/settings", Some(settings)).await
+}
+
+/// `POST /api/me/slack`.
+pub async fn link_slack(link: &SlackLink) -> Result<LinkedSlackUser, ApiError> {
+    change(Method::POST, "/api/me/slack", Some(link)).await
 }
 
 /// `GET /api/projects/{name}`.

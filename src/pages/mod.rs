@@ -10,6 +10,7 @@ mod account;
 pub(crate) mod admin;
 mod history;
 mod insights;
+mod link_slack;
 mod login;
 mod new_vote;
 mod not_found;
@@ -21,6 +22,7 @@ pub use account::AccountPage;
 pub use admin::AdminPage;
 pub use history::HistoryPage;
 pub use insights::InsightsPage;
+pub use link_slack::LinkSlackPage;
 pub use login::LoginPage;
 pub use new_vote::NewVotePage;
 pub use not_found::{NotFoundPage, NotFoundView};
@@ -52,6 +54,7 @@ pub fn CurrentPage() -> impl IntoView {
         Page::Admin => view! { <AdminPage /> }.into_any(),
         Page::Notifications => view! { <NotificationsPage /> }.into_any(),
         Page::NewVote => view! { <NewVotePage /> }.into_any(),
+        Page::LinkSlack => view! { <LinkSlackPage /> }.into_any(),
         Page::Vote => view! { <VotePage /> }.into_any(),
         Page::NotFound => view! { <NotFoundPage /> }.into_any(),
     }

@@ -16,4 +16,5 @@ mod pages;
 mod results_charts;
 mod security_in_browser;
 mod shared_links;
+mod slack_in_browser;
 mod vote_page;

@@ -164,6 +164,31 @@ pub struct ServeArgs {
         default_value = "AsyncVoter <asyncvoter@localhost>"
     )]
     pub mail_from: String,
+    /// The Slack app's signing secret (Basic Information → App Credentials). With
+    /// `--slack-bot-token` it turns on `/slack/commands`, `/slack/interactions` and
+    /// `/slack/events`.
+    #[arg(
+        long,
+        env = "ASYNCVOTER_SLACK_SIGNING_SECRET",
+        hide_env_values = true,
+        requires = "slack_bot_token"
+    )]
+    pub slack_signing_secret: Option<String>,
+    /// The Slack app's bot token, `xoxb-…` (OAuth & Permissions).
+    #[arg(
+        long,
+        env = "ASYNCVOTER_SLACK_BOT_TOKEN",
+        hide_env_values = true,
+        requires = "slack_signing_secret"
+    )]
+    pub slack_bot_token: Option<String>,
+    /// Slack's Web API (tests point it at a local stand-in).
+    #[arg(
+        long,
+        env = "ASYNCVOTER_SLACK_API_URL",
+        default_value = "https://slack.com/api"
+    )]
+    pub slack_api_url: url::Url,
     /// How long before a deadline expected voters who have not voted are reminded.
     #[arg(long, env = "ASYNCVOTER_REMIND_BEFORE", default_value = "12h,2h", value_parser = parse_leads)]
     pub remind_before: Leads,

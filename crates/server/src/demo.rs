@@ -252,6 +252,7 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
                     .map(|voter| (*voter).to_owned())
                     .collect(),
                 reveal_when_all_voted: expected.is_some(),
+                slack: None,
                 name: sample.name.to_owned(),
                 url: sample.url.map(str::to_owned),
                 project: Some(sample.project.to_owned()),

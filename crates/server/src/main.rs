@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use asyncvoter_server::events::HubSettings;
 use asyncvoter_server::notify::{Mailer, NotifySettings};
+use asyncvoter_server::slack::Slack;
 use asyncvoter_server::store::MemberRecord;
 use asyncvoter_server::{AppState, Settings, demo, rules, serve, store};
 use asyncvoter_wire::{Role, Scope};
@@ -167,6 +168,14 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
                 .as_ref()
                 .map_or_else(|| format!("http://{}", args.bind), |u| u.to_string()),
             ..NotifySettings::default()
+        },
+        slack: match (&args.slack_signing_secret, &args.slack_bot_token) {
+            (Some(secret), Some(token)) => Some(Arc::new(Slack::new(
+                secret,
+                token,
+                args.slack_api_url.as_str(),
+            ))),
+            _ => None,
         },
         ..Settings::default()
     };

@@ -13,6 +13,7 @@ use crate::auth::passwords::Hasher;
 use crate::clock::Clock;
 use crate::events;
 use crate::notify::NotifySettings;
+use crate::slack::Slack;
 use crate::store::{self, Store};
 
 /// What every handler shares.
@@ -70,6 +71,8 @@ pub struct Settings {
     pub notify: NotifySettings,
     /// The time deadlines, reminders and retries go by.
     pub clock: Clock,
+    /// The Slack app, when one is set up: `/slack/…` routes, channel messages, DMs.
+    pub slack: Option<Arc<Slack>>,
 }
 
 impl Settings {
@@ -113,6 +116,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             notify: NotifySettings::default(),
             clock: Clock::system(),
+            slack: None,
         }
     }
 }

@@ -4,9 +4,11 @@
 //! Server-Sent Events.
 
 mod receiver;
+mod slack;
 mod smtp;
 
 pub use receiver::{Received, Receiver};
+pub use slack::{SlackCall, SlackStandIn, slack_headers};
 pub use smtp::{Mail, SmtpServer};
 
 use std::path::Path;

@@ -20,7 +20,8 @@ pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventKind, Ready, Resync, StreamData, VoteEvent};
 pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
 pub use notify::{
-    CreatedWebhook, Delivery, MemberSettings, NewWebhook, Webhook, WebhookData, WebhookPayload,
+    CreatedWebhook, Delivery, LinkedSlackUser, MemberSettings, NewWebhook, SlackLink, Webhook,
+    WebhookData, WebhookPayload,
 };
 pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,

@@ -134,3 +134,22 @@ pub struct WebhookData {
     /// `final_size_changed`.
     pub results: Option<Round>,
 }
+
+/// Body of `POST /api/me/slack`: the secret of a one-time "Link your AsyncVoter account"
+/// link from Slack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlackLink {
+    /// The `token` of the link.
+    pub token: String,
+}
+
+/// A Slack user tied to the member: their Slack ballots are the member's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedSlackUser {
+    /// The workspace, `T…`.
+    pub team: String,
+    /// The user, `U…`; Slack shows their name.
+    pub user: String,
+}

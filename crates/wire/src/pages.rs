@@ -17,6 +17,8 @@ pub const ADMIN: &str = "/admin";
 pub const NOTIFICATIONS: &str = "/admin/notifications";
 /// The member's own account.
 pub const ACCOUNT: &str = "/account";
+/// Tying a Slack user to the member's account, from a one-time link (`?token=…`).
+pub const LINK_SLACK: &str = "/account/slack";
 /// The prefix of every vote's page, `/votes/{id}`.
 pub const VOTE_PREFIX: &str = "/votes/";
 
@@ -39,6 +41,8 @@ pub enum Page {
     Notifications,
     /// [`NEW_VOTE`].
     NewVote,
+    /// [`LINK_SLACK`].
+    LinkSlack,
     /// `/votes/{id}`: the id is [`vote_id`] of the same path.
     Vote,
     /// Anything else: the dashboard's not-found page, with 404.
@@ -60,6 +64,7 @@ pub fn page(path: &str) -> Page {
         ADMIN => Page::Admin,
         NOTIFICATIONS => Page::Notifications,
         NEW_VOTE => Page::NewVote,
+        LINK_SLACK => Page::LinkSlack,
         _ if vote_id(path).is_some() => Page::Vote,
         _ => Page::NotFound,
     }
@@ -88,6 +93,7 @@ mod tests {
             ("/admin", Page::Admin),
             ("/admin/notifications", Page::Notifications),
             ("/admin/notifications/", Page::Notifications),
+            ("/account/slack", Page::LinkSlack),
             ("/admin/other", Page::NotFound),
             ("/votes/new", Page::NewVote),
             ("/votes/abc123", Page::Vote),

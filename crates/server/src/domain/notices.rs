@@ -22,6 +22,12 @@ pub fn announced(kind: EventKind) -> bool {
     )
 }
 
+/// Whether this change redraws the channel message of a vote started in Slack: every
+/// change but a reminder.
+pub fn shown_in_slack(kind: EventKind) -> bool {
+    kind != EventKind::ReminderSent
+}
+
 /// Whether this change sends the round's results by email.
 pub fn results_mailed(kind: EventKind) -> bool {
     kind == EventKind::Revealed

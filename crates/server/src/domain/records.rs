@@ -47,6 +47,35 @@ pub struct NewVoteRecord {
     pub expected_voters: Vec<String>,
     /// Reveal once every expected voter has voted.
     pub reveal_when_all_voted: bool,
+    /// The Slack channel the vote was started in, whose one message it keeps up to date.
+    pub slack: Option<SlackPlace>,
+}
+
+/// A Slack workspace's channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackPlace {
+    /// The workspace (`T…`).
+    pub team: String,
+    /// The channel (`C…`).
+    pub channel: String,
+}
+
+/// The one channel message of a vote started in Slack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackMessageRecord {
+    /// Where it is.
+    pub place: SlackPlace,
+    /// Its timestamp, once posted: later changes edit it.
+    pub ts: Option<String>,
+}
+
+/// Which member a Slack user is, as last looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlackUserRecord {
+    /// The member, when linked; `None` when the lookup found none.
+    pub member: Option<String>,
+    /// When it was linked or looked up.
+    pub checked_at: DateTime<Utc>,
 }
 
 /// What a `PATCH` changes, checked; `None` leaves a field as it is.
@@ -284,6 +313,10 @@ pub enum Channel {
     Chat,
     /// A member's email, by username.
     Email,
+    /// The channel message of a vote started in Slack, by Slack channel.
+    Slack,
+    /// A direct message in Slack, by voter (a linked member or `slack:TEAM:USER`).
+    SlackDm,
 }
 
 impl Channel {
@@ -293,14 +326,22 @@ impl Channel {
             Channel::Webhook => "webhook",
             Channel::Chat => "chat",
             Channel::Email => "email",
+            Channel::Slack => "slack",
+            Channel::SlackDm => "slack_dm",
         }
     }
 
     /// The channel spelled `text`.
     pub fn parse(text: &str) -> Option<Channel> {
-        [Channel::Webhook, Channel::Chat, Channel::Email]
-            .into_iter()
-            .find(|c| c.as_str() == text)
+        [
+            Channel::Webhook,
+            Channel::Chat,
+            Channel::Email,
+            Channel::Slack,
+            Channel::SlackDm,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
     }
 }
 

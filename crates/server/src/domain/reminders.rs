@@ -8,13 +8,15 @@ use chrono::{DateTime, Duration, Utc};
 use super::lifecycle;
 use super::records::{ReminderDue, VoteRecord};
 
-/// The reminders due for `vote` at `now`, for its expected voters who are members (only
-/// they can be reached) and have not voted in the current round.
+/// The reminders due for `vote` at `now`, for its expected voters who can be reached
+/// (members; Slack users too when `slack` is set up) and have not voted in the current
+/// round.
 pub fn due(
     vote: &VoteRecord,
     voters: &[String],
     leads: &[Duration],
     now: DateTime<Utc>,
+    slack: bool,
 ) -> Vec<ReminderDue> {
     let Some(deadline) = vote.deadline.filter(|d| *d > now) else {
         return Vec::new();
@@ -32,7 +34,7 @@ pub fn due(
     }
     lifecycle::waiting_on(&vote.expected_voters, voters)
         .into_iter()
-        .filter(|voter| !super::rules::is_external(voter))
+        .filter(|voter| !super::rules::is_external(voter) || (slack && is_slack_user(voter)))
         .map(|voter| ReminderDue {
             vote_id: vote.id.clone(),
             round: vote.round,
@@ -40,6 +42,13 @@ pub fn due(
             leads_ms: leads_ms.clone(),
         })
         .collect()
+}
+
+/// Whether a voter id names a Slack user: `slack:TEAM:USER`.
+pub fn is_slack_user(voter: &str) -> bool {
+    voter
+        .strip_prefix("slack:")
+        .is_some_and(|rest| rest.contains(':'))
 }
 
 /// Lead times as the command line takes them: `12h,2h`, `90m`, `1d`.
@@ -100,12 +109,13 @@ mod tests {
         let leads = [Duration::hours(12), Duration::hours(2)];
         let twelve = Duration::hours(12).num_milliseconds();
         let two = Duration::hours(2).num_milliseconds();
-        assert!(due(&vote(Duration::hours(13), now), &[], &leads, now).is_empty());
+        assert!(due(&vote(Duration::hours(13), now), &[], &leads, now, false).is_empty());
         let at_eleven = due(
             &vote(Duration::hours(11), now),
             &["ana".into()],
             &leads,
             now,
+            false,
         );
         assert_eq!(
             at_eleven.len(),
@@ -119,15 +129,22 @@ mod tests {
             ),
             ("ben", &[twelve][..])
         );
-        let at_one = due(&vote(Duration::hours(1), now), &[], &leads, now);
+        let at_one = due(&vote(Duration::hours(1), now), &[], &leads, now, false);
         assert_eq!(
             at_one[0].leads_ms,
             [twelve, two],
             "both passed: one stands for both"
         );
         assert!(
-            due(&vote(Duration::hours(-1), now), &[], &leads, now).is_empty(),
+            due(&vote(Duration::hours(-1), now), &[], &leads, now, false).is_empty(),
             "past"
+        );
+        let with_slack = due(&vote(Duration::hours(1), now), &[], &leads, now, true);
+        let reached: Vec<&str> = with_slack.iter().map(|r| r.voter.as_str()).collect();
+        assert_eq!(
+            reached,
+            ["ana", "ben", "slack:T1:U3"],
+            "Slack reaches its users"
         );
     }
 

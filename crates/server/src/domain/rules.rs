@@ -197,6 +197,7 @@ pub fn new_vote(
             .reveal_when_all_voted
             .unwrap_or(!expected_voters.is_empty()),
         expected_voters,
+        slack: None,
     };
     Ok((record, deck))
 }

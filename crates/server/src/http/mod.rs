@@ -30,6 +30,10 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(api)
         .merge(routes::legacy(state.settings.legacy_api));
+    let router = match &state.settings.slack {
+        Some(_) => router.merge(routes::slack::router()),
+        None => router,
+    };
     let router = match &state.settings.ui_dir {
         Some(dir) => router.fallback_service(ui::router(dir.clone(), state.clone())),
         None => router.fallback(routes::no_dashboard),
@@ -89,6 +93,7 @@ pub async fn serve(
             .user_agent("AsyncVoter")
             .build()
             .map_err(std::io::Error::other)?,
+        slack: state.settings.slack.clone(),
     };
     let notifications = tokio::spawn(notify::run(worker, stop_rx));
     let hub = state.events.clone();

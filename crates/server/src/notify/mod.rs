@@ -5,6 +5,7 @@
 mod chat;
 mod email;
 mod message;
+mod slack;
 mod webhook;
 
 use std::sync::Arc;
@@ -73,6 +74,8 @@ pub struct Worker {
     pub settings: NotifySettings,
     pub clock: Clock,
     pub http: reqwest::Client,
+    /// The Slack app, when one is set up.
+    pub slack: Option<Arc<crate::slack::Slack>>,
 }
 
 /// Runs the worker until `stop` turns true.
@@ -106,7 +109,13 @@ impl Worker {
             .await?
             .iter()
             .flat_map(|(vote, voters)| {
-                reminders::due(vote, voters, &self.settings.remind_before, now)
+                reminders::due(
+                    vote,
+                    voters,
+                    &self.settings.remind_before,
+                    now,
+                    self.slack.is_some(),
+                )
             })
             .collect();
         if !due.is_empty() {
@@ -140,9 +149,13 @@ impl Worker {
             Ok(Err(Failure::Permanent(error))) => DeliveryOutcome::GaveUp(error),
             Ok(Err(Failure::Store(error))) => return Err(error),
             Ok(Err(Failure::Transient(error))) => self.retry(&delivery, error, now),
+            Ok(Err(Failure::RetryAfter(wait, error))) => {
+                self.retry_after(&delivery, wait, error, now)
+            }
             Err(_) => self.retry(&delivery, "no answer within 10 s".into(), now),
         };
         if let DeliveryOutcome::GaveUp(error) | DeliveryOutcome::Retry(_, error) = &outcome {
+            // Says what failed, never what a message said: cards stay out of logs.
             tracing::warn!(
                 id = delivery.id,
                 channel = delivery.channel.as_str(),
@@ -170,11 +183,30 @@ impl Worker {
         }
     }
 
+    /// Waits as long as the other end asked, within the day deliveries are tried for.
+    fn retry_after(
+        &self,
+        delivery: &DeliveryRecord,
+        wait: Duration,
+        error: String,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> DeliveryOutcome {
+        let give_up_at = delivery.created_at + self.settings.retries.give_up_after;
+        let at = now + Span::from_std(wait).unwrap_or(Span::hours(1));
+        if at >= give_up_at {
+            DeliveryOutcome::GaveUp(format!("{error} (gave up after a day)"))
+        } else {
+            DeliveryOutcome::Retry(at, error)
+        }
+    }
+
     async fn send(&self, delivery: &DeliveryRecord) -> Result<(), Failure> {
         match delivery.channel {
             Channel::Webhook => webhook::deliver(self, delivery).await,
             Channel::Chat => chat::deliver(self, delivery).await,
             Channel::Email => email::deliver(self, delivery).await,
+            Channel::Slack => slack::channel_message(self, delivery).await,
+            Channel::SlackDm => slack::reminder(self, delivery).await,
         }
     }
 }
@@ -184,6 +216,8 @@ impl Worker {
 pub enum Failure {
     /// Worth trying again (a refusal, a timeout, a server error).
     Transient(String),
+    /// Worth trying again, not before this long (the other end said so).
+    RetryAfter(Duration, String),
     /// Never worth trying again (the endpoint or the address is gone).
     Permanent(String),
     /// The store failed; the worker tries the whole batch again later.

@@ -460,7 +460,7 @@ async fn notification_logs_are_for_admins_and_settings_and_waiting_votes_for_the
     let app = spawn_app().await;
     let cast = Cast::new(&app).await;
     let hook = webhook_of_root(&app, &cast).await;
-    let rows: [(&str, String, [u16; 8]); 5] = [
+    let rows: [(&str, String, [u16; 8]); 6] = [
         (
             "webhooks",
             "/api/webhooks".into(),
@@ -484,6 +484,11 @@ async fn notification_logs_are_for_admins_and_settings_and_waiting_votes_for_the
         (
             "what waits on me",
             "/api/me/waiting".into(),
+            [401, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            "my Slack users",
+            "/api/me/slack".into(),
             [401, 200, 200, 200, 403, 403, 403, 403],
         ),
     ];

@@ -18,6 +18,7 @@ mod overview;
 mod reveals;
 mod sealing;
 mod security;
+mod slack;
 mod team_loop;
 mod tokens;
 mod votes;

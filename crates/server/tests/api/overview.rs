@@ -29,6 +29,7 @@ async fn seed_vote(
         final_size: None,
         expected_voters: Vec::new(),
         reveal_when_all_voted: false,
+        slack: None,
     };
     store.create_vote(vote, at).await.unwrap().id
 }

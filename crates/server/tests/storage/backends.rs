@@ -48,5 +48,6 @@ pub fn story(name: &str, quorum: Option<u32>) -> NewVoteRecord {
         final_size: None,
         expected_voters: Vec::new(),
         reveal_when_all_voted: false,
+        slack: None,
     }
 }

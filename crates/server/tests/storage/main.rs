@@ -7,4 +7,5 @@ mod concurrency;
 mod events;
 mod members;
 mod notifications;
+mod slack;
 mod votes;

@@ -347,6 +347,7 @@ mod tests {
             final_size: None,
             expected_voters: Vec::new(),
             reveal_when_all_voted: false,
+            slack: None,
         }
     }
 

@@ -212,6 +212,7 @@ async fn create_story(
         final_size,
         expected_voters: Vec::new(),
         reveal_when_all_voted: false,
+        slack: None,
     };
     let vote = state.store.create_vote(record, rules::now()).await?;
     Ok(Json(story(&vote)))

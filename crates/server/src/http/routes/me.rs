@@ -4,7 +4,7 @@ use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use asyncvoter_wire::{ErrorBody, MemberSettings, Waiting};
+use asyncvoter_wire::{ErrorBody, LinkedSlackUser, MemberSettings, SlackLink, Waiting};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -27,6 +27,70 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(waiting))
         .routes(routes!(settings, save_settings))
         .routes(routes!(unsubscribe, unsubscribe_at_once))
+        .routes(routes!(linked_slack_users, link_slack_user))
+}
+
+/// The Slack users tied to the logged-in member.
+#[utoipa::path(
+    get, path = "/api/me/slack", tag = "session",
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Their Slack users", body = Vec<LinkedSlackUser>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "An integration token", body = ErrorBody),
+    )
+)]
+async fn linked_slack_users(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<LinkedSlackUser>>> {
+    let member = caller.require_member()?;
+    let users = state.store.slack_users_of(&member.username).await?;
+    Ok(Json(
+        users
+            .into_iter()
+            .map(|(team, user)| LinkedSlackUser { team, user })
+            .collect(),
+    ))
+}
+
+/// Ties the Slack user of a one-time link (from Slack's "Link your AsyncVoter account") to
+/// the logged-in member: their Slack ballots become the member's, also those already cast
+/// in rounds not yet revealed. The link then stops working.
+#[utoipa::path(
+    post, path = "/api/me/slack", tag = "session", request_body = SlackLink,
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Linked", body = LinkedSlackUser),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "An integration token", body = ErrorBody),
+        (status = 404, description = "The link is unknown, used or expired", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+    )
+)]
+async fn link_slack_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<SlackLink>,
+) -> ApiResult<Json<LinkedSlackUser>> {
+    let member = caller.require_member()?;
+    let linked = state
+        .store
+        .use_slack_link(
+            &crate::auth::hash_token(input.token.trim()),
+            &member.username,
+            state.settings.clock.now(),
+        )
+        .await?;
+    let Some((team, user)) = linked else {
+        return Err(ApiError::NotFound(
+            "this link was used already or has expired: ask for a new one in Slack (vote again, or open the app's Home tab)".into(),
+        ));
+    };
+    tracing::info!(member = %member.username, "a Slack user was linked");
+    Ok(Json(LinkedSlackUser { team, user }))
 }
 
 /// The open votes that wait on the logged-in member and have no ballot of theirs in the

@@ -8,6 +8,7 @@ mod me;
 mod members;
 mod projects;
 mod session;
+pub(crate) mod slack;
 mod stats;
 pub(crate) mod votes;
 mod webhooks;
