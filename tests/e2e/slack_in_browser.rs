@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use asyncvoter_server::slack::Slack;
+use asyncvoter_server::store::MemberSettingsRecord;
 use asyncvoter_test_support::{SlackStandIn, slack_headers};
 use asyncvoter_wire::Role;
 
@@ -50,9 +51,11 @@ async fn click(world: &World, user: &str, vote_id: &str, card: &str) {
 #[tokio::test]
 async fn slack_ballots_show_on_the_vote_page_and_a_member_links_their_slack_user() {
     let slack = SlackStandIn::start(BOT_TOKEN).await;
-    for user in ["U2", "U3", "U4"] {
+    for user in ["U2", "U3", "U4", "U6"] {
         slack.add_user(user, None);
     }
+    // Cara's confirmed Slack email is her address here: she votes as herself at once.
+    slack.add_user("U5", Some("cara@example.com"));
     let api_url = slack.api_url.clone();
     let world = World::start_with(move |mut settings| {
         settings.slack = Some(Arc::new(Slack::new(SECRET, BOT_TOKEN, &api_url)));
@@ -60,6 +63,19 @@ async fn slack_ballots_show_on_the_vote_page_and_a_member_links_their_slack_user
     })
     .await;
     let ben = world.add_member("ben", "Ben Okoro", Role::Member).await;
+    world.add_member("cara", "Cara Diaz", Role::Member).await;
+    let cara = MemberSettingsRecord {
+        email: Some("cara@example.com".into()),
+        reminders: true,
+        results: true,
+        all_voted: true,
+    };
+    world
+        .server
+        .store
+        .save_member_settings("cara", &cara)
+        .await
+        .unwrap();
     let command = form(&[
         ("team_id", "T1"),
         ("channel_id", "C1"),
@@ -78,6 +94,8 @@ async fn slack_ballots_show_on_the_vote_page_and_a_member_links_their_slack_user
     click(&world, "U3", &id, "5").await;
     click(&world, "U4", &id, "8").await;
     click(&world, "U2", &id, "3").await;
+    click(&world, "U5", &id, "13").await;
+    click(&world, "U6", &id, "21").await;
     let mut link = String::new();
     poll_until("Slack shows ben a link to his account", || {
         let calls = slack.calls_to("chat.postEphemeral");
@@ -94,11 +112,18 @@ async fn slack_ballots_show_on_the_vote_page_and_a_member_links_their_slack_user
     })
     .await;
 
-    // The vote page shows the three Slack voters.
+    // The vote page shows the five Slack voters, the one linked by email by her name.
     let tab = &world.browser;
     tab.open(&format!("/votes/{id}")).await;
-    poll_until("the three Slack voters on the page", || async {
-        tab.texts_of(".voters .voter").await == ["T1:U3 · Slack", "T1:U4 · Slack", "T1:U2 · Slack"]
+    poll_until("the five Slack voters on the page", || async {
+        tab.texts_of(".voters .voter").await
+            == [
+                "T1:U3 · Slack",
+                "T1:U4 · Slack",
+                "T1:U2 · Slack",
+                "Cara Diaz",
+                "T1:U6 · Slack",
+            ]
     })
     .await;
     assert!(tab.text_of(".vote__title").await.contains("Invoice export"));
@@ -123,9 +148,30 @@ async fn slack_ballots_show_on_the_vote_page_and_a_member_links_their_slack_user
     // His Slack ballot is now his: the page names him among the three.
     tab.open(&format!("/votes/{id}")).await;
     poll_until("ben's Slack ballot under his name", || async {
-        tab.texts_of(".voters .voter").await == ["T1:U3 · Slack", "T1:U4 · Slack", "Ben Okoro"]
+        tab.texts_of(".voters .voter").await
+            == [
+                "T1:U3 · Slack",
+                "T1:U4 · Slack",
+                "Ben Okoro",
+                "Cara Diaz",
+                "T1:U6 · Slack",
+            ]
     })
     .await;
+    let api = world
+        .call(reqwest::Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    let voters: Vec<&str> = api["vote"]["voters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        voters,
+        ["slack:T1:U3", "slack:T1:U4", "ben", "cara", "slack:T1:U6"],
+        "the API shows the same five"
+    );
 
     // The link worked once.
     tab.open(&path).await;

@@ -217,6 +217,14 @@ impl SlackApp {
         list.items[0].id.clone()
     }
 
+    /// Follows a one-time link from Slack as `who`.
+    async fn link(&self, who: &crate::helpers::Session, token: &str) -> Reply {
+        let body = Some(json!({"token": token}));
+        self.app
+            .send(As::Member(who), Method::POST, "/api/me/slack", body)
+            .await
+    }
+
     async fn set_email(&self, member: &str, email: &str) {
         let session = self.app.member(member, Role::Member).await;
         let reply = self
@@ -464,26 +472,10 @@ async fn five_voters_in_one_message_edited_in_place_sealed_until_the_owner_revea
         link.starts_with(&format!("{}/account/slack?token=", s.app.base)),
         "{link}"
     );
-    let linked = s
-        .app
-        .send(
-            As::Member(&ben),
-            Method::POST,
-            "/api/me/slack",
-            Some(json!({"token": token})),
-        )
-        .await;
+    let linked = s.link(&ben, token).await;
     assert_eq!(linked.status, StatusCode::OK, "{}", linked.body);
     assert_eq!(linked.json(), json!({"team": "T1", "user": "U2"}));
-    let again = s
-        .app
-        .send(
-            As::Member(&ben),
-            Method::POST,
-            "/api/me/slack",
-            Some(json!({"token": token})),
-        )
-        .await;
+    let again = s.link(&ben, token).await;
     assert_eq!(
         again.status,
         StatusCode::NOT_FOUND,
@@ -722,7 +714,11 @@ async fn reminders_go_as_direct_messages_to_expected_non_voters_only() {
     let opened = s.slack.calls_to("conversations.open");
     assert_eq!(opened.len(), 1, "{opened:?}");
     assert_eq!(opened[0].body["users"], "U3");
-    let reminder = &dms[1].body;
+    let reminder = &dms
+        .iter()
+        .find(|c| c.body["channel"] != "C1")
+        .expect("a direct message")
+        .body;
     assert_eq!(reminder["channel"], "DU3");
     let text = reminder["text"].as_str().unwrap();
     assert!(
@@ -854,4 +850,57 @@ async fn the_manifest_names_the_routes_the_server_answers_and_the_scopes_it_need
         assert!(manifest.contains(&format!("      - {scope}\n")), "{scope}");
     }
     assert!(manifest.contains("app_home_opened") && manifest.contains("should_escape: true"));
+}
+
+#[tokio::test]
+async fn the_binary_serves_slack_from_the_readme_flags_and_needs_both_secrets() {
+    let binary = env!("CARGO_BIN_EXE_asyncvoter");
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("slack.db").display());
+    let slack = SlackStandIn::start(BOT_TOKEN).await;
+    let server = asyncvoter_test_support::ServerProcess::start_with(
+        binary,
+        &database,
+        &[
+            "--slack-signing-secret",
+            SECRET,
+            "--slack-bot-token",
+            BOT_TOKEN,
+            "--slack-api-url",
+            &slack.api_url,
+        ],
+        None,
+    )
+    .await;
+    let body = SlackApp::command_body("U1", "From the binary <https://t.example/8>");
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/slack/commands", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone());
+    for (name, value) in slack_headers(SECRET, chrono::Utc::now().timestamp(), &body) {
+        request = request.header(name, value);
+    }
+    let reply = request.send().await.unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while slack.calls_to("chat.postMessage").is_empty() {
+        assert!(Instant::now() < deadline, "no message: {:?}", slack.calls());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(readable(&slack.calls_to("chat.postMessage")[0]).contains("From the binary"));
+
+    let half = tokio::process::Command::new(binary)
+        .args([
+            "serve",
+            "--database-url",
+            &database,
+            "--slack-signing-secret",
+            SECRET,
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(!half.status.success());
+    let said = String::from_utf8_lossy(&half.stderr);
+    assert!(said.contains("--slack-bot-token"), "{said}");
 }

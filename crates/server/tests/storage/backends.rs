@@ -3,7 +3,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use asyncvoter_server::store::{self, NewVoteRecord, Store};
+use asyncvoter_server::rules;
+use asyncvoter_server::store::{self, BallotCast, NewVoteRecord, Store};
 use asyncvoter_test_support::{FreshPostgres, POSTGRES_ENV};
 use asyncvoter_wire::DeckKind;
 
@@ -49,5 +50,16 @@ pub fn story(name: &str, quorum: Option<u32>) -> NewVoteRecord {
         expected_voters: Vec::new(),
         reveal_when_all_voted: false,
         slack: None,
+    }
+}
+
+/// `voter`'s ballot for `card`, cast now.
+pub fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
+    BallotCast {
+        vote_id: vote_id.into(),
+        voter: voter.into(),
+        card: card.into(),
+        reason: None,
+        at: rules::now(),
     }
 }

@@ -3,21 +3,11 @@
 //! user's unrevealed ballots and expected places to the member.
 
 use asyncvoter_server::rules;
-use asyncvoter_server::store::{BallotCast, MemberRecord, RevealCause, SlackPlace};
+use asyncvoter_server::store::{MemberRecord, RevealCause, SlackPlace};
 use asyncvoter_wire::Role;
 use chrono::Duration;
 
-use crate::backends::{on_every_backend, story};
-
-fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
-    BallotCast {
-        vote_id: vote_id.into(),
-        voter: voter.into(),
-        card: card.into(),
-        reason: None,
-        at: rules::now(),
-    }
-}
+use crate::backends::{cast, on_every_backend, story};
 
 #[tokio::test]
 async fn a_vote_started_in_slack_keeps_its_message_and_changes_queue_one_redraw() {

@@ -5,17 +5,7 @@ use asyncvoter_server::store::{BallotCast, RevealCause, StateFilter, StoreError,
 use asyncvoter_wire::VoteState;
 use chrono::Duration;
 
-use crate::backends::{on_every_backend, story};
-
-fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
-    BallotCast {
-        vote_id: vote_id.into(),
-        voter: voter.into(),
-        card: card.into(),
-        reason: None,
-        at: rules::now(),
-    }
-}
+use crate::backends::{cast, on_every_backend, story};
 
 #[tokio::test]
 async fn a_vote_goes_from_open_to_closed_with_its_ballots_sealed_per_round() {

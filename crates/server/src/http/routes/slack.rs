@@ -131,10 +131,17 @@ async fn start_vote(
     let now = state.settings.clock.now();
     let team = command.team_id.to_string();
     let owner = who(state, slack, &team, command.user_id.as_ref(), now).await?;
+    // Looked up together: Slack waits 3 s for the answer, however many are named.
+    let named = start
+        .mentions
+        .iter()
+        .map(|user| who(state, slack, &team, user, now));
     let mut expected = Vec::new();
-    for user in &start.mentions {
-        let voter = who(state, slack, &team, user, now).await?;
-        expected.push(voter.id().to_owned());
+    for voter in futures_util::future::join_all(named).await {
+        let id = voter?.id().to_owned();
+        if !expected.contains(&id) {
+            expected.push(id);
+        }
     }
     let input = NewVote {
         name: start.name,
