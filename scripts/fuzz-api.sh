@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the API from its own OpenAPI document with schemathesis: a live server on a fresh
+# Lints the API's OpenAPI document with spectral's `oas` ruleset (.spectral.yaml; any
+# warning fails), then fuzzes the API from it with schemathesis: a live server on a fresh
 # database with sample votes, an integration token, every default check, bounded examples
 # (tests/api-fuzz/schemathesis.toml). Usage: scripts/fuzz-api.sh [path/to/asyncvoter]
 set -euo pipefail
@@ -17,6 +18,9 @@ for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
   sleep 0.1
 done
+
+curl -fsS "http://127.0.0.1:$port/api/openapi.json" -o "$work/openapi.json"
+node_modules/.bin/spectral lint "$work/openapi.json" --ruleset .spectral.yaml --fail-severity warn
 
 cd tests/api-fuzz
 schemathesis run "http://127.0.0.1:$port/api/openapi.json" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
-# the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt from npm,
-# Chromium, ChromeDriver, PostgreSQL, schemathesis and aiosmtpd. A first run takes ~25 minutes
+# the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt and
+# spectral from npm, Chromium, ChromeDriver, PostgreSQL, nginx, Caddy and systemd-analyze
+# (the deployment snippets' tests), schemathesis and aiosmtpd. A first run takes ~25 minutes
 # (trunk and wasm-bindgen-cli are compiled from source); later runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +33,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132"; then
-  say "Installing wasm-opt (binaryen 132) from npm"
+if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132" ||
+  ! node_modules/.bin/spectral --version >/dev/null 2>&1; then
+  say "Installing wasm-opt (binaryen 132) and spectral (the OpenAPI linter) from npm"
   npm ci --no-audit --no-fund
 fi
 
@@ -47,6 +49,14 @@ if ! command -v pg_ctlcluster >/dev/null || ! ls /usr/lib/postgresql/*/bin/postg
   say "Installing PostgreSQL (the second storage backend's tests)"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+fi
+
+if ! command -v nginx >/dev/null || ! command -v caddy >/dev/null ||
+  ! command -v systemd-analyze >/dev/null; then
+  say "Installing nginx, Caddy and systemd-analyze (the README's proxy and service tests)"
+  as_root apt-get update -qq
+  # Installed to be run by the tests, never started as services.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx caddy systemd
 fi
 
 if ! schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, native tests (domain, API on real SQLite,
 # the storage suite on SQLite and PostgreSQL, two instances on one PostgreSQL,
-# browser end-to-end against the trunk release build), API fuzzing with schemathesis,
+# browser end-to-end against the trunk release build, nginx and Caddy in front, backups),
+# the OpenAPI document linted with spectral and the API fuzzed with schemathesis,
 # and wasm component tests in
 # headless Chromium. Installs what is missing first.
 set -euo pipefail
@@ -26,7 +27,7 @@ trunk build --release
 node scripts/sizes.mjs dist --budget
 step "Native tests: domain, API, browser end-to-end"
 cargo test --workspace --locked
-step "API fuzzing from the OpenAPI document (schemathesis)"
+step "The OpenAPI document: linted (spectral), then the API fuzzed from it (schemathesis)"
 bash scripts/fuzz-api.sh target/debug/asyncvoter
 step "Component tests in headless Chromium"
 cargo test -p asyncvoter-dashboard --target wasm32-unknown-unknown --test web --locked

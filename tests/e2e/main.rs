@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod admin_pages;
+mod api_docs;
 mod async_loop;
 mod content_security;
 mod harness;

@@ -11,9 +11,17 @@ use ipnet::IpNet;
 use crate::domain::reminders;
 use crate::state::{LegacyApi, Visibility};
 
+/// The version and the git revision built from, e.g. `0.1.0 (3f2a9c1d0b7e)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("ASYNCVOTER_REVISION"),
+    ")"
+);
+
 /// AsyncVoter: sealed, asynchronous estimation for distributed teams.
 #[derive(Debug, Parser)]
-#[command(name = "asyncvoter", version)]
+#[command(name = "asyncvoter", version = VERSION)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -30,6 +38,26 @@ pub enum Command {
         /// What to do with tokens.
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Write a consistent copy of the live SQLite database to a new file, while the server
+    /// keeps serving (PostgreSQL: use `pg_dump`).
+    Backup {
+        /// The new file.
+        #[arg(long)]
+        to: PathBuf,
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Put a backup in place of the SQLite database and migrate it; refused while a server
+    /// runs on it. The database it replaces is kept beside it.
+    Restore {
+        /// The backup.
+        #[arg(long)]
+        from: PathBuf,
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
     /// Manage members.
     Member {
@@ -67,7 +95,7 @@ pub enum TokenCommand {
         name: String,
         /// What it may do: `votes:write` (start votes, vote for external voters),
         /// `votes:manage` (reveal, re-open, close votes no member owns), `legacy` (the 2016
-        /// API). Repeat the flag or separate with commas.
+        /// API), `metrics` (read `/metrics`). Repeat the flag or separate with commas.
         #[arg(long = "scope", value_delimiter = ',', value_parser = parse_scope, default_value = "votes:write")]
         scopes: Vec<Scope>,
         /// The database.
@@ -189,6 +217,10 @@ pub struct ServeArgs {
         default_value = "https://slack.com/api"
     )]
     pub slack_api_url: url::Url,
+    /// Serve `/metrics` (Prometheus) without a token on this address of its own, e.g.
+    /// `127.0.0.1:9464`. On the main address it needs a token with the `metrics` scope.
+    #[arg(long, env = "ASYNCVOTER_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
     /// How long before a deadline expected voters who have not voted are reminded.
     #[arg(long, env = "ASYNCVOTER_REMIND_BEFORE", default_value = "12h,2h", value_parser = parse_leads)]
     pub remind_before: Leads,

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod slack;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 
 pub use domain::rules;
 pub use http::{MAX_BODY_BYTES, app, serve};

@@ -38,6 +38,19 @@ async fn main() -> anyhow::Result<()> {
             TokenCommand::List { database } => list_tokens(&database).await,
             TokenCommand::Revoke { name, database } => revoke_token(&name, &database).await,
         },
+        Command::Backup { to, database } => {
+            let bytes = store::backup::backup(&database.database_url, &to).await?;
+            eprintln!("Backed up to {} ({bytes} bytes).", to.display());
+            Ok(())
+        }
+        Command::Restore { from, database } => {
+            let kept = store::backup::restore(&database.database_url, &from).await?;
+            eprintln!("Restored from {}.", from.display());
+            if let Some(kept) = kept {
+                eprintln!("The database it replaced is kept at {}.", kept.display());
+            }
+            Ok(())
+        }
         Command::Member {
             command:
                 MemberCommand::Add {
@@ -177,11 +190,13 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
             ))),
             _ => None,
         },
+        metrics_bind: args.metrics_bind,
         ..Settings::default()
     };
     settings
         .check()
         .map_err(|problem| anyhow::anyhow!("{problem}"))?;
+    let _serving = store::backup::hold_while_serving(&args.database.database_url)?;
     let store = store::open(&args.database.database_url).await?;
     if args.demo
         && let Some(login) = demo::seed_if_empty(store.as_ref()).await?

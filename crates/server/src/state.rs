@@ -73,6 +73,8 @@ pub struct Settings {
     pub clock: Clock,
     /// The Slack app, when one is set up: `/slack/…` routes, channel messages, DMs.
     pub slack: Option<Arc<Slack>>,
+    /// An address of its own where `/metrics` is served without a token.
+    pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
 impl Settings {
@@ -117,6 +119,7 @@ impl Default for Settings {
             notify: NotifySettings::default(),
             clock: Clock::system(),
             slack: None,
+            metrics_bind: None,
         }
     }
 }

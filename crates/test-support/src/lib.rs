@@ -3,10 +3,12 @@
 //! binary as a process of its own, a fresh PostgreSQL database per test, and a reader of
 //! Server-Sent Events.
 
+mod proxy;
 mod receiver;
 mod slack;
 mod smtp;
 
+pub use proxy::{Proxy, deploy_file};
 pub use receiver::{Received, Receiver};
 pub use slack::{SlackCall, SlackStandIn, slack_headers};
 pub use smtp::{Mail, SmtpServer};
@@ -151,10 +153,7 @@ impl ServerProcess {
         args: &[&str],
         open_files: Option<u32>,
     ) -> ServerProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = free_port();
         let limit = open_files.map_or_else(String::new, |n| format!("ulimit -n {n} && "));
         let child = tokio::process::Command::new("sh")
             .arg("-c")
@@ -364,6 +363,14 @@ impl Drop for FreshPostgres {
         });
         let _ = dropping.join();
     }
+}
+
+/// A port of 127.0.0.1 that nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// Waits (up to 20 s) until something listens on `port` of this machine; fails saying

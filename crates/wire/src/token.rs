@@ -15,11 +15,19 @@ pub enum Scope {
     /// Use the 2016 API (`/stories`).
     #[serde(rename = "legacy")]
     Legacy,
+    /// Read `/metrics`.
+    #[serde(rename = "metrics")]
+    Metrics,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 3] = [Scope::VotesWrite, Scope::VotesManage, Scope::Legacy];
+    pub const ALL: [Scope; 4] = [
+        Scope::VotesWrite,
+        Scope::VotesManage,
+        Scope::Legacy,
+        Scope::Metrics,
+    ];
 
     /// The scope as stored, sent and typed on the command line.
     pub fn as_str(self) -> &'static str {
@@ -27,6 +35,7 @@ impl Scope {
             Scope::VotesWrite => "votes:write",
             Scope::VotesManage => "votes:manage",
             Scope::Legacy => "legacy",
+            Scope::Metrics => "metrics",
         }
     }
 

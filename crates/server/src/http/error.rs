@@ -150,10 +150,14 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::NotFound(format!("no such {what}")),
             StoreError::Conflict(message) => ApiError::Conflict(message),
             StoreError::Unavailable(cause) => {
+                crate::telemetry::store_error("unavailable");
                 tracing::warn!(error = %cause, "database unavailable");
                 ApiError::Unavailable(crate::store::unavailable_reason(&cause))
             }
-            StoreError::Other(cause) => ApiError::Internal(cause.into()),
+            StoreError::Other(cause) => {
+                crate::telemetry::store_error("other");
+                ApiError::Internal(cause.into())
+            }
         }
     }
 }

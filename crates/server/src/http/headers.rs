@@ -38,6 +38,18 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The one `<style>` element Swagger UI's bundle adds (utoipa-swagger-ui 9's vendored
+/// copy), allowed by its hash on `/api/docs` only.
+const SWAGGER_UI_STYLE: &str = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+/// The policy of `/api/docs`: the default one, and Swagger UI's style by its hash.
+pub fn docs_policy() -> String {
+    content_security_policy(None).replace(
+        "style-src 'self'",
+        &format!("style-src 'self' {SWAGGER_UI_STYLE}"),
+    )
+}
+
 /// Adds the security headers to every response; a response that set its own policy (an
 /// `index.html` with a nonce) keeps it.
 pub async fn security_headers(
@@ -95,6 +107,13 @@ mod tests {
             assert!(policy.contains(must), "{must}");
         }
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn the_docs_allow_one_style_by_hash_and_still_nothing_inline() {
+        let policy = docs_policy();
+        assert!(policy.contains("style-src 'self' 'sha256-"));
+        assert!(!policy.contains("unsafe-inline"));
     }
 
     #[test]

@@ -26,9 +26,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
+    crate::telemetry::handle();
     let (api, _) = routes::api();
     let router = Router::new()
         .merge(api)
+        .merge(routes::metrics::router())
         .merge(routes::legacy(state.settings.legacy_api));
     let router = match &state.settings.slack {
         Some(_) => router.merge(routes::slack::router()),
@@ -53,6 +55,7 @@ pub fn app(state: AppState) -> Router {
             headers::security_headers,
         ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(crate::telemetry::track))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
@@ -95,6 +98,21 @@ pub async fn serve(
             .map_err(std::io::Error::other)?,
         slack: state.settings.slack.clone(),
     };
+    let metrics = match state.settings.metrics_bind {
+        Some(address) => {
+            let listener = TcpListener::bind(address).await?;
+            let app = routes::metrics::open_router(state.clone());
+            let mut stop = stop_rx.clone();
+            Some(tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.changed().await;
+                    })
+                    .await
+            }))
+        }
+        None => None,
+    };
     let notifications = tokio::spawn(notify::run(worker, stop_rx));
     let hub = state.events.clone();
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -109,5 +127,8 @@ pub async fn serve(
     let _ = stop_tx.send(true);
     let _ = deadlines.await;
     let _ = notifications.await;
+    if let Some(metrics) = metrics {
+        let _ = metrics.await;
+    }
     result
 }

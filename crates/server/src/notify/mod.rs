@@ -154,6 +154,14 @@ impl Worker {
             }
             Err(_) => self.retry(&delivery, "no answer within 10 s".into(), now),
         };
+        crate::telemetry::delivery(
+            delivery.channel.as_str(),
+            match outcome {
+                DeliveryOutcome::Delivered => "delivered",
+                DeliveryOutcome::Retry(..) => "retry",
+                DeliveryOutcome::GaveUp(_) => "gave_up",
+            },
+        );
         if let DeliveryOutcome::GaveUp(error) | DeliveryOutcome::Retry(_, error) = &outcome {
             // Says what failed, never what a message said: cards stay out of logs.
             tracing::warn!(

@@ -2,6 +2,7 @@
 //! callers. Both are one SQL implementation (`sql`) over a small dialect each; every
 //! method is one transaction, and changes ask `domain::lifecycle` inside it.
 
+pub mod backup;
 mod postgres;
 mod rows;
 mod sql;
@@ -347,6 +348,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Ends every session of `member` but `keep`; returns how many ended.
     async fn end_sessions_of(&self, member: &str, keep: Option<&str>) -> Result<u64, StoreError>;
+
+    /// Per outbox channel: how many notifications wait to be delivered, and how many were
+    /// given up on.
+    async fn outbox_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError>;
 
     /// The member whose email address is `email`, ignoring case.
     async fn member_by_email(&self, email: &str) -> Result<Option<String>, StoreError>;

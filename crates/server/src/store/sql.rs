@@ -622,6 +622,7 @@ macro_rules! sql_store {
                         .await?;
                 }
                 self.commit(tx).await?;
+                metrics::counter!(crate::telemetry::BALLOTS).increment(1);
                 Ok(CastOutcome {
                     ballot: BallotRecord {
                         id: ballot_id,
@@ -1553,6 +1554,17 @@ macro_rules! sql_store {
                 )
                 .bind(email)
                 .fetch_optional(&self.reader)
+                .await?)
+            }
+
+            async fn outbox_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT channel, \
+                     COUNT(CASE WHEN delivered_at IS NULL AND gave_up_at IS NULL THEN 1 END), \
+                     COUNT(CASE WHEN gave_up_at IS NOT NULL THEN 1 END) \
+                     FROM outbox GROUP BY channel ORDER BY channel",
+                )
+                .fetch_all(&self.reader)
                 .await?)
             }
 

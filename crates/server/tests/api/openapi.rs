@@ -22,6 +22,8 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/me/waiting", "get"),
         ("/api/me/settings", "get"),
         ("/api/me/settings", "put"),
+        ("/api/me/slack", "get"),
+        ("/api/me/slack", "post"),
         ("/api/unsubscribe", "get"),
         ("/api/unsubscribe", "post"),
         ("/api/webhooks", "get"),

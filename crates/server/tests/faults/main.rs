@@ -2,6 +2,7 @@
 //! a shutdown in the middle of requests, and floods of logins and event streams. The server answers a clear JSON error (never
 //! a hang or a crash), keeps every acknowledged ballot, and recovers by itself.
 
+mod backup;
 mod disk;
 mod floods;
 mod locked;

@@ -8,4 +8,5 @@ mod events;
 mod members;
 mod notifications;
 mod slack;
+mod upgrades;
 mod votes;

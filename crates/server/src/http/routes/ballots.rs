@@ -22,8 +22,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Casts or replaces a voter's ballot, with an optional reason, in the current round. The
 /// ballot that completes the quorum (or, when the vote asks, brings in the last expected
 /// voter) reveals the round in the same transaction.
+///
+/// A member votes for themselves with the voter `me`; an integration token with
+/// `votes:write` votes for external voters such as `slack:T1:U123`. Casting again in the
+/// same round replaces the ballot. The card and the reason stay sealed: nobody but this
+/// voter sees them until the round is revealed, and the answer (the receipt) goes to this
+/// caller only. When the ballot completes the quorum, or is the last expected voter's, the
+/// round is revealed in the same change.
 #[utoipa::path(
-    put, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots", request_body = CastBallot,
+    put, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots", request_body(content = CastBallot, example = json!({"card": "5", "reason": "Two services change, and the migration needs a test run"})),
     params(
         ("id" = String, Path, description = "The vote's id"),
         ("voter" = String, Path, description = "An external voter id such as `slack:U123`",
@@ -76,6 +83,10 @@ async fn cast_ballot(
 }
 
 /// Withdraws a voter's ballot while the round is open.
+///
+/// Only while the round is open; the voter is `me` for a member, an external id for an
+/// integration with `votes:write`. Others see that the voter no longer has a ballot, never
+/// what it was.
 #[utoipa::path(
     delete, path = "/api/votes/{id}/ballots/{voter}", tag = "ballots",
     params(

@@ -46,7 +46,8 @@ struct StreamEvent {
     id: Option<String>,
     /// `ready`, `resync`, or the kind of change (`vote_created`, `ballot_cast`, …).
     event: String,
-    /// A `StreamData` in JSON: a `VoteEvent`, a `Ready` or a `Resync`.
+    /// A `StreamData` as JSON text: a `VoteEvent`, a `Ready` or a `Resync` (the document
+    /// says so with `contentSchema`, see `routes::document`).
     data: String,
     /// How long a browser waits before reconnecting, in milliseconds (on `ready`).
     retry: Option<u64>,
@@ -99,7 +100,10 @@ async fn events(
     SessionId(session): SessionId,
     headers: HeaderMap,
     Query(params): Query<EventsParams>,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> ApiResult<(
+    [(&'static str, &'static str); 1],
+    Sse<impl Stream<Item = Result<Event, Infallible>>>,
+)> {
     let bad =
         |what: &str| ApiError::BadRequest(format!("`{what}` must be an event id (0 or more)"));
     if params.last_event_id.is_some_and(|id| id < 0) {
@@ -134,7 +138,11 @@ async fn events(
         let _held = &slot;
         Ok(out.to_sse())
     });
-    Ok(Sse::new(events).keep_alive(keep_alive))
+    // Proxies such as nginx would otherwise hold events back to fill a buffer.
+    Ok((
+        [("x-accel-buffering", "no")],
+        Sse::new(events).keep_alive(keep_alive),
+    ))
 }
 
 /// The token hash of a bearer token in `headers`.

@@ -16,6 +16,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Whether the server and its database answer.
+///
+/// Answers 200 when the server can read its database and 503 when it cannot; it needs no
+/// login, so load balancers and uptime checks may call it. Nothing about votes is in it.
 #[utoipa::path(
     get, path = "/api/health", tag = "health",
     responses(

@@ -31,6 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The Slack users tied to the logged-in member.
+///
+/// A member sees only their own links; linking happens from Slack, through a one-time link
+/// that `POST /api/me/slack` uses.
 #[utoipa::path(
     get, path = "/api/me/slack", tag = "session",
     security(("session_cookie" = [])),
@@ -57,6 +60,10 @@ async fn linked_slack_users(
 /// Ties the Slack user of a one-time link (from Slack's "Link your AsyncVoter account") to
 /// the logged-in member: their Slack ballots become the member's, also those already cast
 /// in rounds not yet revealed. The link then stops working.
+///
+/// The link's secret comes from Slack (a vote's confirmation or the App Home), is valid for
+/// an hour and works once. Afterwards Slack clicks by that user count as this member's
+/// ballots.
 #[utoipa::path(
     post, path = "/api/me/slack", tag = "session", request_body = SlackLink,
     security(("session_cookie" = [])),
@@ -68,6 +75,7 @@ async fn linked_slack_users(
         (status = 404, description = "The link is unknown, used or expired", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "The body lacks the link's `token`", body = ErrorBody),
     )
 )]
 async fn link_slack_user(
@@ -95,6 +103,9 @@ async fn link_slack_user(
 
 /// The open votes that wait on the logged-in member and have no ballot of theirs in the
 /// current round, soonest deadline first (at most 100).
+///
+/// Only for a member's session: the list that `/` shows as "Waiting on you". A vote leaves
+/// it when the member votes, the round is revealed or the vote closes.
 #[utoipa::path(
     get, path = "/api/me/waiting", tag = "votes",
     security(("session_cookie" = [])),
@@ -130,6 +141,9 @@ fn settings_of(record: MemberSettingsRecord) -> MemberSettings {
 }
 
 /// What the logged-in member wants to hear, and where.
+///
+/// A member's email address and which of reminders, results and "everyone has voted" they
+/// receive. Integrations have no settings.
 #[utoipa::path(
     get, path = "/api/me/settings", tag = "session",
     security(("session_cookie" = [])),
@@ -149,6 +163,9 @@ async fn settings(
 }
 
 /// Sets the logged-in member's email address and which messages they get.
+///
+/// An empty `email` removes the address; without one nothing is mailed. The three switches
+/// choose which emails arrive; every email also carries a one-click unsubscribe link.
 #[utoipa::path(
     put, path = "/api/me/settings", tag = "session", request_body = MemberSettings,
     security(("session_cookie" = [])),
@@ -193,6 +210,9 @@ pub struct UnsubscribeParams {
 
 /// The page an email's unsubscribe link opens: what it stops, and a button to stop it.
 /// Opening the link changes nothing, so mail scanners that follow links stop nothing.
+///
+/// Opening the link changes nothing (mail scanners follow links); the page's button sends
+/// the `POST` that stops the emails.
 #[utoipa::path(
     get, path = "/api/unsubscribe", tag = "session", params(UnsubscribeParams),
     responses(
@@ -219,6 +239,9 @@ async fn unsubscribe(Query(params): Query<UnsubscribeParams>) -> Response {
 
 /// Stops a kind of email, from the link's button or a mail client's one-click
 /// unsubscribe (RFC 8058); answers a short page.
+///
+/// The token identifies the member without a login; `topic` picks one kind of email or, by
+/// default, all of them. Also answers RFC 8058 one-click unsubscribes from mail clients.
 #[utoipa::path(
     post, path = "/api/unsubscribe", tag = "session", params(UnsubscribeParams),
     responses(

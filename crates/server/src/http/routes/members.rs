@@ -34,6 +34,9 @@ fn member(record: MemberRecord) -> Member {
 }
 
 /// Every member: for members, who start votes that wait on the others.
+///
+/// Members and admins see usernames, display names and roles, to choose who a vote waits
+/// on. Password hashes never leave the server.
 #[utoipa::path(
     get, path = "/api/members", tag = "members",
     security(("session_cookie" = [])),
@@ -60,8 +63,11 @@ async fn list_members(
 }
 
 /// Adds a member.
+///
+/// Admins only. The password has 8 to 256 characters; the username is 2 to 32 of `a-z 0-9 .
+/// _ -`.
 #[utoipa::path(
-    post, path = "/api/members", tag = "members", request_body = NewMember,
+    post, path = "/api/members", tag = "members", request_body(content = NewMember, example = json!({"username": "ana", "display_name": "Ana Lima", "password": "a long passphrase", "role": "member"})),
     security(("session_cookie" = [])),
     responses(
         (status = 201, description = "Added", body = Member),
@@ -99,6 +105,8 @@ async fn add_member(
 }
 
 /// Sets a new password for a member; every session of theirs ends.
+///
+/// Admins only, for someone who forgot theirs; every session of that member ends at once.
 #[utoipa::path(
     put, path = "/api/members/{username}/password", tag = "members", request_body = PasswordReset,
     params(("username" = String, Path, description = "The member's username")),

@@ -6,6 +6,7 @@ mod health;
 mod legacy;
 mod me;
 mod members;
+pub(crate) mod metrics;
 mod projects;
 mod session;
 pub(crate) mod slack;
@@ -15,12 +16,15 @@ mod webhooks;
 
 use std::sync::Arc;
 
+use axum::http::{HeaderValue, header};
 use axum::routing::any;
 use axum::{Extension, Router};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use asyncvoter_wire::ErrorBody;
 
@@ -32,8 +36,10 @@ use crate::http::extract::Json;
 #[openapi(
     info(
         title = "AsyncVoter API",
-        description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`."
+        description = "Sealed, asynchronous estimation votes. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        contact(name = "The operator of this AsyncVoter server")
     ),
+    servers((url = "/", description = "This server")),
     components(schemas(ErrorBody, asyncvoter_wire::ListState, asyncvoter_wire::StreamData)),
     modifiers(&BearerToken),
     tags(
@@ -82,11 +88,20 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(events::router())
         .routes(routes!(openapi_document))
         .split_for_parts();
+    // Swagger UI reads the document above; its files are served from this binary.
+    let docs = SwaggerUi::new("/api/docs").config(Config::from("/api/openapi.json"));
+    let docs_policy = HeaderValue::from_str(&crate::http::headers::docs_policy())
+        .expect("the policy is a valid header value");
+    let docs = Router::from(docs).layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        docs_policy,
+    ));
     let router = router
+        .merge(docs)
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(Extension(Arc::new(openapi.clone())));
+        .layer(Extension(Arc::new(document(&openapi))));
     (router, openapi)
 }
 
@@ -96,14 +111,28 @@ pub fn legacy(mode: crate::LegacyApi) -> Router<AppState> {
 }
 
 /// This document: every `/api/` route, generated from the code.
+///
+/// OpenAPI 3.1, generated from the handlers; `/api/docs` shows it in Swagger UI.
+/// Schemathesis fuzzes the server against it in the test command.
 #[utoipa::path(
     get, path = "/api/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
 )]
 async fn openapi_document(
-    Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>,
-) -> Json<Arc<utoipa::openapi::OpenApi>> {
+    Extension(doc): Extension<Arc<serde_json::Value>>,
+) -> Json<Arc<serde_json::Value>> {
     Json(doc)
+}
+
+/// The document as served: what utoipa generates, and what it cannot say, that an event's
+/// `data:` is JSON text of a `StreamData` (JSON Schema's `contentMediaType` and
+/// `contentSchema`, which OpenAPI 3.1 has).
+fn document(openapi: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut document = serde_json::to_value(openapi).expect("the document serializes");
+    let data = &mut document["components"]["schemas"]["StreamEvent"]["properties"]["data"];
+    data["contentMediaType"] = "application/json".into();
+    data["contentSchema"] = serde_json::json!({"$ref": "#/components/schemas/StreamData"});
+    document
 }
 
 async fn api_not_found() -> ApiError {

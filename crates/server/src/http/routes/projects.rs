@@ -21,6 +21,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A project's settings; a project nothing was saved for has none.
+///
+/// A project is a free-text name on votes; it has settings only once someone saved them:
+/// its usual voters, pre-filled when a vote is started in it, and whether a chat channel
+/// hears of its votes.
 #[utoipa::path(
     get, path = "/api/projects/{name}", tag = "votes",
     params(("name" = String, Path, description = "The project, as votes carry it",
@@ -41,6 +45,9 @@ async fn get_project(
 
 /// Remembers who a project's votes wait on (members), and where they are announced
 /// (admins only).
+///
+/// Members may set the usual voters; only admins may set or clear the chat channel's
+/// incoming-webhook URL, which is never shown back (only whether one is set).
 #[utoipa::path(
     put, path = "/api/projects/{name}", tag = "votes", request_body = ProjectUpdate,
     params(("name" = String, Path, description = "The project, as votes carry it",

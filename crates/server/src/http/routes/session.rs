@@ -24,8 +24,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Logs a member in: a new session id, an HttpOnly cookie. The 11th attempt within a
 /// minute that has not succeeded, per account or per address, gets 429.
+///
+/// Sets an HttpOnly, SameSite=Lax session cookie. Wrong passwords count per account and per
+/// client address; after ten within a minute the answer is 429 with `Retry-After`, given
+/// before any password is hashed.
 #[utoipa::path(
-    post, path = "/api/session", tag = "session", request_body = Login,
+    post, path = "/api/session", tag = "session", request_body(content = Login, example = json!({"username": "ana", "password": "a long passphrase"})),
     responses(
         (status = 200, description = "Logged in; the cookie is set", body = Member),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
@@ -66,6 +70,8 @@ async fn log_in(
 }
 
 /// The logged-in member.
+///
+/// The member of the session cookie, for the dashboard to know who is there.
 #[utoipa::path(
     get, path = "/api/session", tag = "session",
     responses(
@@ -79,6 +85,8 @@ async fn who_am_i(caller: Caller) -> ApiResult<Json<Member>> {
 }
 
 /// Logs out: the session ends on the server and the cookie is cleared.
+///
+/// The session is deleted on the server, so the cookie is useless even if it was copied.
 #[utoipa::path(
     delete, path = "/api/session", tag = "session",
     responses(
@@ -97,6 +105,8 @@ async fn log_out(State(state): State<AppState>, session: Session) -> ApiResult<S
 
 /// Changes the logged-in member's own password. Their other sessions end, and this one
 /// goes on under a new id.
+///
+/// Needs the current password. The member's other sessions end; this one continues.
 #[utoipa::path(
     put, path = "/api/session/password", tag = "session", request_body = PasswordChange,
     security(("session_cookie" = [])),

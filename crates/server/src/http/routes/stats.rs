@@ -24,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Ongoing votes per project, final sizes per deck, and the last 30 days' ballots per
 /// voter and time from round start to reveal; aggregated by the database.
+///
+/// Counts only: no cards of unrevealed rounds, no reasons. `/insights` draws it.
 #[utoipa::path(
     get, path = "/api/stats/overview", tag = "stats",
     responses(

@@ -68,6 +68,11 @@ fn decode_cursor(text: &str) -> Result<ListCursor, ApiError> {
 }
 
 /// Lists votes, newest activity first.
+///
+/// Paged by an opaque `cursor` (`next_cursor` of the previous page) and `limit`; `state` is
+/// `all` (the default), `ongoing` (open or revealed), `open`, `revealed` or `closed`;
+/// `project` and `q` (part of the name) narrow it. Lists show who voted, never cards before
+/// the reveal.
 #[utoipa::path(
     get, path = "/api/votes", tag = "votes", params(ListParams),
     responses(
@@ -127,8 +132,14 @@ async fn list_votes(
 }
 
 /// Starts a vote.
+///
+/// A member owns the votes they start; an integration with `votes:write` may name an
+/// external owner (`slack:T1:U123`). `expected_voters` names who the vote waits on (members
+/// by username, others by external id); with them it reveals itself once all have voted,
+/// unless `reveal_when_all_voted` is false. The deck is one of the built-in ones or
+/// `custom` with 2 to 20 `cards`.
 #[utoipa::path(
-    post, path = "/api/votes", tag = "votes", request_body = NewVote,
+    post, path = "/api/votes", tag = "votes", request_body(content = NewVote, example = json!({"name": "Checkout: pay by invoice", "url": "https://tracker.example.com/PAY-142", "project": "payments", "deck": "fibonacci", "deadline": "2026-12-03T17:00:00Z", "expected_voters": ["ana", "ben", "slack:T1:U123"]})),
     security(("integration_token" = []), ("session_cookie" = [])),
     responses(
         (status = 201, description = "The vote, started", body = VoteDetail,
@@ -160,6 +171,10 @@ async fn create_vote(
 }
 
 /// One vote with its tally and every round; values only after reveal.
+///
+/// Every round with its ballots; cards, reasons and statistics appear only for revealed
+/// rounds. A member also sees their own sealed card and reason in `my_card` and
+/// `my_reason`.
 #[utoipa::path(
     get, path = "/api/votes/{id}", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
@@ -178,8 +193,12 @@ async fn get_vote(
 
 /// Changes a vote: name, link, project, quorum, deadline, expected voters, or (before the
 /// first ballot) its deck. A closed vote only has its name, link and project corrected.
+///
+/// Owner or admin (or an integration with `votes:manage` when no member owns it). Send only
+/// the fields to change; `null` clears an optional one. A new quorum or new expected voters
+/// that are already met reveal the round.
 #[utoipa::path(
-    patch, path = "/api/votes/{id}", tag = "votes", request_body = VotePatch,
+    patch, path = "/api/votes/{id}", tag = "votes", request_body(content = VotePatch, example = json!({"deadline": "2026-12-04T17:00:00Z", "expected_voters": ["ana", "ben"]})),
     params(("id" = String, Path, description = "The vote's id")),
     security(("integration_token" = []), ("session_cookie" = [])),
     responses(
@@ -238,6 +257,9 @@ pub(crate) async fn detail_for(
 }
 
 /// Reveals the current round now.
+///
+/// Owner or admin (or an integration with `votes:manage` when no member owns it). Anyone
+/// may then see the round's cards, reasons and statistics.
 #[utoipa::path(
     post, path = "/api/votes/{id}/reveal", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
@@ -266,6 +288,8 @@ async fn reveal_vote(
 }
 
 /// Opens a new round on a revealed vote; earlier rounds stay readable.
+///
+/// Owner or admin. Ballots start empty; a deadline already past is cleared.
 #[utoipa::path(
     post, path = "/api/votes/{id}/rounds", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
@@ -294,8 +318,11 @@ async fn start_round(
 }
 
 /// Closes the vote with its final size.
+///
+/// Owner or admin. The size must be a card of the vote's deck; an open round is revealed
+/// first. On a closed vote it changes the final size.
 #[utoipa::path(
-    post, path = "/api/votes/{id}/close", tag = "votes", request_body = CloseVote,
+    post, path = "/api/votes/{id}/close", tag = "votes", request_body(content = CloseVote, example = json!({"final_size": "8"})),
     params(("id" = String, Path, description = "The vote's id")),
     security(("integration_token" = []), ("session_cookie" = [])),
     responses(

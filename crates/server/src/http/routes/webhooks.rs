@@ -69,6 +69,8 @@ fn delivery(record: DeliveryRecord) -> Delivery {
 }
 
 /// Every webhook, with how many deliveries it got and how many failed for good.
+///
+/// Admins only. Secrets are never shown again after registration.
 #[utoipa::path(
     get, path = "/api/webhooks", tag = "notifications",
     security(("session_cookie" = [])),
@@ -95,8 +97,12 @@ async fn list_webhooks(
 }
 
 /// Registers a webhook; its signing secret is in this answer and never again.
+///
+/// Admins only, at most 50. `events` lists event kinds or `["*"]`; `project` limits it to
+/// one project's votes. Deliveries are signed the Standard Webhooks way with the returned
+/// `whsec_` secret and retried with backoff for a day.
 #[utoipa::path(
-    post, path = "/api/webhooks", tag = "notifications", request_body = NewWebhook,
+    post, path = "/api/webhooks", tag = "notifications", request_body(content = NewWebhook, example = json!({"url": "https://hooks.example.com/asyncvoter", "events": ["revealed", "closed"], "project": "payments"})),
     security(("session_cookie" = [])),
     responses(
         (status = 201, description = "Registered; keep the secret", body = CreatedWebhook),
@@ -172,6 +178,8 @@ fn topics(events: Vec<String>) -> Result<Vec<String>, DomainError> {
 }
 
 /// Removes a webhook; what was not yet delivered to it is dropped.
+///
+/// Admins only. It receives nothing from this moment.
 #[utoipa::path(
     delete, path = "/api/webhooks/{id}", tag = "notifications",
     params(("id" = String, Path, description = "The webhook's id")),
@@ -194,6 +202,9 @@ async fn delete_webhook(
 }
 
 /// A webhook's latest deliveries, newest first.
+///
+/// Admins only: each delivery's event, attempts, status and last error, to see why an
+/// endpoint fails.
 #[utoipa::path(
     get, path = "/api/webhooks/{id}/deliveries", tag = "notifications",
     params(("id" = String, Path, description = "The webhook's id")),
@@ -223,6 +234,9 @@ async fn webhook_deliveries(
 }
 
 /// Sends a `ping` to a webhook, to try it.
+///
+/// Admins only: a signed `ping` goes through the outbox like any delivery and shows in its
+/// log.
 #[utoipa::path(
     post, path = "/api/webhooks/{id}/test", tag = "notifications",
     params(("id" = String, Path, description = "The webhook's id")),
@@ -254,6 +268,10 @@ pub struct NotificationParams {
 }
 
 /// What was sent (webhooks, chat, email), newest first, with every failure's last error.
+///
+/// Admins only: webhooks, chat announcements, emails and Slack messages, with `failed=true`
+/// for the ones that failed or were given up on. Never a card or reason of an unrevealed
+/// round.
 #[utoipa::path(
     get, path = "/api/notifications", tag = "notifications", params(NotificationParams),
     security(("session_cookie" = [])),
