@@ -4,6 +4,7 @@
 //! live in `pages/`, reusable parts in `components/`, the server calls in `api`.
 
 pub mod api;
+pub mod card_keys;
 pub mod clock;
 pub mod components;
 pub mod fetch;

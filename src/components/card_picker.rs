@@ -3,11 +3,12 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::api;
+use crate::card_keys::{CardKeys, PAUSE_MS, Typed};
 use crate::task::Task;
 
 /// The deck as buttons: pick a card to vote, pick another to change it, withdraw it, all
-/// until the reveal. Number keys pick the card at that place (0 for the tenth), `?` the
-/// no-opinion card. A reason, sealed like the card, goes with the next card picked or is
+/// until the reveal. Typing a card's label picks it (`card_keys`: `3` is 3, `1` `3` is 13,
+/// `?` no opinion). A reason, sealed like the card, goes with the next card picked or is
 /// saved on its own.
 #[component]
 pub fn CardPicker(
@@ -78,7 +79,11 @@ pub fn CardPicker(
             && reason.with(|r| r.trim().to_owned()) != saved_reason.get().unwrap_or_default()
     };
 
-    let labels: Vec<String> = cards.iter().map(|c| c.label.clone()).collect();
+    let typed = StoredValue::new(CardKeys::new(
+        cards.iter().map(|c| c.label.clone()).collect(),
+    ));
+    // Each key starts a new wait; a wait that ran out picks only if no key came since.
+    let waits = StoredValue::new(0_u64);
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.ctrl_key()
             || event.meta_key()
@@ -88,18 +93,33 @@ pub fn CardPicker(
         {
             return;
         }
-        let key = event.key();
-        let index = match key.as_str() {
-            "?" => labels.iter().position(|l| l == "?"),
-            "0" => Some(9),
-            digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() => {
-                Some((digit.as_bytes()[0] - b'1') as usize)
-            }
-            _ => None,
-        };
-        if let Some(label) = index.and_then(|i| labels.get(i)) {
+        let outcome = typed
+            .try_update_value(|keys| keys.press(&event.key(), js_sys::Date::now()))
+            .unwrap_or(Typed::Nothing);
+        if outcome != Typed::Nothing {
             event.prevent_default();
-            cast(label.clone());
+        }
+        let wait = waits.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        match outcome {
+            Typed::Pick(label) => cast(label),
+            Typed::Wait(unless_more) => {
+                let pause = std::time::Duration::from_millis(PAUSE_MS as u64);
+                set_timeout(
+                    move || {
+                        if waits.try_get_value() == wait {
+                            typed.update_value(CardKeys::pause);
+                            if let Some(label) = unless_more.clone() {
+                                cast(label);
+                            }
+                        }
+                    },
+                    pause,
+                );
+            }
+            Typed::Nothing => {}
         }
     });
     on_cleanup(move || keys.remove());
@@ -116,7 +136,7 @@ pub fn CardPicker(
                             let label = label.clone();
                             move || mine.get().as_deref() == Some(label.as_str())
                         };
-                        let hint = key_hint(index, &card.label);
+                        let shortcut = (card.label.chars().count() == 1).then(|| card.label.clone());
                         let aria = format!("Vote {}{}", card.label, card.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default());
                         view! {
                             <li>
@@ -125,21 +145,20 @@ pub fn CardPicker(
                                     class="deck__card"
                                     aria-pressed=move || if chosen() { "true" } else { "false" }
                                     aria-label=aria
-                                    aria-keyshortcuts=hint.clone()
+                                    aria-keyshortcuts=shortcut
                                     data-index=index
                                     disabled=move || pending.get()
                                     on:click=move |_| cast(label.clone())
                                 >
                                     <span class="deck__label">{card.label.clone()}</span>
                                     {card.name.clone().map(|name| view! { <span class="deck__name">{name}</span> })}
-                                    <kbd class="deck__key" aria-hidden="true">{hint.clone()}</kbd>
                                 </button>
                             </li>
                         }
                     })
                     .collect_view()}
             </ul>
-            <p class="picker__help muted">"Pick a card, or press its number key (? for no opinion). Nobody sees it until the reveal."</p>
+            <p class="picker__help muted">"Pick a card, or type its value: 5 for 5, 1 then 3 for 13, X then L for XL, ? for no opinion. Nobody sees it until the reveal."</p>
             <label class="field picker__reason">
                 <span class="field__label">"Why? (optional, sealed like your card)"</span>
                 <textarea
@@ -174,16 +193,6 @@ pub fn CardPicker(
                 </button>
             })}
         </div>
-    }
-}
-
-/// The key that picks the card at `index`.
-fn key_hint(index: usize, label: &str) -> String {
-    match (label, index) {
-        ("?", _) => "?".to_owned(),
-        (_, 0..=8) => (index + 1).to_string(),
-        (_, 9) => "0".to_owned(),
-        _ => String::new(),
     }
 }
 

@@ -160,7 +160,7 @@ async fn waiting_on_you_appears_and_leaves_live_when_the_member_votes_from_anoth
     tab.press("3").await;
     tab.wait_for_text(
         ".picker__status",
-        "Your vote (2) is recorded. You can change it until the vote is revealed.",
+        "Your vote (3) is recorded. You can change it until the vote is revealed.",
     )
     .await;
     tab.switch_to(first).await;

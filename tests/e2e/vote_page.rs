@@ -181,3 +181,90 @@ async fn a_live_ballot_changes_the_tally_and_leaves_the_rest_of_the_page_as_it_w
         "the same nodes, as the reader left them"
     );
 }
+
+/// The status line under the cards once `card` is recorded.
+fn recorded(card: &str) -> String {
+    format!("Your vote ({card}) is recorded. You can change it until the vote is revealed.")
+}
+
+#[tokio::test]
+async fn typing_a_cards_value_picks_that_card_on_every_deck() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let tab = &world.browser;
+    tab.log_in("ana", &password, "/").await;
+    let decks = [
+        (
+            json!({"deck": "fibonacci"}),
+            vec![("8", "8"), ("13", "13"), ("0", "0"), ("2", "2"), ("?", "?")],
+        ),
+        (
+            json!({"deck": "tshirt"}),
+            vec![("xl", "XL"), ("s", "S"), ("XS", "XS")],
+        ),
+        (
+            json!({"deck": "agileventures"}),
+            vec![("3", "3"), ("1", "1")],
+        ),
+        (
+            json!({"deck": "custom", "cards": ["1", "10", "100", "?"]}),
+            vec![("100", "100"), ("10", "10"), ("1", "1")],
+        ),
+    ];
+    for (deck, typed) in decks {
+        let mut body = deck.clone();
+        body["name"] = json!(format!("Keys on {}", deck["deck"]));
+        let id = world.create_vote(body).await;
+        tab.open(&format!("/votes/{id}")).await;
+        tab.text_of("button.deck__card").await;
+        for (keys, card) in typed {
+            tab.press(keys).await;
+            tab.wait_for_text(".picker__status", &recorded(card)).await;
+            let detail = world
+                .call(Method::GET, &format!("/api/votes/{id}"), None)
+                .await;
+            assert_eq!(detail["vote"]["ballots_cast"], 1, "{keys} on {deck}");
+        }
+    }
+    let help = tab.text_of(".picker__help").await;
+    assert!(help.contains("1 then 3 for 13"), "{help}");
+}
+
+#[tokio::test]
+async fn the_confirmation_belongs_to_its_round() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "Two rounds", "deck": "tshirt"}))
+        .await;
+    let tab = &world.browser;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.click("button.deck__card[aria-label^='Vote L']").await;
+    tab.wait_for_text(".picker__status", &recorded("L")).await;
+    world
+        .call(Method::POST, &format!("/api/votes/{id}/reveal"), None)
+        .await;
+    world
+        .call(Method::POST, &format!("/api/votes/{id}/rounds"), None)
+        .await;
+    crate::harness::poll_until("round 2 with its cards", || async {
+        tab.texts_of("button.deck__card").await.len() == 6
+            && tab
+                .texts_of(".tally__count")
+                .await
+                .iter()
+                .any(|t| t.contains("No votes yet"))
+    })
+    .await;
+    let status = tab.texts_of(".picker__status p").await;
+    assert!(status.is_empty(), "no stale confirmation: {status:?}");
+    let pressed = tab.texts_of("button.deck__card[aria-pressed='true']").await;
+    assert!(
+        pressed.is_empty(),
+        "nothing chosen in the new round: {pressed:?}"
+    );
+}
