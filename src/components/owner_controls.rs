@@ -1,11 +1,13 @@
-use asyncvoter_wire::{Card, VoteDetail, VoteState};
+use asyncvoter_wire::{Card, VoteDetail, VoteState, Voter};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::task::Task;
 
 /// Reveal, new round and close, or a closed vote's final size changed: for the vote's
-/// owner and admins (the server checks too).
+/// owner and admins (the server checks too). What cannot be taken back asks first:
+/// closing an open vote (it reveals every ballot), and revealing while expected voters
+/// have not voted.
 #[component]
 pub fn OwnerControls(
     /// The vote.
@@ -17,6 +19,11 @@ pub fn OwnerControls(
     cards: Vec<Card>,
     /// The final size of a closed vote.
     current_size: Option<String>,
+    /// The size to start the choice on: the last revealed round's most chosen card.
+    suggested: Option<String>,
+    /// Expected voters who have not voted in the open round.
+    #[prop(into)]
+    waiting_on: Signal<Vec<Voter>>,
     /// Called after a change, to reload the vote.
     on_change: Callback<()>,
 ) -> impl IntoView {
@@ -26,11 +33,15 @@ pub fn OwnerControls(
         .map(|c| c.label)
         .filter(|l| l != "?")
         .collect();
-    let first = current_size.or_else(|| sizes.first().cloned());
+    let first = current_size.or(suggested);
     let final_size = RwSignal::new(first.clone().unwrap_or_default());
+    let open = state == VoteState::Open;
     let closed = state == VoteState::Closed;
     let task = Task::<VoteDetail>::new();
+    // The step waiting for a second click, with what it will do.
+    let confirming = RwSignal::new(None::<Act>);
     let act = move |what: Act| {
+        confirming.set(None);
         let call = async move {
             let id = id.get_value();
             match what {
@@ -41,13 +52,30 @@ pub fn OwnerControls(
         };
         task.run(call, move |_| on_change.run(()));
     };
+    let reveal = move |_| {
+        if !waiting_on.with(Vec::is_empty) {
+            confirming.set(Some(Act::Reveal));
+        } else {
+            act(Act::Reveal);
+        }
+    };
+    let close = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let size = final_size.get();
+        if open {
+            confirming.set(Some(Act::Close(size)));
+        } else {
+            act(Act::Close(size));
+        }
+    };
     let busy = move || task.pending();
+    let no_size = move || final_size.with(String::is_empty);
     view! {
         <section class="panel owner-controls" aria-labelledby="owner-title">
             <h2 id="owner-title">"Run this vote"</h2>
             <div class="owner-controls__row">
-                {(state == VoteState::Open).then(|| view! {
-                    <button type="button" class="button" disabled=busy on:click=move |_| act(Act::Reveal)>
+                {open.then(|| view! {
+                    <button type="button" class="button" disabled=busy on:click=reveal>
                         "Reveal now"
                     </button>
                 })}
@@ -57,27 +85,53 @@ pub fn OwnerControls(
                     </button>
                 })}
             </div>
-            <form class="owner-controls__row" on:submit=move |ev| { ev.prevent_default(); act(Act::Close(final_size.get())); }>
+            <form class="owner-controls__row" on:submit=close>
                 <label class="field field--inline">
                     <span class="field__label">"Final size"</span>
                     <select name="final_size" on:change:target=move |ev| final_size.set(ev.target().value())>
+                        {first.is_none().then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
                         {sizes.iter().map(|s| {
                             let selected = first.as_ref() == Some(s);
                             view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </label>
-                <button type="submit" class="button button--quiet" disabled=busy>
+                <button type="submit" class="button button--quiet" disabled=move || busy() || no_size()>
                     {if closed { "Change final size" } else { "Close the vote" }}
                 </button>
             </form>
+            {move || confirming.get().map(|pending| {
+                let question = match &pending {
+                    Act::Reveal => waiting_on.with(|waiting| format!(
+                        "{} not voted yet ({}). Reveal anyway? Their ballots cannot be added to this round afterwards.",
+                        if waiting.len() == 1 { "1 expected voter has".to_owned() } else { format!("{} expected voters have", waiting.len()) },
+                        waiting.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                    Act::Close(size) => format!(
+                        "Voting is still open. Closing with {size} reveals every ballot now and ends the vote."
+                    ),
+                    Act::NewRound => String::new(),
+                };
+                let label = match &pending {
+                    Act::Reveal => "Reveal anyway",
+                    _ => "Close and reveal",
+                };
+                view! {
+                    <div class="owner-controls__confirm" role="alertdialog" aria-label="Confirm">
+                        <p>{question}</p>
+                        <button type="button" class="button" disabled=busy on:click=move |_| act(pending.clone())>{label}</button>
+                        " "
+                        <button type="button" class="button button--quiet" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                    </div>
+                }
+            })}
             {move || task.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         </section>
     }
 }
 
 /// What the owner asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum Act {
     Reveal,
     NewRound,

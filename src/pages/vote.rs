@@ -340,6 +340,23 @@ fn ManageVote(
             v.vote.owner.as_ref().map(|o| o.id.clone()),
         )
     });
+    // What the controls start on: the last revealed round's most chosen card.
+    let suggested = slice(&vote, |v| {
+        v.rounds
+            .iter()
+            .rev()
+            .find_map(|r| r.statistics.as_ref())
+            .and_then(|s| s.suggested_size())
+    });
+    // Who an open round still waits on, read by the controls in place (a ballot must not
+    // rebuild them and lose a size half chosen).
+    let waiting_on = slice(&vote, |v| {
+        if v.vote.state == VoteState::Open {
+            v.vote.waiting_on.clone()
+        } else {
+            Vec::new()
+        }
+    });
     let waits_on = slice(&vote, |v| {
         (v.vote.state == VoteState::Open)
             .then(|| (v.vote.expected_voters.clone(), v.vote.reveal_when_all_voted))
@@ -354,12 +371,15 @@ fn ManageVote(
     view! {
         {move || {
             let (state, final_size, _) = stage.get();
+            let suggested = suggested.get();
             may.get().then(|| view! {
                 <OwnerControls
                     vote_id=id.clone()
                     state
                     cards=cards.clone()
                     current_size=final_size
+                    suggested
+                    waiting_on
                     on_change=reload
                 />
             })

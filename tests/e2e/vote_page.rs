@@ -268,3 +268,88 @@ async fn the_confirmation_belongs_to_its_round() {
         "nothing chosen in the new round: {pressed:?}"
     );
 }
+
+#[tokio::test]
+async fn closing_suggests_the_most_chosen_card_and_asks_before_what_cannot_be_undone() {
+    let world = World::start().await;
+    let password = world
+        .add_member("root", "Root Admin", asyncvoter_wire::Role::Admin)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "Guarded", "deck": "fibonacci",
+                            "expected_voters": ["slack:Ana", "slack:Ben", "slack:Cy"],
+                            "reveal_when_all_voted": false}))
+        .await;
+    world.cast(&id, "slack:Ana", "8").await;
+    let tab = &world.browser;
+    tab.log_in("root", &password, &format!("/votes/{id}")).await;
+    tab.wait_for_text(".tally__count", "1 vote").await;
+    let size = || async {
+        tab.execute(
+            "return document.querySelector('select[name=final_size]').value",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        size().await,
+        json!(""),
+        "nothing revealed: no size is suggested"
+    );
+
+    // Revealing while two expected voters have not voted asks first; cancel keeps it open.
+    tab.click(".owner-controls__row button").await;
+    tab.wait_for_text(
+        ".owner-controls__confirm p",
+        "2 expected voters have not voted yet (Ben · Slack, Cy · Slack). Reveal anyway? \
+         Their ballots cannot be added to this round afterwards.",
+    )
+    .await;
+    tab.click(".owner-controls__confirm .button--quiet").await;
+    assert!(tab.texts_of(".owner-controls__confirm").await.is_empty());
+    let detail = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    assert_eq!(detail["vote"]["state"], "open", "cancelled");
+
+    // Closing an open vote says it reveals the ballots, and needs the second click.
+    world.cast(&id, "slack:Ben", "8").await;
+    world.cast(&id, "slack:Cy", "3").await;
+    tab.wait_for_text(".tally__count", "3 votes").await;
+    tab.execute(
+        "const s = document.querySelector('select[name=final_size]'); s.value = '5'; \
+         s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tab.click(".owner-controls form button[type=submit]").await;
+    tab.wait_for_text(
+        ".owner-controls__confirm p",
+        "Voting is still open. Closing with 5 reveals every ballot now and ends the vote.",
+    )
+    .await;
+    let detail = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    assert_eq!(
+        detail["vote"]["state"], "open",
+        "not closed by the first click"
+    );
+    for width in [1440, 390] {
+        tab.screenshot("close-confirm", width).await;
+    }
+    tab.click(".owner-controls__confirm .button--quiet").await;
+
+    // Revealed with 2×8 and 1×3: the size starts on 8, the most chosen.
+    world
+        .call(Method::POST, &format!("/api/votes/{id}/reveal"), None)
+        .await;
+    crate::harness::poll_until("the suggested size", || async {
+        size().await == json!("8")
+    })
+    .await;
+    tab.click(".owner-controls form button[type=submit]").await;
+    tab.wait_for_text(".facts__final dd", "8").await;
+}

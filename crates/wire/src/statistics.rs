@@ -50,6 +50,15 @@ impl Statistics {
         }
         chosen
     }
+
+    /// The size to suggest when the vote is closed: the most chosen card, or the median
+    /// when several tie (`None` when nothing counted).
+    pub fn suggested_size(&self) -> Option<String> {
+        match self.modes.as_slice() {
+            [one] => Some(one.clone()),
+            _ => self.median.clone(),
+        }
+    }
 }
 
 /// How many ballots chose one card.
@@ -111,5 +120,20 @@ mod tests {
             highest: Vec::new(),
         };
         assert_eq!(statistics.chosen_cards(), ["3×5", "2×8", "1×?"]);
+        assert_eq!(
+            statistics.suggested_size().as_deref(),
+            Some("5"),
+            "the most chosen"
+        );
+        let tied = Statistics {
+            modes: vec!["3".into(), "8".into()],
+            median: Some("5".into()),
+            ..statistics
+        };
+        assert_eq!(
+            tied.suggested_size().as_deref(),
+            Some("5"),
+            "the median of a tie"
+        );
     }
 }

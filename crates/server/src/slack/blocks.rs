@@ -260,11 +260,7 @@ pub fn vote_message(vote: &VoteDetail, link: &str, now: DateTime<Utc>) -> SlackM
 /// The card the close menu starts on: the most chosen of the last revealed round, the
 /// median when several tie.
 fn suggested_size(vote: &VoteDetail) -> Option<String> {
-    let statistics = last_revealed(vote)?.statistics.as_ref()?;
-    match statistics.modes.as_slice() {
-        [one] => Some(one.clone()),
-        _ => statistics.median.clone(),
-    }
+    last_revealed(vote)?.statistics.as_ref()?.suggested_size()
 }
 
 fn close_menu(vote: &VoteDetail) -> SlackActionBlockElement {
