@@ -106,6 +106,12 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     );
     let open = root.query_selector(".vote-row__open").unwrap().unwrap();
     assert_eq!(open.get_attribute("href").as_deref(), Some("/votes/abc123"));
+    let name = root.query_selector(".vote-row__link").unwrap().unwrap();
+    assert_eq!(
+        name.get_attribute("href").as_deref(),
+        Some("/votes/abc123"),
+        "the title opens the vote, not the ticket"
+    );
 
     // A ballot changes the row in place: the same row, a new count and voter.
     let li = root.query_selector(".vote-row").unwrap().unwrap();
@@ -118,11 +124,8 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     assert_eq!(texts(&root, ".voter"), ["Ana", "Ben", "Chloé", "Dev"]);
     let same = root.query_selector(".vote-row").unwrap().unwrap();
     assert!(li.is_same_node(Some(&same)), "the row was not rebuilt");
-    let title = root.query_selector(".vote-row__ticket").unwrap().unwrap();
-    assert!(
-        ticket.is_same_node(Some(&title)),
-        "the title was not rebuilt"
-    );
+    let title = root.query_selector(".vote-row__link").unwrap().unwrap();
+    assert!(name.is_same_node(Some(&title)), "the title was not rebuilt");
 }
 
 #[wasm_bindgen_test]

@@ -24,15 +24,22 @@ pub fn VoteRow(
             v.created_at,
         )
     });
-    let title = match url {
-        Some(url) => view! {
-            <a class="vote-row__ticket" href=url target="_blank" rel="noopener noreferrer">
-                {name.clone()}
-                <span class="external" aria-label="(opens the ticket)">" ↗"</span>
+    // The title opens the vote; the ticket is its own small link beside it.
+    let title = view! {
+        <a class="vote-row__link" href=routes::vote(&id)>{name.clone()}</a>
+        {url.map(|url| view! {
+            " "
+            <a
+                class="vote-row__ticket"
+                href=url
+                target="_blank"
+                rel="noopener noreferrer"
+                aria-label=format!("The ticket of {name} (opens in a new tab)")
+                title="Open the ticket"
+            >
+                "↗"
             </a>
-        }
-        .into_any(),
-        None => view! { <span>{name.clone()}</span> }.into_any(),
+        })}
     };
     let read = |field: fn(&VoteSummary) -> AnyView| {
         let vote = vote.clone();

@@ -249,3 +249,33 @@ async fn show_more_appends_the_next_page_once_and_then_goes_away() {
         "nothing more to show"
     );
 }
+
+#[tokio::test]
+async fn a_votes_title_opens_the_vote_and_its_ticket_is_a_link_of_its_own() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Refund flow", "deck": "fibonacci",
+                            "url": "https://tracker.example.com/PAY-7"}))
+        .await;
+    let page = ListPage::open(&world, "/").await;
+    page.wait_for_names(&["Refund flow"]).await;
+    let ticket = world
+        .browser
+        .find(Locator::Css(".vote-row__ticket"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ticket.attr("href").await.unwrap().as_deref(),
+        Some("https://tracker.example.com/PAY-7")
+    );
+    assert_eq!(
+        ticket.attr("target").await.unwrap().as_deref(),
+        Some("_blank")
+    );
+    world.browser.click(".vote-row__link").await;
+    world
+        .browser
+        .wait_for_text(".vote__title", "Refund flow ↗")
+        .await;
+    assert_eq!(world.path().await, format!("/votes/{id}"));
+}
