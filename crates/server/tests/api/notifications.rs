@@ -173,23 +173,34 @@ async fn a_chat_channel_hears_of_a_vote_three_times_and_never_of_a_ballot() {
         "{texts:?}"
     );
     // The outbox is written with each change, so by now it holds every chat message there
-    // will be: three, all delivered, and the receiver got exactly those.
-    let log = app
-        .send(As::Member(&admin), Method::GET, "/api/notifications", None)
-        .await
-        .json();
-    let chat_log: Vec<&Value> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["channel"] == "chat")
-        .collect();
+    // will be: three, all delivered once the worker records the receiver's answers.
+    let chat_log = eventually(
+        Duration::from_secs(10),
+        "three chat messages delivered",
+        || async {
+            let log = app
+                .send(As::Member(&admin), Method::GET, "/api/notifications", None)
+                .await
+                .json();
+            let chat_log: Vec<Value> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["channel"] == "chat")
+                .cloned()
+                .collect();
+            chat_log
+                .iter()
+                .all(|d| d["status"] == "delivered")
+                .then_some(chat_log)
+        },
+    )
+    .await;
     assert_eq!(
         chat_log.len(),
         3,
-        "never one per ballot, nothing for another project: {log}"
+        "never one per ballot, nothing for another project: {chat_log:?}"
     );
-    assert!(chat_log.iter().all(|d| d["status"] == "delivered"), "{log}");
     assert_eq!(chat.received().len(), 3);
 }
 
@@ -257,15 +268,24 @@ async fn admins_see_what_failed_with_its_error_and_can_send_a_test() {
         serde_json::from_str::<Value>(&ping[0].body).unwrap()["type"],
         "ping"
     );
-    let log = app
-        .send(
-            As::Member(&admin),
-            Method::GET,
-            &format!("/api/webhooks/{live}/deliveries"),
-            None,
-        )
-        .await;
-    assert_eq!(log.json()[0]["status"], "delivered");
+    // The receiver answers before the worker records the answer: wait for the record.
+    eventually(
+        Duration::from_secs(10),
+        "the ping recorded as delivered",
+        || async {
+            let log = app
+                .send(
+                    As::Member(&admin),
+                    Method::GET,
+                    &format!("/api/webhooks/{live}/deliveries"),
+                    None,
+                )
+                .await
+                .json();
+            (log[0]["status"] == "delivered").then_some(())
+        },
+    )
+    .await;
     let listed = app
         .send(As::Member(&admin), Method::GET, "/api/webhooks", None)
         .await;

@@ -16,7 +16,7 @@ use asyncvoter_wire::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{As, Reply, TestApp, spawn_app_with_settings};
+use crate::helpers::{As, Reply, TestApp, eventually, spawn_app_with_settings};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const BOT_TOKEN: &str = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
@@ -732,21 +732,29 @@ async fn reminders_go_as_direct_messages_to_expected_non_voters_only() {
 
     clock.advance(chrono::Duration::hours(10));
     s.wait_for("chat.postMessage", 3).await;
-    let sent = s
-        .app
-        .store
-        .deliveries(&DeliveryQuery {
-            channel: Some(Channel::SlackDm),
-            limit: 10,
-            ..DeliveryQuery::default()
-        })
-        .await
-        .unwrap();
+    // Slack answers before the worker records it: wait for both records.
+    let sent = eventually(
+        Duration::from_secs(10),
+        "both reminders recorded",
+        || async {
+            let sent = s
+                .app
+                .store
+                .deliveries(&DeliveryQuery {
+                    channel: Some(Channel::SlackDm),
+                    limit: 10,
+                    ..DeliveryQuery::default()
+                })
+                .await
+                .unwrap();
+            sent.iter()
+                .all(|d| d.delivered_at.is_some())
+                .then_some(sent)
+        },
+    )
+    .await;
     assert_eq!(sent.len(), 2, "two reminders written, to cleo: {sent:?}");
-    assert!(
-        sent.iter()
-            .all(|d| d.target == "slack:T1:U3" && d.delivered_at.is_some())
-    );
+    assert!(sent.iter().all(|d| d.target == "slack:T1:U3"), "{sent:?}");
     let opened = s.slack.calls_to("conversations.open");
     assert!(
         opened.iter().all(|c| c.body["users"] == "U3"),
