@@ -76,6 +76,21 @@ pub struct VoteFilter {
     pub limit: u32,
 }
 
+thread_local! {
+    /// Set while the visitor must log in before reading anything (members only).
+    static LOGIN_NEEDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Says whether reads need a login first; reads then answer 401 without a request.
+pub fn set_login_needed(needed: bool) {
+    LOGIN_NEEDED.set(needed);
+}
+
+/// True while reads need a login first.
+pub fn login_needed() -> bool {
+    LOGIN_NEEDED.get()
+}
+
 /// `GET /api/votes`.
 pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
     let limit = filter.limit.to_string();
@@ -103,10 +118,17 @@ pub async fn get_vote(id: &str) -> Result<VoteDetail, ApiError> {
 
 /// The logged-in member, or `None` when nobody is.
 pub async fn who_am_i() -> Result<Option<Member>, ApiError> {
-    match fetch(Request::get("/api/session")).await {
-        Ok(member) => Ok(Some(member)),
-        Err(error) if error.is_unauthorized() => Ok(None),
-        Err(error) => Err(error),
+    // Nobody logged in is 204 with no body, not an error (no console noise for visitors).
+    let text = exchange(
+        Request::get("/api/session")
+            .header("accept", "application/json")
+            .build(),
+    )
+    .await?;
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        parse(&text).map(Some)
     }
 }
 
@@ -298,6 +320,17 @@ type Answer = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
 
 /// A read: the answer's body as `T`.
 async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    if login_needed() {
+        return Err(ApiError::Api {
+            status: 401,
+            body: ErrorBody {
+                error: asyncvoter_wire::ErrorDetail {
+                    code: "unauthorized".to_owned(),
+                    message: "This server shows its votes to members only: log in.".to_owned(),
+                },
+            },
+        });
+    }
     parse(&exchange(request.header("accept", "application/json").build()).await?)
 }
 

@@ -187,6 +187,10 @@ impl Stream {
             Some(id) => format!("/api/events?last_event_id={id}"),
             None => "/api/events".to_owned(),
         };
+        if api::login_needed() {
+            this.live.connection.set(Connection::LoginNeeded);
+            return;
+        }
         let Ok(source) = EventSource::new(&url) else {
             this.live.connection.set(Connection::Offline);
             return;

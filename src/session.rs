@@ -1,6 +1,7 @@
 //! Who is logged in, for every component: `provide_session()` in `App`, `use_session()`
 //! anywhere below it.
 
+use asyncvoter_wire::pages::{BOOT_ELEMENT, Boot};
 use asyncvoter_wire::{Member, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +22,18 @@ pub enum Visitor {
 /// The visitor, shared by every component.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionContext(RwSignal<Visitor>);
+
+/// Whether this server shows its votes to members only; from the page the server wrote.
+fn members_only() -> bool {
+    boot().is_some_and(|boot| boot.members_only)
+}
+
+/// What the server wrote into the page about the visitor, when it wrote it (not under
+/// `trunk serve` or in component tests).
+fn boot() -> Option<Boot> {
+    let element = document().get_element_by_id(BOOT_ELEMENT)?;
+    api::parse(&element.text_content()?).ok()
+}
 
 impl SessionContext {
     /// The logged-in member, if any.
@@ -56,23 +69,34 @@ impl SessionContext {
 
     /// Records a login.
     pub fn logged_in(&self, member: Member) {
-        self.0.set(Visitor::Member(member));
+        self.set(Visitor::Member(member));
     }
 
     /// Records a logout.
     pub fn logged_out(&self) {
-        self.0.set(Visitor::Anonymous);
+        self.set(Visitor::Anonymous);
+    }
+
+    fn set(&self, visitor: Visitor) {
+        // A visitor on a members-only server is told to log in without asking the
+        // server first (a refused request is an error in the browser's console).
+        api::set_login_needed(visitor == Visitor::Anonymous && members_only());
+        self.0.set(visitor);
     }
 }
 
 /// Asks the server who is logged in and shares the answer; call once in `App`.
 pub fn provide_session() {
-    let visitor = RwSignal::new(Visitor::Unknown);
-    provide_context(SessionContext(visitor));
+    let session = SessionContext(RwSignal::new(Visitor::Unknown));
+    provide_context(session);
+    let visitor = |member: Option<Member>| member.map_or(Visitor::Anonymous, Visitor::Member);
+    if let Some(boot) = boot() {
+        session.set(visitor(boot.member));
+        return;
+    }
     spawn_local(async move {
         // An unreachable server shows up where data is loaded; here it means "not known".
-        let answer = api::who_am_i().await.ok().flatten();
-        visitor.set(answer.map_or(Visitor::Anonymous, Visitor::Member));
+        session.set(visitor(api::who_am_i().await.ok().flatten()));
     });
 }
 

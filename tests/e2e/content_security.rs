@@ -32,6 +32,9 @@ async fn every_page_renders_under_the_policy_without_a_violation() {
         .await;
     world.browser.log_in("ana", &password, "/").await;
     violations(&world.browser).await;
+    world.browser.expect_console_error(
+        "/no-such-page - Failed to load resource: the server responded with a status of 404",
+    );
 
     let pages = [
         ("/", ".vote-row"),

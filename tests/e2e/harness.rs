@@ -48,6 +48,15 @@ impl Drop for Driver {
 pub struct Tab {
     pub client: Client,
     base: String,
+    console: std::sync::Mutex<Console>,
+}
+
+/// What the browser's console said that no test has read yet, and which errors a test
+/// expects.
+#[derive(Default)]
+struct Console {
+    unread: Vec<String>,
+    expected: Vec<String>,
 }
 
 impl std::ops::Deref for Tab {
@@ -248,12 +257,14 @@ async fn open_browser(driver_url: &str, profile: &std::path::Path, base: &str) -
     Tab {
         client,
         base: base.to_owned(),
+        console: Default::default(),
     }
 }
 
 impl Tab {
-    /// Opens a dashboard path.
+    /// Opens a dashboard path, after checking the page left said nothing wrong.
     pub async fn open(&self, path: &str) {
+        self.fail_on_console_errors().await;
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
@@ -271,7 +282,8 @@ impl Tab {
 
     /// The text of the first element matching `css`, once it exists.
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
+        let text = self
+            .client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
@@ -279,7 +291,9 @@ impl Tab {
             .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
             .text()
             .await
-            .unwrap()
+            .unwrap();
+        self.fail_on_console_errors().await;
+        text
     }
 
     /// The texts of every element matching `css` right now, read in one go.
@@ -310,23 +324,63 @@ impl Tab {
             self.texts_of(css).await.iter().any(|t| t.trim() == text)
         })
         .await;
+        self.fail_on_console_errors().await;
     }
 
-    /// The browser console's messages since the last call (chromedriver's log endpoint).
+    /// The browser console's messages since the last call (chromedriver's log endpoint);
+    /// errors read here are the caller's to judge.
     pub async fn browser_log(&self) -> Vec<String> {
-        let entries = self.client.issue_cmd(BrowserLog).await.unwrap();
-        entries
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
-                    .collect()
+        let fresh = self.console_entries().await;
+        let mut console = self.console.lock().unwrap();
+        let mut all = std::mem::take(&mut console.unread);
+        all.extend(fresh.into_iter().map(|(_, message)| message));
+        all
+    }
+
+    /// Lets console errors containing `fragment` pass: a test that provokes one on
+    /// purpose (a vote that does not exist answers 404, and the browser logs it).
+    pub fn expect_console_error(&self, fragment: &str) {
+        let mut console = self.console.lock().unwrap();
+        console.expected.push(fragment.to_owned());
+    }
+
+    /// Fails the test on any console error or uncaught exception the page logged since
+    /// the last look, other than those expected; keeps the messages for `browser_log`.
+    pub async fn fail_on_console_errors(&self) {
+        let fresh = self.console_entries().await;
+        let mut console = self.console.lock().unwrap();
+        let errors: Vec<&String> = fresh
+            .iter()
+            .filter(|(level, message)| {
+                level == "SEVERE" && !console.expected.iter().any(|e| message.contains(e))
             })
-            .unwrap_or_default()
+            .map(|(_, message)| message)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "the browser's console shows errors: {errors:#?}"
+        );
+        console
+            .unread
+            .extend(fresh.into_iter().map(|(_, message)| message));
+    }
+
+    async fn console_entries(&self) -> Vec<(String, String)> {
+        let entries = self.client.issue_cmd(BrowserLog).await.unwrap();
+        let Some(all) = entries.as_array() else {
+            return Vec::new();
+        };
+        all.iter()
+            .map(|e| {
+                let text = |key: &str| e[key].as_str().unwrap_or_default().to_owned();
+                (text("level"), text("message"))
+            })
+            .collect()
     }
 
     /// Types into the field named `name` once it exists, replacing what it held.
     pub async fn fill(&self, name: &str, value: &str) {
+        self.fail_on_console_errors().await;
         let field = self
             .client
             .wait()
@@ -341,6 +395,7 @@ impl Tab {
     /// Clicks the first element matching `css`, once it exists, scrolled to the middle of
     /// the window first (the sticky header would take a click at the top edge).
     pub async fn click(&self, css: &str) {
+        self.fail_on_console_errors().await;
         let element = self
             .client
             .wait()
@@ -425,6 +480,7 @@ impl Tab {
 
     /// Presses keys as a person would on the page itself.
     pub async fn press(&self, keys: &str) {
+        self.fail_on_console_errors().await;
         self.client
             .find(Locator::Css("body"))
             .await

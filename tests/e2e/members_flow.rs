@@ -144,6 +144,9 @@ async fn a_wrong_password_is_explained_on_the_login_page() {
     world.add_member("ana", "Ana Lima", Role::Member).await;
     let tab = &world.browser;
     tab.open("/login").await;
+    tab.expect_console_error(
+        "/api/session - Failed to load resource: the server responded with a status of 401",
+    );
     tab.fill("username", "ana").await;
     tab.fill("password", "not-her-password").await;
     tab.click("form button[type=submit]").await;

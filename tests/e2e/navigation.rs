@@ -74,3 +74,43 @@ async fn a_trailing_slash_shows_the_same_page() {
     world.browser.wait_for_text("h1", "Insights").await;
     assert_eq!(current_sections(&world).await, ["Insights"]);
 }
+
+#[tokio::test]
+async fn no_page_logs_an_error_in_the_console_for_a_visitor_or_a_member() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Admin)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "Console check", "deck": "fibonacci"}))
+        .await;
+    let vote = format!("/votes/{id}");
+    let pages = [
+        ("/", ".vote-row"),
+        ("/history", "h1"),
+        ("/insights", "h1"),
+        (vote.as_str(), "h1"),
+        ("/votes/new", "main"),
+        ("/account", "main"),
+        ("/login", "form"),
+    ];
+    for who in ["a visitor", "a member"] {
+        if who == "a member" {
+            world.browser.log_in("ana", &password, "/").await;
+        }
+        for (path, ready) in pages {
+            world.open(path).await;
+            world.text_of(ready).await;
+            // Late requests (the live stream, waiting counts) get their moment to fail.
+            poll_until("the live stream to be open", || async {
+                world
+                    .browser
+                    .text_from("return document.documentElement.dataset.live || '';")
+                    .await
+                    == "online"
+            })
+            .await;
+            world.browser.fail_on_console_errors().await;
+        }
+    }
+}

@@ -131,6 +131,9 @@ async fn a_server_error_shows_its_message_and_try_again_recovers() {
         .execute(&db)
         .await
         .unwrap();
+    world
+        .browser
+        .expect_console_error("status of 500 (Internal Server Error)");
     ListPage::open(&world, "/").await;
     let error = world.text_of(".notice--error").await;
     assert!(
@@ -192,6 +195,10 @@ async fn a_vote_opens_from_the_list_without_a_reload() {
 #[tokio::test]
 async fn unknown_paths_show_the_not_found_page() {
     let world = World::start().await;
+    // The server answers an unknown path 404 (with the app, which says so).
+    world.browser.expect_console_error(
+        "/no/such/page - Failed to load resource: the server responded with a status of 404",
+    );
     world.open("/no/such/page").await;
     assert_eq!(world.text_of("#not-found-title").await, "Not found");
     assert!(

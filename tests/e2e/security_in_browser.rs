@@ -36,6 +36,9 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
     tab.text_of("form [name=url]").await;
     tab.fill("name", "Sneaky").await;
     tab.fill("url", "javascript:alert(1)").await;
+    tab.expect_console_error(
+        "/api/votes - Failed to load resource: the server responded with a status of 422",
+    );
     tab.click("form button[type=submit]").await;
     tab.wait_for_text(".form-error", "`url` must be an http or https link")
         .await;

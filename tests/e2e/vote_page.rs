@@ -102,6 +102,9 @@ async fn after_reveal_each_ballot_shows_and_earlier_rounds_stay_readable() {
 #[tokio::test]
 async fn an_unknown_vote_shows_not_found() {
     let world = World::start().await;
+    world
+        .browser
+        .expect_console_error("0123456789abcdef01234567 - Failed to load resource: the server responded with a status of 404");
     world.open("/votes/0123456789abcdef01234567").await;
     assert_eq!(world.text_of("#not-found-title").await, "Not found");
     assert!(

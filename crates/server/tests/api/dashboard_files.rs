@@ -1,9 +1,15 @@
 //! Serving the built dashboard on the API's origin: deep links, cache lifetimes,
 //! compression, and API paths that stay JSON.
 
-use asyncvoter_server::LegacyApi;
+use asyncvoter_server::auth::passwords;
+use asyncvoter_server::store::MemberRecord;
+use asyncvoter_server::{LegacyApi, Settings, Visibility, rules};
 use asyncvoter_test_support::TestServer;
-use reqwest::StatusCode;
+use asyncvoter_wire::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{As, spawn_app_with_settings};
 
 const INDEX: &str = "<!doctype html><html><head><script type=module src=/app-0123456789abcdef.js></script></head><body></body></html>";
 
@@ -42,6 +48,81 @@ fn header(response: &reqwest::Response, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A page as served, with the boot script taken out again.
+fn without_boot(page: &str) -> String {
+    let start = page
+        .find("<script type=\"application/json\"")
+        .expect("a boot script");
+    let end = start + page[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &page[..start], &page[end..])
+}
+
+/// The boot data of a page as served.
+fn boot_of(page: &str) -> Value {
+    let open = "id=\"asyncvoter-boot\">";
+    let start = page.find(open).expect("a boot script") + open.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn every_page_says_who_it_is_for_so_the_dashboard_asks_nothing_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("dist");
+    std::fs::create_dir(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), INDEX).unwrap();
+    for visibility in [Visibility::Public, Visibility::Members] {
+        let settings = Settings {
+            visibility,
+            ..TestServer::settings(LegacyApi::Token, Some(&ui))
+        };
+        let app = spawn_app_with_settings(settings).await;
+        let members_only = visibility == Visibility::Members;
+        // A display name that tries to end the script changes nothing.
+        let record = MemberRecord {
+            username: "ana".into(),
+            display_name: "</script><script>alert(1)</script>".into(),
+            role: Role::Member,
+            password_hash: passwords::hash("ana-secret-pass".into()).await.unwrap(),
+        };
+        app.store
+            .create_member(&record, rules::now())
+            .await
+            .unwrap();
+        let (_, ana) = app.log_in_with("ana", "ana-secret-pass").await;
+        let ana = ana.expect("logged in");
+        let page = app
+            .send(As::Member(&ana), Method::GET, "/votes/new", None)
+            .await;
+        assert_eq!(page.body.matches("</script>").count(), 2, "{}", page.body);
+        assert_eq!(
+            boot_of(&page.body),
+            json!({
+                "member": {"username": "ana", "display_name": "</script><script>alert(1)</script>", "role": "member"},
+                "members_only": members_only,
+            })
+        );
+        let page = app.send(As::Anonymous, Method::GET, "/", None).await;
+        assert_eq!(
+            boot_of(&page.body),
+            json!({"member": null, "members_only": members_only})
+        );
+        let nobody = app
+            .send(As::Anonymous, Method::GET, "/api/session", None)
+            .await;
+        assert_eq!(nobody.status, StatusCode::NO_CONTENT, "nobody is an answer");
+        assert_eq!(nobody.body, "");
+        app.send(As::Member(&ana), Method::DELETE, "/api/session", None)
+            .await;
+        let page = app.send(As::Member(&ana), Method::GET, "/", None).await;
+        assert_eq!(
+            boot_of(&page.body)["member"],
+            Value::Null,
+            "an ended session is nobody"
+        );
+    }
+}
+
 #[tokio::test]
 async fn dashboard_pages_and_deep_links_answer_the_index_uncached() {
     let (server, _dir) = serve_dashboard().await;
@@ -53,7 +134,11 @@ async fn dashboard_pages_and_deep_links_answer_the_index_uncached() {
             header(&response, "content-type").starts_with("text/html"),
             "{path}"
         );
-        assert_eq!(response.text().await.unwrap(), INDEX, "{path}");
+        assert_eq!(
+            without_boot(&response.text().await.unwrap()),
+            INDEX,
+            "{path}"
+        );
     }
 }
 
@@ -62,7 +147,7 @@ async fn unknown_pages_get_the_index_with_404_so_the_app_shows_not_found() {
     let (server, _dir) = serve_dashboard().await;
     let response = get(&format!("{}/no/such/page", server.base), None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(response.text().await.unwrap(), INDEX);
+    assert_eq!(without_boot(&response.text().await.unwrap()), INDEX);
 }
 
 #[tokio::test]

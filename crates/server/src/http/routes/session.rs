@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -69,19 +70,23 @@ async fn log_in(
     }))
 }
 
-/// The logged-in member.
+/// The logged-in member, or nobody.
 ///
-/// The member of the session cookie, for the dashboard to know who is there.
+/// The member of the session cookie, for the dashboard to know who is there. Nobody
+/// logged in is an answer, not an error: 204 with no body.
 #[utoipa::path(
     get, path = "/api/session", tag = "session",
     responses(
         (status = 200, description = "The member of this session", body = Member),
-        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 204, description = "Nobody is logged in (no cookie, or its session ended)"),
         (status = 403, description = "An integration token: integrations have no session", body = ErrorBody),
     )
 )]
-async fn who_am_i(caller: Caller) -> ApiResult<Json<Member>> {
-    Ok(Json(caller.require_member()?.clone()))
+async fn who_am_i(caller: Caller) -> ApiResult<Response> {
+    Ok(match caller {
+        Caller::Anonymous => StatusCode::NO_CONTENT.into_response(),
+        caller => Json(caller.require_member()?.clone()).into_response(),
+    })
 }
 
 /// Logs out: the session ends on the server and the cookie is cleared.

@@ -17,10 +17,12 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
-use asyncvoter_wire::pages::{self, Page};
+use asyncvoter_wire::pages::{self, BOOT_ELEMENT, Boot, Page};
+use axum::extract::FromRequestParts;
 
-use crate::AppState;
+use crate::auth::Caller;
 use crate::http::headers;
+use crate::{AppState, Visibility};
 use preview::Preview;
 
 const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
@@ -32,7 +34,11 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
     let spa = move |request: Request| {
         let index = index.clone();
         let state = state.clone();
-        async move { index_page(&index, request.uri().path(), &state).await }
+        async move {
+            let path = request.uri().path().to_owned();
+            let boot = boot(&state, request).await;
+            index_page(&index, &path, &state, &boot).await
+        }
     };
     let files = ServeDir::new(&dir)
         .append_index_html_on_directories(false)
@@ -44,7 +50,7 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
 
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
 /// unknown votes (the app then shows its not-found page).
-async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
+async fn index_page(index: &Path, path: &str, state: &AppState, boot: &Boot) -> Response {
     let preview = match pages::page(path) {
         Page::NotFound => Preview::Missing,
         Page::Vote => preview::for_vote(state, pages::vote_id(path).unwrap_or_default()).await,
@@ -60,6 +66,7 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
             let nonce = headers::new_nonce();
             // The nonce goes in before the preview: a vote's name is never read for it.
             let html = preview::apply(&html.replace(headers::NONCE_PLACEHOLDER, &nonce), &preview);
+            let html = with_boot(&html, boot);
             (
                 status,
                 [
@@ -81,6 +88,36 @@ async fn index_page(index: &Path, path: &str, state: &AppState) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+/// Who the page is for: the member of its session cookie (a session that ended, or a
+/// token, is nobody) and whether votes are for members only.
+async fn boot(state: &AppState, request: Request) -> Boot {
+    let (mut parts, _) = request.into_parts();
+    let member = match Caller::from_request_parts(&mut parts, state).await {
+        Ok(Caller::Member(member)) => Some(member),
+        _ => None,
+    };
+    Boot {
+        member,
+        members_only: state.settings.visibility == Visibility::Members,
+    }
+}
+
+/// `html` with `boot` as an inert JSON script before `</head>`. `<`, `>` and `&` are
+/// escaped, so no display name can end the script element.
+fn with_boot(html: &str, boot: &Boot) -> String {
+    let json = serde_json::to_string(boot)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let script =
+        format!("<script type=\"application/json\" id=\"{BOOT_ELEMENT}\">{json}</script>\n");
+    match html.find("</head>") {
+        Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
+        None => html.to_owned(),
     }
 }
 
@@ -114,6 +151,23 @@ fn is_hashed(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_display_name_can_end_the_boot_script() {
+        let boot = Boot {
+            member: Some(asyncvoter_wire::Member {
+                username: "ana".into(),
+                display_name: "</script><script>alert(1)</script> & co".into(),
+                role: asyncvoter_wire::Role::Member,
+            }),
+            members_only: false,
+        };
+        let html = with_boot("<html><head></head><body></body></html>", &boot);
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        let json = &html[html.find('{').unwrap()..html.rfind("}</script>").unwrap() + 1];
+        let back: Boot = serde_json::from_str(json).unwrap();
+        assert_eq!(back, boot);
+    }
 
     #[test]
     fn trunk_hashed_names_are_recognised() {
