@@ -10,7 +10,6 @@ work="$(mktemp -d)"
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 database="sqlite://$work/fuzz.db"
-token="$("$binary" token create fuzz --database-url "$database" 2>/dev/null | tail -n 1)"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 RUST_LOG=error "$binary" serve --demo --bind "127.0.0.1:$port" --database-url "$database" >"$work/server.log" 2>&1 &
 server=$!
@@ -18,6 +17,8 @@ for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
   sleep 0.1
 done
+# After `serve` made the database: other commands refuse a missing one.
+token="$("$binary" token create fuzz --database-url "$database" 2>/dev/null | tail -n 1)"
 
 curl -fsS "http://127.0.0.1:$port/api/openapi.json" -o "$work/openapi.json"
 node_modules/.bin/spectral lint "$work/openapi.json" --ruleset .spectral.yaml --fail-severity warn

@@ -84,6 +84,12 @@ pub enum MemberCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// List the members: username, display name, role (never a password).
+    List {
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// `asyncvoter token …`.

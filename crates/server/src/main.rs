@@ -51,21 +51,21 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Member {
-            command:
-                MemberCommand::Add {
-                    name,
-                    admin,
-                    display_name,
-                    database,
-                },
-        } => add_member(&name, admin, display_name.as_deref(), &database).await,
+        Command::Member { command } => match command {
+            MemberCommand::Add {
+                name,
+                admin,
+                display_name,
+                database,
+            } => add_member(&name, admin, display_name.as_deref(), &database).await,
+            MemberCommand::List { database } => list_members(&database).await,
+        },
     }
 }
 
 async fn create_token(name: &str, scopes: &[Scope], database: &DatabaseArgs) -> anyhow::Result<()> {
     let name = rules::integration_name(name)?;
-    let store = store::open(&database.database_url).await?;
+    let store = store::open_existing(&database.database_url).await?;
     let token = auth::new_token();
     store
         .create_integration(&name, &auth::hash_token(&token), scopes, rules::now())
@@ -81,7 +81,7 @@ async fn create_token(name: &str, scopes: &[Scope], database: &DatabaseArgs) -> 
 }
 
 async fn list_tokens(database: &DatabaseArgs) -> anyhow::Result<()> {
-    let store = store::open(&database.database_url).await?;
+    let store = store::open_existing(&database.database_url).await?;
     let tokens = store.integrations().await?;
     if tokens.is_empty() {
         eprintln!("No integration tokens. `asyncvoter token create NAME` makes one.");
@@ -103,7 +103,7 @@ async fn list_tokens(database: &DatabaseArgs) -> anyhow::Result<()> {
 }
 
 async fn revoke_token(name: &str, database: &DatabaseArgs) -> anyhow::Result<()> {
-    let store = store::open(&database.database_url).await?;
+    let store = store::open_existing(&database.database_url).await?;
     match store.revoke_integration(name).await {
         Ok(()) => {
             eprintln!("Revoked the token of `{name}`: its next request is refused.");
@@ -116,6 +116,23 @@ async fn revoke_token(name: &str, database: &DatabaseArgs) -> anyhow::Result<()>
     }
 }
 
+async fn list_members(database: &DatabaseArgs) -> anyhow::Result<()> {
+    let store = store::open_existing(&database.database_url).await?;
+    let members = store.members().await?;
+    if members.is_empty() {
+        eprintln!("No members yet. `asyncvoter member add NAME --admin` adds the first.");
+    }
+    for member in members {
+        println!(
+            "{}\t{}\t{}",
+            member.username,
+            member.display_name,
+            member.role.as_str()
+        );
+    }
+    Ok(())
+}
+
 async fn add_member(
     name: &str,
     admin: bool,
@@ -124,6 +141,8 @@ async fn add_member(
 ) -> anyhow::Result<()> {
     let username = rules::username(name)?;
     let display_name = rules::display_name(display_name.unwrap_or(&username))?;
+    // Before the password is asked for: a wrong database is said at once.
+    let store = store::open_existing(&database.database_url).await?;
     eprintln!("Password for {username} (one line on stdin):");
     let mut password = String::new();
     std::io::stdin()
@@ -132,7 +151,6 @@ async fn add_member(
         .context("reading the password from stdin")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     passwords::check_strength(&password)?;
-    let store = store::open(&database.database_url).await?;
     let record = MemberRecord {
         username: username.clone(),
         display_name,

@@ -200,9 +200,18 @@ impl ServerProcess {
     }
 }
 
+/// Makes the database at `url` with its schema, as `asyncvoter serve` does on first start.
+async fn made_as_serve_would(url: &str) {
+    asyncvoter_server::store::open(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot make the database {url}: {e:#}"));
+}
+
 /// Runs `binary member add NAME [--admin]` on `database_url` with `password` on its stdin.
+/// The database is made first if missing, as `serve` would (the command refuses to).
 pub async fn add_member(binary: &str, database_url: &str, name: &str, password: &str, admin: bool) {
     use tokio::io::AsyncWriteExt;
+    made_as_serve_would(database_url).await;
     let mut child = tokio::process::Command::new(binary)
         .args(["member", "add", name, "--database-url", database_url])
         .args(admin.then_some("--admin"))
@@ -225,8 +234,9 @@ pub async fn add_member(binary: &str, database_url: &str, name: &str, password: 
 }
 
 /// Runs `binary token create NAME` on `database_url` with every scope; the token it
-/// prints.
+/// prints. The database is made first if missing, as `serve` would.
 pub async fn create_token(binary: &str, database_url: &str, name: &str) -> String {
+    made_as_serve_would(database_url).await;
     let output = tokio::process::Command::new(binary)
         .args(["token", "create", name, "--database-url", database_url])
         .args(["--scope", "votes:write,votes:manage,legacy"])

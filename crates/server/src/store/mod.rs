@@ -461,6 +461,23 @@ pub async fn open(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
     }
 }
 
+/// Opens a database that exists already, as every command but `serve` does: a mistyped
+/// `--database-url` must not quietly make a new, empty one. Says where it looked.
+pub async fn open_existing(url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("sqlite:")
+        && let Some(path) = sqlite_path(url).filter(|p| !p.exists())
+    {
+        let looked = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        anyhow::bail!(
+            "there is no database at {} (from --database-url {}). Only `asyncvoter serve` \
+             creates one: check the path, or start the server once first",
+            looked.display(),
+            redact(url)
+        );
+    }
+    open(url).await
+}
+
 /// The file a `sqlite:` URL names, unless it is in memory.
 fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let path = url

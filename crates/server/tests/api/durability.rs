@@ -43,6 +43,8 @@ async fn start(database_url: &str) -> (Child, String) {
 async fn acknowledged_ballots_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("kill.db").display());
+    // Made as `serve` makes it: the token command refuses a missing database.
+    drop(asyncvoter_server::store::open(&url).await.unwrap());
     let output = Command::new(BINARY)
         .args(["token", "create", "bot", "--database-url", &url])
         .args(["--scope", "votes:write", "--scope", "votes:manage"])

@@ -206,29 +206,11 @@ async fn a_member_votes_as_me_sees_only_their_own_card_and_owns_what_they_start(
 }
 
 #[tokio::test]
-async fn the_cli_adds_a_member_with_the_password_from_stdin() {
-    use tokio::io::AsyncWriteExt;
+async fn the_cli_adds_a_member_with_the_password_from_stdin_and_lists_them() {
+    let binary = env!("CARGO_BIN_EXE_asyncvoter");
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_asyncvoter"))
-        .args(["member", "add", "Chloe", "--admin", "--database-url", &url])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"from-standard-input\n")
-        .await
-        .unwrap();
-    let output = child.wait_with_output().await.unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    asyncvoter_test_support::add_member(binary, &url, "Chloe", "from-standard-input", true).await;
 
     let store = asyncvoter_server::store::open(&url).await.unwrap();
     let chloe = store.member("chloe").await.unwrap().expect("added");
@@ -240,4 +222,49 @@ async fn the_cli_adds_a_member_with_the_password_from_stdin() {
         )
         .await
     );
+    let listed = cli(&["member", "list", "--database-url", &url]).await;
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(listed.trim(), "chloe\tchloe\tadmin", "{listed}");
+    assert!(!listed.contains("from-standard-input"));
+}
+
+/// Runs the binary with `args` and no stdin.
+async fn cli(args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_asyncvoter"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn commands_other_than_serve_refuse_a_database_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let mistyped = dir.path().join("asyncvoter-typo.db");
+    let url = format!("sqlite://{}", mistyped.display());
+    for args in [
+        vec!["member", "list"],
+        vec!["member", "add", "ana", "--admin"],
+        vec!["token", "create", "bot"],
+        vec!["token", "list"],
+        vec!["token", "revoke", "bot"],
+        vec!["backup", "--to", "/tmp/never-written.db"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--database-url", &url]);
+        let output = cli(&args).await;
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded: {said}");
+        assert!(
+            said.contains(&mistyped.display().to_string()) && said.contains("no database"),
+            "{args:?} does not say where it looked: {said}"
+        );
+        assert!(!mistyped.exists(), "{args:?} made a database");
+    }
 }
