@@ -206,6 +206,11 @@ pub async fn new_round(id: &str) -> Result<VoteDetail, ApiError> {
     .await
 }
 
+/// `DELETE /api/votes/{id}`.
+pub async fn delete_vote(id: &str) -> Result<(), ApiError> {
+    change_without_answer(Method::DELETE, &vote_path(id), None::<&()>).await
+}
+
 /// `POST /api/votes/{id}/close`.
 pub async fn close(id: &str, final_size: &str) -> Result<VoteDetail, ApiError> {
     let body = CloseVote {

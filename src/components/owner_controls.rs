@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use crate::api;
 use crate::task::Task;
 
-/// Reveal, new round and close, or a closed vote's final size changed: for the vote's
-/// owner and admins (the server checks too). What cannot be taken back asks first:
-/// closing an open vote (it reveals every ballot), and revealing while expected voters
-/// have not voted.
+/// Reveal, new round and close, a closed vote's final size changed or the vote re-opened,
+/// and deleting it: for the vote's owner and admins (the server checks too). What cannot
+/// be taken back asks first: closing an open vote (it reveals every ballot), revealing
+/// while expected voters have not voted, re-opening (the final size is cleared) and
+/// deleting.
 #[component]
 pub fn OwnerControls(
     /// The vote.
@@ -33,25 +34,37 @@ pub fn OwnerControls(
         .map(|c| c.label)
         .filter(|l| l != "?")
         .collect();
+    let current = StoredValue::new(current_size.clone());
     let first = current_size.or(suggested);
     let final_size = RwSignal::new(first.clone().unwrap_or_default());
     let open = state == VoteState::Open;
     let closed = state == VoteState::Closed;
     let task = Task::<VoteDetail>::new();
+    let deleting = Task::<()>::new();
+    let navigate = leptos_router::hooks::use_navigate();
     // The step waiting for a second click, with what it will do.
     let confirming = RwSignal::new(None::<Act>);
     let act = move |what: Act| {
         confirming.set(None);
+        if what == Act::Delete {
+            let navigate = navigate.clone();
+            let call = async move { api::delete_vote(&id.get_value()).await };
+            deleting.run(call, move |_| navigate("/", Default::default()));
+            return;
+        }
         let call = async move {
             let id = id.get_value();
             match what {
                 Act::Reveal => api::reveal(&id).await,
-                Act::NewRound => api::new_round(&id).await,
+                Act::NewRound | Act::Reopen => api::new_round(&id).await,
                 Act::Close(size) => api::close(&id, &size).await,
+                Act::Delete => unreachable!("deleted above"),
             }
         };
         task.run(call, move |_| on_change.run(()));
     };
+    let act = StoredValue::new(act);
+    let act = move |what: Act| act.with_value(|act| act(what));
     let reveal = move |_| {
         if !waiting_on.with(Vec::is_empty) {
             confirming.set(Some(Act::Reveal));
@@ -68,7 +81,7 @@ pub fn OwnerControls(
             act(Act::Close(size));
         }
     };
-    let busy = move || task.pending();
+    let busy = move || task.pending() || deleting.pending();
     let no_size = move || final_size.with(String::is_empty);
     view! {
         <section class="panel owner-controls" aria-labelledby="owner-title">
@@ -84,6 +97,14 @@ pub fn OwnerControls(
                         "Start a new round"
                     </button>
                 })}
+                {closed.then(|| view! {
+                    <button type="button" class="button button--quiet" disabled=busy on:click=move |_| confirming.set(Some(Act::Reopen))>
+                        "Re-open for a new round"
+                    </button>
+                })}
+                <button type="button" class="button button--quiet button--danger" disabled=busy on:click=move |_| confirming.set(Some(Act::Delete))>
+                    "Delete the vote"
+                </button>
             </div>
             <form class="owner-controls__row" on:submit=close>
                 <label class="field field--inline">
@@ -110,10 +131,17 @@ pub fn OwnerControls(
                     Act::Close(size) => format!(
                         "Voting is still open. Closing with {size} reveals every ballot now and ends the vote."
                     ),
+                    Act::Reopen => format!(
+                        "Re-opening clears the final size{} and starts a new round; earlier rounds stay readable.",
+                        current.get_value().map(|size| format!(" ({size})")).unwrap_or_default()
+                    ),
+                    Act::Delete => "Delete this vote with all its rounds and ballots? Nobody can see it afterwards, and it cannot be undone.".to_owned(),
                     Act::NewRound => String::new(),
                 };
                 let label = match &pending {
                     Act::Reveal => "Reveal anyway",
+                    Act::Reopen => "Re-open",
+                    Act::Delete => "Delete for good",
                     _ => "Close and reveal",
                 };
                 view! {
@@ -125,7 +153,7 @@ pub fn OwnerControls(
                     </div>
                 }
             })}
-            {move || task.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || task.error().or_else(|| deleting.error()).map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         </section>
     }
 }
@@ -135,5 +163,7 @@ pub fn OwnerControls(
 enum Act {
     Reveal,
     NewRound,
+    Reopen,
     Close(String),
+    Delete,
 }

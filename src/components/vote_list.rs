@@ -150,6 +150,9 @@ fn follow_live_changes(
                 live.announce(row.with_untracked(progress));
             }
         }
+        Heard::Change(change) if change.kind == EventKind::VoteDeleted => {
+            apply_change(items, &change.vote_id, None);
+        }
         Heard::Change(change) => {
             let id = change.vote_id.clone();
             spawn_local(async move {

@@ -1,4 +1,6 @@
-use asyncvoter_wire::{Card, DeckKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter};
+use asyncvoter_wire::{
+    Card, DeckKind, EventKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,6 +28,8 @@ enum Shown {
     Vote(ArcRwSignal<VoteDetail>),
     /// No vote has this id.
     NotFound,
+    /// The vote was deleted while shown.
+    Deleted,
     /// A members-only server and a visitor.
     LoginNeeded,
     /// The server could not answer; in its words.
@@ -73,7 +77,13 @@ pub fn VotePage() -> impl IntoView {
     });
     let live = use_live();
     live.listen(move |heard| match heard {
-        Heard::Change(change) if change.vote_id == id.get_untracked() => load(),
+        Heard::Change(change) if change.vote_id == id.get_untracked() => {
+            if change.kind == EventKind::VoteDeleted {
+                shown.set(Shown::Deleted);
+            } else {
+                load();
+            }
+        }
         Heard::Change(_) => {}
         Heard::Resync => load(),
     });
@@ -83,6 +93,10 @@ pub fn VotePage() -> impl IntoView {
         Shown::Vote(vote) => view! { <VoteView vote reload=retry /> }.into_any(),
         Shown::NotFound => view! {
             <NotFoundView message="There is no vote with this link. It may have been mistyped." />
+        }
+        .into_any(),
+        Shown::Deleted => view! {
+            <NotFoundView message="This vote was deleted by its owner or an admin." />
         }
         .into_any(),
         Shown::LoginNeeded => view! {

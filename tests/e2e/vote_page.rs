@@ -356,3 +356,76 @@ async fn closing_suggests_the_most_chosen_card_and_asks_before_what_cannot_be_un
     tab.click(".owner-controls form button[type=submit]").await;
     tab.wait_for_text(".facts__final dd", "8").await;
 }
+
+#[tokio::test]
+async fn an_owner_re_opens_a_closed_vote_and_deletes_it_after_confirming() {
+    let world = World::start().await;
+    let password = world
+        .add_member("root", "Root Admin", asyncvoter_wire::Role::Admin)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "Second thoughts", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "slack:Ana", "8").await;
+    world
+        .call(
+            Method::POST,
+            &format!("/api/votes/{id}/close"),
+            Some(json!({"final_size": "8"})),
+        )
+        .await;
+    let tab = &world.browser;
+    let page = format!("/votes/{id}");
+    tab.log_in("root", &password, &page).await;
+    tab.wait_for_text(".facts__final dd", "8").await;
+    let state = || async {
+        world
+            .call(Method::GET, &format!("/api/votes/{id}"), None)
+            .await["vote"]["state"]
+            .clone()
+    };
+
+    // Re-opening says what it clears, and needs the second click.
+    tab.click(".owner-controls__row button:not(.button--danger)")
+        .await;
+    tab.wait_for_text(
+        ".owner-controls__confirm p",
+        "Re-opening clears the final size (8) and starts a new round; earlier rounds stay readable.",
+    )
+    .await;
+    assert_eq!(state().await, "closed", "not by the first click");
+    tab.click(".owner-controls__confirm .button:not(.button--quiet)")
+        .await;
+    tab.wait_for_text("#tally-title", "Round 2").await;
+    assert_eq!(state().await, "open");
+    assert!(
+        tab.texts_of(".facts__final").await.is_empty(),
+        "no final size now"
+    );
+
+    // A visitor watching the vote is told when it is deleted.
+    let visitor = world.another_browser("visitor").await;
+    visitor.open(&page).await;
+    visitor.wait_for_text("#tally-title", "Round 2").await;
+    tab.click(".owner-controls .button--danger").await;
+    tab.wait_for_text(
+        ".owner-controls__confirm p",
+        "Delete this vote with all its rounds and ballots? Nobody can see it afterwards, and it cannot be undone.",
+    )
+    .await;
+    tab.click(".owner-controls__confirm .button--quiet").await;
+    assert_eq!(state().await, "open", "cancelled");
+    tab.click(".owner-controls .button--danger").await;
+    tab.click(".owner-controls__confirm .button:not(.button--quiet)")
+        .await;
+    crate::harness::poll_until("the owner to be sent home", || async {
+        tab.path().await == "/"
+    })
+    .await;
+    let notice = visitor.text_of(".notice--not-found").await;
+    assert!(notice.contains("This vote was deleted"), "{notice}");
+    assert!(
+        world.server.store.vote_record(&id).await.is_err(),
+        "the vote is gone"
+    );
+}

@@ -30,11 +30,13 @@ pub enum EventKind {
     VoteUpdated,
     /// An expected voter was reminded (who, never how or what).
     ReminderSent,
+    /// The vote was deleted by its owner or an admin, with its rounds and ballots.
+    VoteDeleted,
 }
 
 impl EventKind {
     /// Every kind, in the order of a vote's life.
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::VoteCreated,
         EventKind::BallotCast,
         EventKind::BallotWithdrawn,
@@ -44,6 +46,7 @@ impl EventKind {
         EventKind::FinalSizeChanged,
         EventKind::VoteUpdated,
         EventKind::ReminderSent,
+        EventKind::VoteDeleted,
     ];
 
     /// The kind as the stream's `event:` field and the database spell it.
@@ -58,6 +61,7 @@ impl EventKind {
             EventKind::FinalSizeChanged => "final_size_changed",
             EventKind::VoteUpdated => "vote_updated",
             EventKind::ReminderSent => "reminder_sent",
+            EventKind::VoteDeleted => "vote_deleted",
         }
     }
 

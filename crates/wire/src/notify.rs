@@ -124,7 +124,10 @@ pub struct WebhookPayload {
 pub struct WebhookData {
     /// The event log's id of the change (absent on `ping`).
     pub event_id: Option<u64>,
-    /// The vote, as lists show it (absent on `ping`).
+    /// The vote's id (absent on `ping`).
+    #[serde(default)]
+    pub vote_id: Option<String>,
+    /// The vote, as lists show it (absent on `ping` and `vote_deleted`).
     pub vote: Option<VoteSummary>,
     /// The round the change happened in.
     pub round: Option<u32>,

@@ -23,14 +23,17 @@ pub enum Change {
 pub fn allows(state: VoteState, change: Change) -> Result<(), DomainError> {
     match (state, change) {
         (VoteState::Open, Change::Cast | Change::Withdraw | Change::Reveal) => Ok(()),
-        (VoteState::Revealed, Change::NewRound) => Ok(()),
+        // A closed vote re-opens in a new round: its final size is cleared.
+        (VoteState::Revealed | VoteState::Closed, Change::NewRound) => Ok(()),
         (VoteState::Open, Change::NewRound) => Err(DomainError::Conflict(
             "the current round is still open: reveal it before starting a new one".into(),
         )),
         (VoteState::Revealed, _) => Err(DomainError::Conflict(
             "the vote is revealed: its ballots are read-only until a new round starts".into(),
         )),
-        (VoteState::Closed, _) => Err(DomainError::Conflict("the vote is closed".into())),
+        (VoteState::Closed, _) => Err(DomainError::Conflict(
+            "the vote is closed: re-open it (a new round) to vote again".into(),
+        )),
     }
 }
 
@@ -143,7 +146,7 @@ mod tests {
             (Closed, Cast, false),
             (Closed, Withdraw, false),
             (Closed, Reveal, false),
-            (Closed, NewRound, false),
+            (Closed, NewRound, true),
         ];
         for (state, change, allowed) in table {
             assert_eq!(

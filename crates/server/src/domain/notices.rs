@@ -23,9 +23,9 @@ pub fn announced(kind: EventKind) -> bool {
 }
 
 /// Whether this change redraws the channel message of a vote started in Slack: every
-/// change but a reminder.
+/// change but a reminder (and a deletion, which leaves nothing to draw).
 pub fn shown_in_slack(kind: EventKind) -> bool {
-    kind != EventKind::ReminderSent
+    !matches!(kind, EventKind::ReminderSent | EventKind::VoteDeleted)
 }
 
 /// Whether this change sends the round's results by email.

@@ -10,9 +10,22 @@ use crate::store;
 
 /// The vote a delivery is about, as anyone may see it.
 pub async fn vote(worker: &Worker, vote_id: &str) -> Result<VoteDetail, Failure> {
-    let history = worker.store.vote(vote_id).await?;
+    vote_if_any(worker, vote_id)
+        .await?
+        .ok_or_else(|| Failure::Permanent("the vote is gone".into()))
+}
+
+/// Like [`vote`], or `None` when the vote was deleted.
+pub async fn vote_if_any(worker: &Worker, vote_id: &str) -> Result<Option<VoteDetail>, Failure> {
+    let history = match worker.store.vote(vote_id).await {
+        Ok(history) => history,
+        Err(store::StoreError::NotFound(_)) => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
     let names = store::names(worker.store.as_ref(), views::history_ids(&history)).await?;
-    views::detail(&history, &names, None).map_err(|e| Failure::Permanent(e.to_string()))
+    views::detail(&history, &names, None)
+        .map(Some)
+        .map_err(|e| Failure::Permanent(e.to_string()))
 }
 
 /// The shareable page of a vote.

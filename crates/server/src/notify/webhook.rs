@@ -47,6 +47,7 @@ async fn payload(worker: &Worker, delivery: &DeliveryRecord) -> Result<WebhookPa
             timestamp: delivery.created_at,
             data: WebhookData {
                 event_id: None,
+                vote_id: None,
                 vote: None,
                 round: None,
                 voter: None,
@@ -54,23 +55,27 @@ async fn payload(worker: &Worker, delivery: &DeliveryRecord) -> Result<WebhookPa
             },
         });
     };
-    let vote = message::vote(worker, vote_id).await?;
+    let event_id = delivery.event_id.and_then(|id| u64::try_from(id).ok());
+    // A vote deleted since is announced by its id alone (`vote_deleted` always is).
+    let vote = message::vote_if_any(worker, vote_id).await?;
     let with_results = matches!(
         EventKind::parse(&delivery.topic),
         Some(EventKind::Revealed | EventKind::Closed | EventKind::FinalSizeChanged)
     );
-    let results = with_results
-        .then(|| message::revealed(&vote, delivery.round).cloned())
-        .flatten();
+    let results = vote
+        .as_ref()
+        .filter(|_| with_results)
+        .and_then(|vote| message::revealed(vote, delivery.round).cloned());
     let names = store::names(worker.store.as_ref(), delivery.voter.as_deref()).await?;
     Ok(WebhookPayload {
         kind: delivery.topic.clone(),
         timestamp: delivery.created_at,
         data: WebhookData {
-            event_id: delivery.event_id.and_then(|id| u64::try_from(id).ok()),
+            event_id,
+            vote_id: Some(vote_id.clone()),
             round: delivery.round,
             voter: delivery.voter.as_deref().map(|v| names.voter(v)),
-            vote: Some(vote.vote),
+            vote: vote.map(|v| v.vote),
             results,
         },
     })

@@ -133,8 +133,13 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Opens the next round of a revealed vote. A deadline already past is cleared.
+    /// Opens the next round of a revealed vote, or re-opens a closed one (its final size
+    /// cleared). A deadline already past is cleared.
     async fn start_round(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Deletes a vote with its rounds and ballots, and what was still to be sent about it;
+    /// records `vote_deleted` (with the webhooks that hear of it) in the same transaction.
+    async fn delete_vote(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
 
     /// Closes an open or revealed vote with its final size, revealing the round if needed;
     /// on a closed vote, changes its final size (`domain::lifecycle::closing`).

@@ -700,6 +700,7 @@ macro_rules! sql_store {
                 let round = i64::from(vote.round);
                 sqlx::query(
                     "UPDATE votes SET state = 'open', round = round + 1, updated_at = $1, \
+                     final_size = NULL, closed_at = NULL, \
                      deadline = CASE WHEN deadline <= $1 THEN NULL ELSE deadline END WHERE id = $2",
                 )
                 .bind(now)
@@ -713,6 +714,36 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 Self::record_event(&mut tx, vote_id, EventKind::RoundStarted, None, round + 1, now)
+                    .await?;
+                self.commit(tx).await
+            }
+
+            async fn delete_vote(&self, vote_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+                let now = ms(at);
+                let mut tx = self.begin_write().await?;
+                let vote = Self::lock_vote(&mut tx, vote_id).await?;
+                // Messages, emails and Slack redraws still to be sent about the vote can no
+                // longer be composed; webhooks still hear every change, by the vote's id.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE vote_id = $1 AND channel <> 'webhook' \
+                     AND delivered_at IS NULL AND gave_up_at IS NULL",
+                )
+                .bind(vote_id)
+                .execute(&mut *tx)
+                .await?;
+                // Recorded while the vote still names its project (webhooks filter on it).
+                Self::record_event(&mut tx, vote_id, EventKind::VoteDeleted, None, i64::from(vote.round), now)
+                    .await?;
+                for table in ["slack_messages", "reminders_sent"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE vote_id = $1"))
+                        .bind(vote_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // Rounds, ballots and expected voters go with it (ON DELETE CASCADE).
+                sqlx::query("DELETE FROM votes WHERE id = $1")
+                    .bind(vote_id)
+                    .execute(&mut *tx)
                     .await?;
                 self.commit(tx).await
             }

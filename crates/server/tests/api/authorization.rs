@@ -220,6 +220,30 @@ async fn request_for(
             format!("/api/votes/{}/close", vote_of_ana(app, cast, "open").await),
             Some(json!({"final_size": "5"})),
         ),
+        "re-open ana's closed vote" => {
+            let id = vote_of_ana(app, cast, "open").await;
+            let close = format!("/api/votes/{id}/close");
+            let closed = app
+                .send(
+                    As::Member(&cast.owner),
+                    Method::POST,
+                    &close,
+                    Some(json!({"final_size": "5"})),
+                )
+                .await;
+            assert_eq!(closed.status, StatusCode::OK);
+            (Method::POST, format!("/api/votes/{id}/rounds"), None)
+        }
+        "delete ana's vote" => (
+            Method::DELETE,
+            format!("/api/votes/{}", vote_of_ana(app, cast, "open").await),
+            None,
+        ),
+        "delete a bot's vote" => (
+            Method::DELETE,
+            format!("/api/votes/{}", vote_of_a_bot(app, "open").await),
+            None,
+        ),
         "close a bot's vote" => (
             Method::POST,
             format!("/api/votes/{}/close", vote_of_a_bot(app, "open").await),
@@ -374,6 +398,18 @@ async fn every_state_change_is_authorized_by_the_server() {
         Row {
             name: "close ana's vote",
             expected: [401, 403, 200, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "re-open ana's closed vote",
+            expected: [401, 403, 201, 201, 403, 403, 403, 403],
+        },
+        Row {
+            name: "delete ana's vote",
+            expected: [401, 403, 204, 204, 403, 403, 403, 403],
+        },
+        Row {
+            name: "delete a bot's vote",
+            expected: [401, 403, 403, 204, 204, 403, 204, 403],
         },
         Row {
             name: "close a bot's vote",

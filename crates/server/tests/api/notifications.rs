@@ -341,3 +341,29 @@ async fn admins_see_what_failed_with_its_error_and_can_send_a_test() {
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn a_deleted_vote_is_announced_to_webhooks_by_its_id() {
+    let app = spawn_app().await;
+    let admin = app.member("root", Role::Admin).await;
+    let receiver = Receiver::start(0).await;
+    register(
+        &app,
+        &admin,
+        json!({"url": format!("{}/hooks", receiver.base)}),
+    )
+    .await;
+    let id = app.fibonacci_vote("Gone soon").await.vote.id;
+    let path = format!("/api/votes/{id}");
+    let reply = app.send(As::Bot, Method::DELETE, &path, None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let delivered = accepted(&receiver, 2).await;
+    let payloads: Vec<Value> = delivered
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(payloads[0]["type"], "vote_created", "{payloads:?}");
+    assert_eq!(payloads[1]["type"], "vote_deleted", "{payloads:?}");
+    assert_eq!(payloads[1]["data"]["vote_id"], id.as_str());
+    assert_eq!(payloads[1]["data"]["vote"], Value::Null);
+}

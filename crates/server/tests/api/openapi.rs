@@ -38,6 +38,7 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/votes/{id}/ballots/{voter}", "delete"),
         ("/api/votes/{id}/reveal", "post"),
         ("/api/votes/{id}/rounds", "post"),
+        ("/api/votes/{id}", "delete"),
         ("/api/votes/{id}/close", "post"),
         ("/api/openapi.json", "get"),
         ("/api/session", "post"),

@@ -269,12 +269,115 @@ async fn close_records_a_size_from_the_deck_and_reveals_the_round() {
         app.act(id, "reveal", None).await.status,
         StatusCode::CONFLICT
     );
-    assert_eq!(
-        app.act(id, "rounds", None).await.status,
-        StatusCode::CONFLICT
-    );
     assert!(
         app.list("state=ongoing").await.items.is_empty(),
         "closed votes leave the ongoing list"
+    );
+}
+
+/// The ids of a list's votes, in order.
+fn listed(list: asyncvoter_wire::VoteList) -> Vec<String> {
+    list.items.into_iter().map(|v| v.id).collect()
+}
+
+#[tokio::test]
+async fn a_closed_vote_re_opens_in_a_new_round_without_its_final_size() {
+    let app = spawn_app().await;
+    let id = app.fibonacci_vote("Re-estimate").await.vote.id;
+    app.cast_ok(&id, "slack:U1", "5").await;
+    app.act(&id, "close", Some(json!({"final_size": "5"})))
+        .await;
+    let reply = app.act(&id, "rounds", None).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let reopened = app.vote(&id).await;
+    assert_eq!(
+        (reopened.vote.state, reopened.vote.round),
+        (VoteState::Open, 2)
+    );
+    assert_eq!(reopened.vote.final_size, None);
+    assert_eq!(reopened.vote.closed_at, None);
+    assert_eq!(
+        reopened.rounds[0].ballots[0].card.as_deref(),
+        Some("5"),
+        "the first round stays readable"
+    );
+    assert!(listed(app.list("state=ongoing").await).contains(&id));
+    assert!(!listed(app.list("state=closed").await).contains(&id));
+    app.cast_ok(&id, "slack:U1", "8").await;
+}
+
+#[tokio::test]
+async fn a_deleted_vote_is_gone_with_its_ballots_and_the_stream_says_so() {
+    let app = spawn_app().await;
+    let mut stream = app.events(None).await;
+    assert_eq!(stream.expect().await.event, "ready");
+    let id = app
+        .create_vote(json!({"name": "Mistake", "deck": "custom", "cards": ["ZEBRA", "QUAIL"]}))
+        .await
+        .vote
+        .id;
+    app.cast_ok(&id, "slack:U1", "ZEBRA").await;
+    let kept = app.fibonacci_vote("Kept").await.vote.id;
+    let path = format!("/api/votes/{id}");
+    let reply = app.send(As::Bot, Method::DELETE, &path, None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let gone = app.send(As::Bot, Method::GET, &path, None).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(listed(app.list("state=all").await), [kept.clone()]);
+    let cast = app
+        .send(
+            As::Bot,
+            Method::PUT,
+            &ballot_path(&id, "slack:U2"),
+            Some(json!({"card": "QUAIL"})),
+        )
+        .await;
+    assert_eq!(cast.status, StatusCode::NOT_FOUND);
+    let again = app.send(As::Bot, Method::DELETE, &path, None).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(again.json()["error"]["code"], "not_found");
+    let mut seen = Vec::new();
+    while seen.last().map(String::as_str) != Some("vote_deleted") {
+        let event = stream.expect().await;
+        assert!(!event.data.contains("ZEBRA"), "sealed: {}", event.data);
+        seen.push(event.event);
+    }
+    assert_eq!(
+        seen,
+        [
+            "vote_created",
+            "ballot_cast",
+            "vote_created",
+            "vote_deleted"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn parallel_deletes_of_one_vote_delete_it_once() {
+    let app = spawn_app().await;
+    let id = app.fibonacci_vote("Raced").await.vote.id;
+    for n in 0..20 {
+        app.cast_ok(&id, &format!("slack:U{n}"), "3").await;
+    }
+    let path = format!("/api/votes/{id}");
+    let replies =
+        futures::future::join_all((0..50).map(|_| app.send(As::Bot, Method::DELETE, &path, None)))
+            .await;
+    let deleted = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::NO_CONTENT)
+        .count();
+    assert_eq!(
+        deleted,
+        1,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(
+        replies
+            .iter()
+            .all(|r| matches!(r.status, StatusCode::NO_CONTENT | StatusCode::NOT_FOUND)),
+        "never a 500"
     );
 }

@@ -346,3 +346,64 @@ async fn expected_voters_waiting_lists_changes_and_projects_on_every_backend() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deleting_a_vote_takes_its_rounds_ballots_slack_message_and_pending_messages() {
+    on_every_backend(|store, backend| async move {
+        let mut new = story("Deleted", None);
+        new.slack = Some(asyncvoter_server::store::SlackPlace {
+            team: "T1".into(),
+            channel: "C1".into(),
+        });
+        let vote = store.create_vote(new, rules::now()).await.unwrap();
+        store
+            .cast_ballot(cast(&vote.id, "slack:T1:U1", "5"))
+            .await
+            .unwrap();
+        store
+            .reveal(&vote.id, RevealCause::Manual, rules::now())
+            .await
+            .unwrap();
+        store.start_round(&vote.id, rules::now()).await.unwrap();
+        let kept = store
+            .create_vote(story("Kept", None), rules::now())
+            .await
+            .unwrap();
+        store.delete_vote(&vote.id, rules::now()).await.unwrap();
+        assert!(
+            matches!(
+                store.vote_record(&vote.id).await,
+                Err(StoreError::NotFound(_))
+            ),
+            "{backend}"
+        );
+        assert!(
+            store.slack_message(&vote.id).await.unwrap().is_none(),
+            "{backend}"
+        );
+        let now = rules::now();
+        let pending = store
+            .claim_deliveries(now, now + Duration::minutes(2), 64)
+            .await
+            .unwrap();
+        assert!(
+            pending
+                .iter()
+                .all(|d| d.vote_id.as_deref() != Some(&vote.id)),
+            "{backend}: nothing left to send about a deleted vote"
+        );
+        let events = store.events_after(0, 100).await.unwrap();
+        let last = events.iter().rfind(|e| e.vote_id == vote.id).unwrap();
+        assert_eq!(
+            last.kind,
+            asyncvoter_wire::EventKind::VoteDeleted,
+            "{backend}"
+        );
+        assert!(matches!(
+            store.delete_vote(&vote.id, rules::now()).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(store.vote_record(&kept.id).await.is_ok(), "{backend}");
+    })
+    .await;
+}

@@ -26,7 +26,7 @@ use crate::store::{self, ListCursor, RevealCause, StateFilter, VoteQuery};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_votes, create_vote))
-        .routes(routes!(get_vote, update_vote))
+        .routes(routes!(get_vote, update_vote, delete_vote))
         .routes(routes!(reveal_vote))
         .routes(routes!(start_round))
         .routes(routes!(close_vote))
@@ -256,6 +256,33 @@ pub(crate) async fn detail_for(
     Ok(views::detail(&history, &names, caller.voter_id())?)
 }
 
+/// Deletes a vote, with its rounds and ballots.
+///
+/// Owner or admin (or an integration with `votes:manage` when no member owns it). Cannot be
+/// undone; open dashboards and webhooks hear `vote_deleted`.
+#[utoipa::path(
+    delete, path = "/api/votes/{id}", tag = "votes",
+    params(("id" = String, Path, description = "The vote's id")),
+    security(("integration_token" = []), ("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No or bad token", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such vote", body = ErrorBody),
+    )
+)]
+async fn delete_vote(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require_writer()?;
+    let vote = state.store.vote_record(&id).await?;
+    caller.require_manager(&vote)?;
+    state.store.delete_vote(&id, rules::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Reveals the current round now.
 ///
 /// Owner or admin (or an integration with `votes:manage` when no member owns it). Anyone
@@ -287,9 +314,11 @@ async fn reveal_vote(
     Ok(Json(detail_for(&state, &id, &caller).await?))
 }
 
-/// Opens a new round on a revealed vote; earlier rounds stay readable.
+/// Opens a new round on a revealed vote, or re-opens a closed one; earlier rounds stay
+/// readable.
 ///
-/// Owner or admin. Ballots start empty; a deadline already past is cleared.
+/// Owner or admin. Ballots start empty; a deadline already past is cleared; a closed
+/// vote's final size is cleared and it is open again.
 #[utoipa::path(
     post, path = "/api/votes/{id}/rounds", tag = "votes",
     params(("id" = String, Path, description = "The vote's id")),
@@ -299,7 +328,7 @@ async fn reveal_vote(
         (status = 401, description = "No or bad token", body = ErrorBody),
         (status = 403, description = "Not the owner or an admin", body = ErrorBody),
         (status = 404, description = "No such vote", body = ErrorBody),
-        (status = 409, description = "The round is still open, or the vote is closed", body = ErrorBody),
+        (status = 409, description = "The round is still open: reveal it first", body = ErrorBody),
     )
 )]
 async fn start_round(
