@@ -11,21 +11,22 @@ pub fn deck_label(kind: DeckKind) -> &'static str {
     }
 }
 
-/// The cards of a vote's deck, in order.
+/// The cards of a vote's deck, in order, as a legend: flat text, nothing that looks like
+/// it could be pressed (the buttons to vote with are `CardPicker`'s).
 #[component]
 pub fn DeckCards(
     /// The cards.
     cards: Vec<Card>,
 ) -> impl IntoView {
     view! {
-        <ul class="deck" aria-label="Cards in this deck">
+        <ul class="deck-legend" aria-label="Cards in this deck">
             {cards
                 .into_iter()
                 .map(|card| {
                     view! {
-                        <li class="deck__card" title=card.name.clone().unwrap_or_default()>
-                            <span class="deck__label">{card.label}</span>
-                            {card.name.clone().map(|name| view! { <span class="deck__name">{name}</span> })}
+                        <li class="deck-legend__card">
+                            <span class="deck-legend__label">{card.label}</span>
+                            {card.name.clone().map(|name| view! { <span class="deck-legend__name">{name}</span> })}
                         </li>
                     }
                 })

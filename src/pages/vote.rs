@@ -328,7 +328,10 @@ fn Voting(vote: ArcRwSignal<VoteDetail>, cards: Vec<Card>, reload: Callback<()>)
         } else {
             view! {
                 <section class="panel" aria-labelledby="deck-title">
-                    <h2 id="deck-title">"Cards"</h2>
+                    <h2 id="deck-title">"Cards in this deck"</h2>
+                    <p class="panel__subtitle deck-legend__why">
+                        {if open { "For reference: log in to vote with them." } else { "For reference: voting in this round is over." }}
+                    </p>
                     <DeckCards cards />
                     {(open && !session.is_logged_in()).then(|| view! { <LoginPrompt purpose="to vote." /> })}
                 </section>

@@ -154,3 +154,30 @@ async fn a_wrong_password_is_explained_on_the_login_page() {
         .await;
     assert_eq!(tab.path().await, "/login");
 }
+
+#[tokio::test]
+async fn the_login_page_tells_a_logged_in_member_who_they_are_and_lets_them_go_on() {
+    let world = World::start().await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let tab = &world.browser;
+    tab.log_in("ana", &password, "/history").await;
+    tab.open("/login?next=%2Finsights").await;
+    tab.wait_for_text(".already-in p", "You are logged in as Ana Lima (ana).")
+        .await;
+    assert!(
+        tab.texts_of("form [name=password]").await.is_empty(),
+        "no form to fill again"
+    );
+    tab.click(".already-in a.button").await;
+    crate::harness::poll_until("going on to /insights", || async {
+        tab.path().await == "/insights"
+    })
+    .await;
+    tab.open("/login").await;
+    tab.click(".already-in button").await;
+    tab.text_of("form [name=password]").await;
+    assert!(
+        tab.texts_of(".already-in").await.is_empty(),
+        "logged out: the form is back"
+    );
+}

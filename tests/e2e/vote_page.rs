@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::World;
 use crate::pages::VoteView;
@@ -427,5 +427,52 @@ async fn an_owner_re_opens_a_closed_vote_and_deletes_it_after_confirming() {
     assert!(
         world.server.store.vote_record(&id).await.is_err(),
         "the vote is gone"
+    );
+}
+
+#[tokio::test]
+async fn cards_that_cannot_be_chosen_read_as_a_legend_not_as_buttons() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Legend", "deck": "tshirt"}))
+        .await;
+    let tab = &world.browser;
+    // The card's box: its border and height, as drawn.
+    let drawn = || async {
+        tab.execute(
+            "const c = document.querySelector('.deck-legend__card'); const s = getComputedStyle(c); \
+             return [s.borderTopStyle, c.getBoundingClientRect().height, document.querySelectorAll('#deck-title ~ * button').length];",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    tab.open(&format!("/votes/{id}")).await;
+    tab.wait_for_text("#deck-title", "Cards in this deck").await;
+    tab.wait_for_text(
+        ".deck-legend__why",
+        "For reference: log in to vote with them.",
+    )
+    .await;
+    let [border, height, buttons] =
+        <[Value; 3]>::try_from(drawn().await.as_array().unwrap().clone()).unwrap();
+    assert_eq!(border, "none", "no card outline");
+    assert!(
+        height.as_f64().unwrap() < 40.0,
+        "a line of text, not a tile: {height}"
+    );
+    assert_eq!(buttons, 0);
+    world.cast(&id, "slack:Ana", "M").await;
+    world
+        .call(Method::POST, &format!("/api/votes/{id}/reveal"), None)
+        .await;
+    tab.wait_for_text(
+        ".deck-legend__why",
+        "For reference: voting in this round is over.",
+    )
+    .await;
+    assert_eq!(
+        tab.texts_of(".deck-legend__label").await,
+        ["XS", "S", "M", "L", "XL", "?"]
     );
 }
