@@ -37,9 +37,40 @@ pub fn span(duration: Duration) -> String {
     }
 }
 
-// Formatted by hand: chrono's strftime machinery would add ~20 KB to the wasm.
+/// A full timestamp in the viewer's time zone, named, as their browser writes dates:
+/// `Thu, Dec 3, 2026, 09:00 EST` (en-US) or `Thu 3 Dec 2026, 14:00 CET` (en-GB).
+// The browser's Intl: it knows the viewer's zone and language, and chrono's strftime
+// machinery would add ~20 KB to the wasm.
+#[cfg(target_arch = "wasm32")]
+pub fn exact(at: DateTime<Utc>) -> String {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("weekday", "short"),
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("timeZoneName", "short"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    date.to_locale_string(&language(), &options).into()
+}
 
-/// A full timestamp for tooltips: `2026-11-28 14:05 UTC`.
+/// The viewer's language, as the browser reports it.
+#[cfg(target_arch = "wasm32")]
+fn language() -> String {
+    leptos::prelude::window()
+        .navigator()
+        .language()
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Outside a browser (unit tests): UTC, named.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn exact(at: DateTime<Utc>) -> String {
     format!(
         "{}-{:02}-{:02} {:02}:{:02} UTC",

@@ -250,7 +250,7 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
             <div>
                 <dt>"Deadline"</dt>
                 <dd>
-                    <time datetime=time::iso(at) title=time::exact(at)>{time::exact(at)}</time>
+                    <time datetime=time::iso(at)>{time::exact(at)}</time>
                     {open.then(|| view! { <span class="muted">" · reveals " {move || time::until(at, now.get())}</span> })}
                 </dd>
             </div>
@@ -268,8 +268,8 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
             <div>
                 <dt>"Revealed"</dt>
                 <dd>
-                    <time datetime=time::iso(at) title=time::exact(at)>{move || time::ago(at, now.get())}</time>
-                    <span class="muted">{how}</span>
+                    <time datetime=time::iso(at)>{move || time::ago(at, now.get())}</time>
+                    <span class="muted">" · " {time::exact(at)} {how}</span>
                 </dd>
             </div>
         }
@@ -281,7 +281,10 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
             <div><dt>"Round"</dt><dd>{facts.round}</dd></div>
             <div>
                 <dt>"Started"</dt>
-                <dd><time datetime=time::iso(created) title=time::exact(created)>{move || time::ago(created, now.get())}</time></dd>
+                <dd>
+                    <time datetime=time::iso(created)>{move || time::ago(created, now.get())}</time>
+                    <span class="muted">" · " {time::exact(created)}</span>
+                </dd>
             </div>
             {deadline}
             {revealed}

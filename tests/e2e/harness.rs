@@ -337,6 +337,18 @@ impl Tab {
         all
     }
 
+    /// Makes this tab's clock read in `zone` (an IANA name), as a viewer there would see
+    /// it (Chrome's `Emulation.setTimezoneOverride`, through chromedriver).
+    pub async fn emulate_time_zone(&self, zone: &str) {
+        self.client
+            .issue_cmd(Cdp(json!({
+                "cmd": "Emulation.setTimezoneOverride",
+                "params": {"timezoneId": zone},
+            })))
+            .await
+            .unwrap();
+    }
+
     /// Lets console errors containing `fragment` pass: a test that provokes one on
     /// purpose (a vote that does not exist answers 404, and the browser logs it).
     pub fn expect_console_error(&self, fragment: &str) {
@@ -505,6 +517,27 @@ where
             return;
         }
         assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+    }
+}
+
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one DevTools command.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! `/votes/:id`: the shareable page of one vote.
 
+use chrono::Datelike;
 use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -475,4 +476,54 @@ async fn cards_that_cannot_be_chosen_read_as_a_legend_not_as_buttons() {
         tab.texts_of(".deck-legend__label").await,
         ["XS", "S", "M", "L", "XL", "?"]
     );
+}
+
+#[tokio::test]
+async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let tab = &world.browser;
+    tab.emulate_time_zone("America/New_York").await;
+    tab.log_in("ana", &password, "/votes/new").await;
+    tab.fill("name", "Time zones").await;
+    // 09:00 on the New York viewer's clock on the next 15 January (winter on both sides,
+    // and within the year a deadline may be ahead).
+    let today = chrono::Utc::now().date_naive();
+    let january = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 15).unwrap();
+    let year = if today < january { today.year() } else { today.year() + 1 };
+    tab.execute(
+        "const d = document.querySelector('[name=deadline]'); d.value = arguments[0]; \
+         d.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![json!(format!("{year}-01-15T09:00"))],
+    )
+    .await
+    .unwrap();
+    tab.click("form button[type=submit]").await;
+    tab.wait_for_text(".vote__title", "Time zones").await;
+    let id = tab.path().await.trim_start_matches("/votes/").to_owned();
+    let detail = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    let deadline = detail["vote"]["deadline"].as_str().unwrap().to_owned();
+    assert!(deadline.starts_with(&format!("{year}-01-15T14:00:00")), "{deadline}");
+    let when = format!(".facts time[datetime^='{year}-01']");
+    let shown = tab.text_of(&when).await;
+    assert!(shown.contains("09:00 AM") && shown.contains("EST"), "{shown}");
+    let started = tab.text_of(".facts div:nth-child(4) dd").await;
+    assert!(
+        started.contains("just now") && started.contains("EST"),
+        "{started}"
+    );
+
+    let berlin = world.another_browser("berlin").await;
+    berlin.emulate_time_zone("Europe/Berlin").await;
+    berlin.open(&format!("/votes/{id}")).await;
+    let shown = berlin.text_of(&when).await;
+    assert!(
+        shown.contains("03:00 PM") && shown.contains("GMT+1"),
+        "{shown}"
+    );
+    assert!(!shown.contains("UTC"), "{shown}");
 }
