@@ -91,17 +91,13 @@ pub fn ColumnChart(
             view
         })
         .collect_view();
-    // Readable on a phone (scroll sideways for big decks), not huge on a wide screen.
-    let (min_width, max_width) = (
-        format!("{}px", bars.len() * 34),
-        format!("{}px", bars.len() * 96),
-    );
     let axis = view! { <line class="chart__axis" x1="0" x2=width y1=TOP + PLOT y2=TOP + PLOT /> };
+    // Drawn at one unit per CSS pixel, so its text is the page's size at every width; a
+    // deck wider than the screen scrolls inside its frame.
     let shape = Shape {
         class: "chart__svg",
-        view_box: format!("0 0 {width} {height}"),
-        min_width,
-        max_width,
+        width,
+        height,
         show_title,
     };
     chart_figure(
@@ -171,9 +167,8 @@ pub fn RowChart(
         .collect_view();
     let shape = Shape {
         class: "chart__svg chart__svg--rows",
-        view_box: format!("0 0 {width} {height}"),
-        min_width: "auto".into(),
-        max_width: "none".into(),
+        width,
+        height,
         show_title: false,
     };
     chart_figure(id, title, summary, shape, rows.into_any(), bars, headers)
@@ -194,15 +189,12 @@ fn row(bar: &Bar, top: u32, max: u32) -> impl IntoView + use<> {
 /// The outer attributes of a chart's `<svg>`.
 struct Shape {
     class: &'static str,
-    view_box: String,
-    // Set as properties, not a `style` attribute, which the CSP would refuse.
-    min_width: String,
-    max_width: String,
+    /// Its size in CSS pixels, and its viewBox: never stretched, so text stays its size.
+    width: u32,
+    height: u32,
     show_title: bool,
 }
 
-/// The figure every chart shares: the named and described SVG around `marks`, then the
-/// table of the same numbers.
 fn chart_figure(
     id: String,
     title: String,
@@ -223,8 +215,8 @@ fn chart_figure(
         <figure class="chart" id=id>
             {caption}
             <div class="chart__frame">
-                <svg class=shape.class role="img" viewBox=shape.view_box style:min-width=shape.min_width
-                    style:max-width=shape.max_width aria-labelledby=labelled_by>
+                <svg class=shape.class role="img" viewBox=format!("0 0 {} {}", shape.width, shape.height)
+                    width=shape.width height=shape.height aria-labelledby=labelled_by>
                     <title id=title_id>{title}</title>
                     <desc id=desc_id>{description}</desc>
                     {marks}

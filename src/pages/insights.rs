@@ -134,6 +134,8 @@ fn Voters(voters: Vec<VoterBallots>, total: u32, days: u32) -> impl IntoView {
         .collect();
     let summary = if shown < total as usize {
         format!("The {shown} most active of {total} voters.")
+    } else if total == 1 {
+        "1 voter.".to_owned()
     } else {
         format!("{total} voters.")
     };

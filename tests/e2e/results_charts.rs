@@ -192,3 +192,73 @@ async fn the_insights_page_charts_projects_final_sizes_and_voters() {
     assert_eq!(reveal.bars[0].label, "< 1 h");
     assert_eq!(reveal.bars[0].value, 3, "revealed within the test");
 }
+
+#[tokio::test]
+async fn chart_text_stays_body_size_at_every_width_and_the_median_is_right() {
+    let world = World::start().await;
+    let store = world.server.store.clone();
+    let now = asyncvoter_server::rules::now();
+    // Sealed for 1 min and for 5 h: the median is 2 h 30 min, shown in whole hours.
+    for (name, sealed) in [
+        ("Quick", chrono::Duration::minutes(1)),
+        ("Slow", chrono::Duration::hours(5)),
+    ] {
+        let vote = store
+            .create_vote(
+                asyncvoter_server::store::NewVoteRecord {
+                    name: name.into(),
+                    url: None,
+                    project: Some("a-project-with-a-long-name".into()),
+                    owner: None,
+                    deck: asyncvoter_wire::DeckKind::Fibonacci,
+                    cards: None,
+                    quorum: None,
+                    deadline: None,
+                    final_size: None,
+                    expected_voters: Vec::new(),
+                    reveal_when_all_voted: false,
+                    slack: None,
+                },
+                now - sealed,
+            )
+            .await
+            .unwrap();
+        store
+            .reveal(&vote.id, asyncvoter_server::store::RevealCause::Manual, now)
+            .await
+            .unwrap();
+    }
+    let id = world
+        .create_vote(json!({"name": "Still open", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "slack:Ana", "8").await;
+
+    world.open("/insights").await;
+    let median = world.text_of("section[aria-labelledby=reveal-heading] .muted").await;
+    assert!(median.ends_with("Median: 2 h."), "{median}");
+    // The rendered size of each chart's text against the page's body text.
+    let sizes = "const body = parseFloat(getComputedStyle(document.body).fontSize); \
+        return [...document.querySelectorAll(arguments[0] + ' svg text')] \
+          .map(t => t.getBoundingClientRect().height / body);";
+    for width in [1440, 390] {
+        world.browser.set_window_size(width, 900).await.unwrap();
+        for chart in ["#projects-chart", "#voters-chart", "#reveal-chart"] {
+            let ratios = world
+                .browser
+                .execute(sizes, vec![json!(chart)])
+                .await
+                .unwrap();
+            let ratios: Vec<f64> = serde_json::from_value(ratios).unwrap();
+            assert!(!ratios.is_empty(), "{chart} has text");
+            for ratio in ratios {
+                assert!(
+                    (0.7..=1.4).contains(&ratio),
+                    "{chart} at {width} px draws text at {ratio:.2}× the body's"
+                );
+            }
+        }
+    }
+    for width in [1440, 390] {
+        world.browser.screenshot("insights", width).await;
+    }
+}

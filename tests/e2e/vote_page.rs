@@ -492,7 +492,11 @@ async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
     // and within the year a deadline may be ahead).
     let today = chrono::Utc::now().date_naive();
     let january = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 15).unwrap();
-    let year = if today < january { today.year() } else { today.year() + 1 };
+    let year = if today < january {
+        today.year()
+    } else {
+        today.year() + 1
+    };
     tab.execute(
         "const d = document.querySelector('[name=deadline]'); d.value = arguments[0]; \
          d.dispatchEvent(new Event('input', {bubbles: true}));",
@@ -507,10 +511,16 @@ async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
         .call(Method::GET, &format!("/api/votes/{id}"), None)
         .await;
     let deadline = detail["vote"]["deadline"].as_str().unwrap().to_owned();
-    assert!(deadline.starts_with(&format!("{year}-01-15T14:00:00")), "{deadline}");
+    assert!(
+        deadline.starts_with(&format!("{year}-01-15T14:00:00")),
+        "{deadline}"
+    );
     let when = format!(".facts time[datetime^='{year}-01']");
     let shown = tab.text_of(&when).await;
-    assert!(shown.contains("09:00 AM") && shown.contains("EST"), "{shown}");
+    assert!(
+        shown.contains("09:00 AM") && shown.contains("EST"),
+        "{shown}"
+    );
     let started = tab.text_of(".facts div:nth-child(4) dd").await;
     assert!(
         started.contains("just now") && started.contains("EST"),

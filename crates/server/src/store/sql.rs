@@ -341,17 +341,20 @@ macro_rules! sql_store {
                 if revealed == 0 {
                     return Ok((buckets, None));
                 }
-                // The lower middle one, so an even count still names a real round.
-                let median: i64 = sqlx::query_scalar(
+                // The middle one, or the mean of the two middle ones of an even count.
+                let middle: Vec<i64> = sqlx::query_scalar(
                     "SELECT revealed_at - started_at AS sealed FROM rounds \
                      WHERE revealed_by <> 'close' AND revealed_at >= $1 \
-                     ORDER BY sealed LIMIT 1 OFFSET $2",
+                     ORDER BY sealed LIMIT $2 OFFSET $3",
                 )
                 .bind(since)
+                .bind(if revealed % 2 == 0 { 2_i64 } else { 1 })
                 .bind(i64::from((revealed - 1) / 2))
-                .fetch_one(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?;
-                Ok((buckets, Some(median)))
+                let median = (!middle.is_empty())
+                    .then(|| middle.iter().sum::<i64>() / middle.len() as i64);
+                Ok((buckets, median))
             }
         }
 

@@ -282,6 +282,45 @@ async fn the_overview_counts_in_the_database() {
 }
 
 #[tokio::test]
+async fn the_median_time_to_reveal_is_the_middle_of_an_even_count_too() {
+    on_every_backend(|store, backend| async move {
+        let now = rules::now();
+        // Sealed for 1 minute, then 5 h: the median is their mean, not the shorter one.
+        for (name, sealed) in [
+            ("Quick", Duration::minutes(1)),
+            ("Slow", Duration::hours(5)),
+        ] {
+            let vote = store
+                .create_vote(story(name, None), now - sealed)
+                .await
+                .unwrap();
+            store
+                .reveal(&vote.id, RevealCause::Manual, now)
+                .await
+                .unwrap();
+        }
+        let overview = store.overview(now - Duration::days(30), 20).await.unwrap();
+        let mean = (Duration::minutes(1) + Duration::hours(5)).num_milliseconds() / 2;
+        assert_eq!(overview.reveal_median_ms, Some(mean), "{backend}");
+        let third = store
+            .create_vote(story("Middling", None), now - Duration::hours(2))
+            .await
+            .unwrap();
+        store
+            .reveal(&third.id, RevealCause::Manual, now)
+            .await
+            .unwrap();
+        let overview = store.overview(now - Duration::days(30), 20).await.unwrap();
+        assert_eq!(
+            overview.reveal_median_ms,
+            Some(2 * 3_600_000),
+            "{backend}: odd"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn expected_voters_waiting_lists_changes_and_projects_on_every_backend() {
     on_every_backend(|store, backend| async move {
         let mut new = story("Team", None);
