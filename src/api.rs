@@ -167,6 +167,7 @@ pub async fn cast(id: &str, card: &str, reason: Option<String>) -> Result<Ballot
     let body = CastBallot {
         card: card.to_owned(),
         reason,
+        name: None,
     };
     change(
         Method::PUT,

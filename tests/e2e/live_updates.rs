@@ -189,6 +189,7 @@ async fn after_a_server_restart_pages_reconnect_and_catch_up_on_what_they_missed
                     voter: "slack:Ben".into(),
                     card: "5".into(),
                     reason: None,
+                    name: None,
                     at: rules::now(),
                 })
                 .await

@@ -234,7 +234,9 @@ async fn chart_text_stays_body_size_at_every_width_and_the_median_is_right() {
     world.cast(&id, "slack:Ana", "8").await;
 
     world.open("/insights").await;
-    let median = world.text_of("section[aria-labelledby=reveal-heading] .muted").await;
+    let median = world
+        .text_of("section[aria-labelledby=reveal-heading] .muted")
+        .await;
     assert!(median.ends_with("Median: 2 h."), "{median}");
     // The rendered size of each chart's text against the page's body text.
     let sizes = "const body = parseFloat(getComputedStyle(document.body).fontSize); \

@@ -537,3 +537,25 @@ async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
     );
     assert!(!shown.contains("UTC"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_bots_vote_names_its_voters_and_the_member_it_is_for_runs_it() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "From the bot", "deck": "fibonacci", "owner": "ana"}))
+        .await;
+    world
+        .call(
+            Method::PUT,
+            &format!("/api/votes/{id}/ballots/slack:T1:U42"),
+            Some(json!({"card": "5", "name": "Bea Costa"})),
+        )
+        .await;
+    let tab = &world.browser;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.wait_for_text(".voters li", "Bea Costa · Slack").await;
+    tab.wait_for_text("#owner-title", "Run this vote").await;
+}

@@ -292,6 +292,7 @@ async fn seed(store: &dyn Store, sample: &Sample, now: DateTime<Utc>) -> Result<
                 vote_id: vote.id.clone(),
                 voter: (*voter).to_owned(),
                 card: (*card).to_owned(),
+                name: None,
                 at,
             };
             store.cast_ballot(cast).await?;

@@ -189,13 +189,14 @@ pub struct NewVote {
     /// Reveal automatically at this time (in the future).
     #[serde(default)]
     pub deadline: Option<DateTime<Utc>>,
-    /// For integrations: the external id (e.g. `slack:U123`) of the person starting the vote.
+    /// For integrations: who runs the vote, a member's username (e.g. `ana`) or the
+    /// external id (e.g. `slack:U123`) of the person starting it.
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
         schema(
             max_length = 120,
-            pattern = "^[^\\s/:\\x00-\\x1f\\x7f-\\x9f][^/:\\x00-\\x1f\\x7f-\\x9f]{0,59}:[^/\\x00-\\x1f\\x7f-\\x9f]{0,58}[^\\s/\\x00-\\x1f\\x7f-\\x9f]$"
+            pattern = "^([A-Za-z0-9][A-Za-z0-9._-]{1,31}|[^\\s/:\\x00-\\x1f\\x7f-\\x9f][^/:\\x00-\\x1f\\x7f-\\x9f]{0,59}:[^/\\x00-\\x1f\\x7f-\\x9f]{0,58}[^\\s/\\x00-\\x1f\\x7f-\\x9f])$"
         )
     )]
     pub owner: Option<String>,
@@ -401,6 +402,11 @@ pub struct CastBallot {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: Option<String>,
+    /// How an external voter is shown (at most 60 characters), beside its source: "Ana
+    /// Lima · Slack". Integrations only; the latest one given stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
+    pub name: Option<String>,
 }
 
 /// What a voter gets back after casting: their own ballot and what it did to the vote.

@@ -132,7 +132,8 @@ impl Caller {
     }
 
     /// Who owns a vote this caller starts: a member themselves; an integration (with
-    /// `votes:write`) whoever it names (an external id), or nobody.
+    /// `votes:write`) whoever it names (a member, who then runs it, or an external id), or
+    /// nobody.
     pub fn owner_for(&self, requested: Option<&str>) -> Result<Option<String>, DomainError> {
         self.require_writer()?;
         self.require_scope(Scope::VotesWrite)?;
@@ -141,7 +142,7 @@ impl Caller {
             (Caller::Member(_), Some(_)) => Err(DomainError::Invalid(
                 "`owner` is for integrations; a member owns the votes they start".into(),
             )),
-            (_, requested) => requested.map(rules::external_owner).transpose(),
+            (_, requested) => requested.map(rules::owner).transpose(),
         }
     }
 

@@ -178,6 +178,8 @@ pub struct BallotCast {
     pub voter: String,
     pub card: String,
     pub reason: Option<String>,
+    /// A name for an external voter, kept for every vote (`external_voters`).
+    pub name: Option<String>,
     pub at: DateTime<Utc>,
 }
 

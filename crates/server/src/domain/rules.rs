@@ -105,6 +105,22 @@ pub fn display_name(raw: &str) -> Result<String, DomainError> {
     Ok(name.to_owned())
 }
 
+/// The name an integration gives an external voter: trimmed, at most 60 printable
+/// characters; `None` when absent or blank. Members show as their display name.
+pub fn external_name(raw: Option<&str>, voter: &str) -> Result<Option<String>, DomainError> {
+    let Some(name) = raw.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if !is_external(voter) {
+        return Err(DomainError::Invalid(
+            "`name` is for external voters; a member shows as their display name".into(),
+        ));
+    }
+    display_name(name).map(Some).map_err(|_| {
+        DomainError::Invalid("a voter's `name` has at most 60 printable characters".into())
+    })
+}
+
 /// An integration's name: trimmed, 1–60 printable characters.
 pub fn integration_name(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim();
@@ -163,14 +179,16 @@ pub fn voter_id(raw: &str) -> Result<String, DomainError> {
 }
 
 /// An external id an integration gives as a vote's owner.
-pub fn external_owner(raw: &str) -> Result<String, DomainError> {
-    let owner = voter_id(raw.trim())?;
-    if is_external(&owner) {
-        Ok(owner)
+pub fn owner(raw: &str) -> Result<String, DomainError> {
+    let owner = raw.trim();
+    if is_external(owner) {
+        voter_id(owner)
     } else {
-        Err(DomainError::Invalid(
-            "`owner` must be an external id such as `slack:U123`".into(),
-        ))
+        username(owner).map_err(|_| {
+            DomainError::Invalid(
+                "`owner` is a member's username or an external id such as `slack:U123`".into(),
+            )
+        })
     }
 }
 

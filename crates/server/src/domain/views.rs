@@ -31,6 +31,18 @@ pub fn member_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     members
 }
 
+/// The distinct external voters among voter and owner ids, sorted.
+pub fn external_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut external: Vec<String> = ids
+        .into_iter()
+        .filter(|id| rules::is_external(id))
+        .map(str::to_owned)
+        .collect();
+    external.sort();
+    external.dedup();
+    external
+}
+
 impl FromIterator<(String, String)> for Names {
     /// Names from `(username, display name)` pairs.
     fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Names {
@@ -39,9 +51,19 @@ impl FromIterator<(String, String)> for Names {
 }
 
 impl Names {
+    /// Shows external voter `id` by the `name` an integration gave it, with its source:
+    /// "Ana Lima · Slack".
+    pub fn name_external(&mut self, id: String, name: &str) {
+        if let Some((source, _)) = id.split_once(':') {
+            let shown = format!("{name} · {}", source_name(source));
+            self.0.insert(id, shown);
+        }
+    }
+
     /// How a voter or owner is shown: members by display name; external ids with their
     /// source, so none can pass for a member (`legacy:Ana Lima` is "Ana Lima · 2016 API",
-    /// `slack:U123` "U123 · Slack"); anonymous 2016 ballots as "anonymous".
+    /// `slack:U123` "U123 · Slack", or "Ana Lima · Slack" once named); anonymous 2016
+    /// ballots as "anonymous".
     pub fn voter(&self, id: &str) -> Voter {
         let name = match (self.0.get(id), id.split_once(':')) {
             (Some(display), _) => display.clone(),

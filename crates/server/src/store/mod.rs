@@ -243,6 +243,9 @@ pub trait Store: Send + Sync + 'static {
         usernames: &[String],
     ) -> Result<Vec<(String, String)>, StoreError>;
 
+    /// The names integrations gave these external voters, for those that have one.
+    async fn external_names(&self, ids: &[String]) -> Result<Vec<(String, String)>, StoreError>;
+
     /// Registers a webhook unless `at_most` are registered already; true when it did.
     async fn create_webhook(
         &self,
@@ -421,8 +424,14 @@ pub async fn names<'a>(
     store: &dyn Store,
     ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<Names, StoreError> {
-    let members = views::member_ids(ids);
-    Ok(store.display_names(&members).await?.into_iter().collect())
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let members = views::member_ids(ids.iter().copied());
+    let externals = views::external_ids(ids.iter().copied());
+    let mut names: Names = store.display_names(&members).await?.into_iter().collect();
+    for (id, name) in store.external_names(&externals).await? {
+        names.name_external(id, &name);
+    }
+    Ok(names)
 }
 
 /// The members among `ids` that do not exist (external ids are never checked).

@@ -599,6 +599,17 @@ macro_rules! sql_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 let replaced = ballot_id != new_ballot;
+                if let Some(name) = &cast.name {
+                    sqlx::query(
+                        "INSERT INTO external_voters (id, name, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                    )
+                    .bind(&cast.voter)
+                    .bind(name)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 let voters = Self::voters_of(&mut tx, &cast.vote_id, round).await?;
                 sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
                     .bind(now)
@@ -1147,6 +1158,20 @@ macro_rules! sql_store {
                 let mut names = sql.separated(", ");
                 for username in usernames {
                     names.push_bind(username.clone());
+                }
+                sql.push(")");
+                Ok(sql.build_query_as().fetch_all(&self.reader).await?)
+            }
+
+            async fn external_names(&self, ids: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut sql: sqlx::QueryBuilder<$db> =
+                    sqlx::QueryBuilder::new("SELECT id, name FROM external_voters WHERE id IN (");
+                let mut names = sql.separated(", ");
+                for id in ids {
+                    names.push_bind(id.clone());
                 }
                 sql.push(")");
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)

@@ -40,6 +40,7 @@ async fn seed_ballot(store: &dyn Store, vote_id: &str, voter: &str, card: &str, 
         voter: voter.into(),
         card: card.into(),
         reason: None,
+        name: None,
         at,
     };
     store.cast_ballot(cast).await.unwrap();

@@ -60,6 +60,7 @@ pub fn cast(vote_id: &str, voter: &str, card: &str) -> BallotCast {
         voter: voter.into(),
         card: card.into(),
         reason: None,
+        name: None,
         at: rules::now(),
     }
 }

@@ -27,6 +27,7 @@ async fn concurrent_ballots_all_count_and_the_quorum_reveals_once() {
                         voter: format!("slack:U{i}"),
                         card: "5".into(),
                         reason: None,
+                        name: None,
                         at: rules::now(),
                     })
                     .await

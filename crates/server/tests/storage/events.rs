@@ -26,6 +26,7 @@ async fn every_change_appends_one_event_in_order_and_wakes_the_hub() {
                 voter: voter.into(),
                 card: card.into(),
                 reason: None,
+                name: None,
                 at: rules::now(),
             };
             store.cast_ballot(ballot).await.unwrap();

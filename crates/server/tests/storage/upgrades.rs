@@ -77,6 +77,7 @@ async fn check_upgraded(store: &dyn Store, token_hash: &str, backend: &str) {
             voter: "slack:U2".into(),
             card: "L".into(),
             reason: Some("new in this version".into()),
+            name: None,
             at: rules::now(),
         })
         .await

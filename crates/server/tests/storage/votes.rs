@@ -218,6 +218,7 @@ async fn lists_page_by_activity_and_filter_by_state_project_and_name() {
                     voter: voter.to_owned(),
                     card: "5".to_owned(),
                     reason: None,
+                    name: None,
                     at: start + Duration::minutes(minute),
                 })
                 .await

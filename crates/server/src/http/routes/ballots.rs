@@ -59,6 +59,7 @@ async fn cast_ballot(
     let vote = state.store.vote_record(&id).await?;
     let card = rules::card(&views::deck(&vote)?, &input.card)?;
     let reason = rules::reason(input.reason.as_deref())?;
+    let name = rules::external_name(input.name.as_deref(), &voter)?;
     let outcome = state
         .store
         .cast_ballot(BallotCast {
@@ -66,6 +67,7 @@ async fn cast_ballot(
             voter,
             card,
             reason,
+            name,
             at: rules::now(),
         })
         .await?;

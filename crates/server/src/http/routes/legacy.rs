@@ -298,6 +298,7 @@ async fn cast_story_vote(
             voter,
             card: size,
             reason: None,
+            name: None,
             at: rules::now(),
         })
         .await?;

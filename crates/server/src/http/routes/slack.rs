@@ -350,6 +350,7 @@ async fn cast(
             voter: voter.id().to_owned(),
             card,
             reason,
+            name: None,
             at: now,
         })
         .await?;

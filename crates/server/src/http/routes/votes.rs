@@ -134,7 +134,8 @@ async fn list_votes(
 /// Starts a vote.
 ///
 /// A member owns the votes they start; an integration with `votes:write` may name an
-/// external owner (`slack:T1:U123`). `expected_voters` names who the vote waits on (members
+/// owner: a member (by username), who then runs the vote, or an external id
+/// (`slack:T1:U123`). `expected_voters` names who the vote waits on (members
 /// by username, others by external id); with them it reveals itself once all have voted,
 /// unless `reveal_when_all_voted` is false. The deck is one of the built-in ones or
 /// `custom` with 2 to 20 `cards`.
@@ -160,6 +161,7 @@ async fn create_vote(
     let now = rules::now();
     let (record, _) = rules::new_vote(input, owner, now)?;
     members_exist(&state, &record.expected_voters).await?;
+    members_exist(&state, record.owner.as_slice()).await?;
     let vote = state.store.create_vote(record, now).await?;
     let detail = detail_for(&state, &vote.id, &caller).await?;
     let location = format!("/api/votes/{}", vote.id);
