@@ -107,6 +107,11 @@ pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
     fetch(Request::get("/api/votes").query(query)).await
 }
 
+/// `GET /api/projects`: every project's name.
+pub async fn projects() -> Result<Vec<String>, ApiError> {
+    fetch(Request::get("/api/projects")).await
+}
+
 /// `GET /api/votes/{id}`.
 pub async fn get_vote(id: &str) -> Result<VoteDetail, ApiError> {
     fetch(Request::get(&format!(

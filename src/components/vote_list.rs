@@ -217,10 +217,11 @@ fn apply_change(items: RwSignal<Vec<Row>>, id: &str, fresh: Option<VoteSummary>)
 /// Whether a list with `filter` shows `vote`.
 fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
     let state = filter.state.holds(vote.state);
-    let project = filter
-        .project
-        .as_ref()
-        .is_none_or(|p| vote.project.as_ref() == Some(p));
+    let project = filter.project.as_ref().is_none_or(|p| {
+        vote.project
+            .as_ref()
+            .is_some_and(|v| v.eq_ignore_ascii_case(p))
+    });
     // Case is ignored for ASCII letters only, as SQLite's LIKE does on the server (and
     // Unicode case tables would add 7 KB brotli to the wasm).
     let name = filter.name.as_ref().is_none_or(|n| {

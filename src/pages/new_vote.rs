@@ -43,6 +43,8 @@ fn NewVoteForm() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
     let project = RwSignal::new(String::new());
+    // Existing projects, suggested while typing ("platform" and "Platform" are one).
+    let known = Fetch::new(api::projects);
     let deck = RwSignal::new(DeckKind::Fibonacci);
     let cards = RwSignal::new(String::new());
     let quorum = RwSignal::new(String::new());
@@ -107,8 +109,13 @@ fn NewVoteForm() -> impl IntoView {
             </label>
             <label class="field">
                 <span class="field__label">"Project (optional)"</span>
-                <input name="project" maxlength="100" placeholder="e.g. web-shop" bind:value=project
+                <input name="project" maxlength="100" placeholder="e.g. web-shop" list="known-projects"
+                    autocomplete="off" bind:value=project
                     on:change=move |_| voters.project_chosen(project.get_untracked()) />
+                <datalist id="known-projects">
+                    {move || known.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                        .map(|name| view! { <option value=name /> }).collect_view()}
+                </datalist>
             </label>
             <label class="field">
                 <span class="field__label">"Deck"</span>

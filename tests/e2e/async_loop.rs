@@ -524,3 +524,30 @@ async fn screenshots_of_waiting_votes_reasons_and_webhooks() {
         admin.screenshot("admin-webhooks", width).await;
     }
 }
+
+#[tokio::test]
+async fn the_start_form_suggests_existing_projects_and_any_spelling_joins_them() {
+    let world = World::start().await;
+    let ana = world.add_member("ana", "Ana Lima", Role::Member).await;
+    world
+        .create_vote(json!({"name": "Older", "deck": "fibonacci", "project": "Platform"}))
+        .await;
+    let tab = &world.browser;
+    tab.log_in("ana", &ana, "/votes/new").await;
+    crate::harness::poll_until("the project suggestions", || async {
+        tab.text_from(
+            "return [...document.querySelectorAll('#known-projects option')].map(o => o.value).join(',');",
+        )
+        .await
+            == "Platform"
+    })
+    .await;
+    tab.fill("name", "Newer").await;
+    tab.fill("project", "platform").await;
+    tab.click("form button[type=submit]").await;
+    tab.wait_for_text(".vote__title", "Newer").await;
+    let listed = world
+        .call(reqwest::Method::GET, "/api/votes?project=Platform", None)
+        .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
+}

@@ -31,6 +31,18 @@ pub fn member_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     members
 }
 
+/// Project names once each, ignoring case (the first spelling of `oldest_first` is
+/// kept), in alphabetical order ignoring case.
+pub fn distinct_projects(oldest_first: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut names: Vec<String> = oldest_first
+        .into_iter()
+        .filter(|name| seen.insert(name.to_lowercase()))
+        .collect();
+    names.sort_by_key(|name| name.to_lowercase());
+    names
+}
+
 /// The distinct external voters among voter and owner ids, sorted.
 pub fn external_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut external: Vec<String> = ids

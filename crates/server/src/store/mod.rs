@@ -243,6 +243,9 @@ pub trait Store: Send + Sync + 'static {
         usernames: &[String],
     ) -> Result<Vec<(String, String)>, StoreError>;
 
+    /// Every project's name, once each ignoring case, alphabetically: for suggestions.
+    async fn project_names(&self) -> Result<Vec<String>, StoreError>;
+
     /// The names integrations gave these external voters, for those that have one.
     async fn external_names(&self, ids: &[String]) -> Result<Vec<(String, String)>, StoreError>;
 

@@ -115,6 +115,30 @@ macro_rules! sql_store {
                 Self::announce(tx, id).await
             }
 
+            /// The spelling project `name` already has, ignoring case (the first one used
+            /// wins); `name` itself when the project is new.
+            async fn canonical_project(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                name: &str,
+            ) -> Result<String, StoreError> {
+                let used: Option<String> = sqlx::query_scalar(
+                    "SELECT project FROM votes WHERE lower(project) = lower($1) \
+                     ORDER BY created_at LIMIT 1",
+                )
+                .bind(name)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(used) = used {
+                    return Ok(used);
+                }
+                let saved: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM projects WHERE lower(name) = lower($1) LIMIT 1")
+                        .bind(name)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                Ok(saved.unwrap_or_else(|| name.to_owned()))
+            }
+
             /// Writes the notifications a change causes into the outbox, in its own
             /// transaction (`domain::notices` says who hears of what).
             async fn enqueue_notices(
@@ -131,7 +155,7 @@ macro_rules! sql_store {
                      created_at, next_attempt_at) \
                      SELECT 'webhook', w.id, $1, $2, $3, $4, $5, $6, $6 FROM webhooks w \
                      WHERE (w.topics = '*' OR (' ' || w.topics || ' ') LIKE ('% ' || $1 || ' %')) \
-                     AND (w.project IS NULL OR w.project = (SELECT v.project FROM votes v WHERE v.id = $2))",
+                     AND (w.project IS NULL OR lower(w.project) = (SELECT lower(v.project) FROM votes v WHERE v.id = $2))",
                 )
                 .bind(kind.as_str())
                 .bind(vote_id)
@@ -383,6 +407,10 @@ macro_rules! sql_store {
                 };
                 let closed_at = vote.final_size.as_ref().map(|_| now);
                 let mut tx = self.begin_write().await?;
+                let project = match &vote.project {
+                    Some(name) => Some(Self::canonical_project(&mut tx, name).await?),
+                    None => None,
+                };
                 sqlx::query(
                     "INSERT INTO votes (id, name, url, project, owner, deck, cards, state, round, \
                      quorum, deadline, final_size, created_at, updated_at, closed_at, \
@@ -392,7 +420,7 @@ macro_rules! sql_store {
                 .bind(&id)
                 .bind(&vote.name)
                 .bind(&vote.url)
-                .bind(&vote.project)
+                .bind(&project)
                 .bind(&vote.owner)
                 .bind(vote.deck.as_str())
                 .bind(&cards)
@@ -430,7 +458,7 @@ macro_rules! sql_store {
                     id,
                     name: vote.name,
                     url: vote.url,
-                    project: vote.project,
+                    project,
                     owner: vote.owner,
                     deck: vote.deck,
                     cards: vote.cards,
@@ -468,7 +496,7 @@ macro_rules! sql_store {
                     }
                 }
                 if let Some(project) = &query.project {
-                    sql.push(" AND v.project = ").push_bind(project.clone());
+                    sql.push(" AND lower(v.project) = lower(").push_bind(project.clone()).push(")");
                 }
                 if let Some(part) = &query.name_contains {
                     // One rule on every backend and in the dashboard's live filter: case
@@ -829,7 +857,11 @@ macro_rules! sql_store {
                     sql.push(", url = ").push_bind(url.clone());
                 }
                 if let Some(project) = &changes.project {
-                    sql.push(", project = ").push_bind(project.clone());
+                    let project = match project {
+                        Some(name) => Some(Self::canonical_project(&mut tx, name).await?),
+                        None => None,
+                    };
+                    sql.push(", project = ").push_bind(project);
                 }
                 if let Some(quorum) = changes.quorum {
                     sql.push(", quorum = ").push_bind(quorum.map(i64::from));
@@ -863,9 +895,23 @@ macro_rules! sql_store {
                 self.commit(tx).await
             }
 
+            async fn project_names(&self) -> Result<Vec<String>, StoreError> {
+                // Oldest first, so the first spelling of a name is the one kept.
+                let names: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM (SELECT project AS name, MIN(created_at) AS since FROM votes \
+                     WHERE project IS NOT NULL GROUP BY project \
+                     UNION ALL SELECT name, updated_at AS since FROM projects) AS named \
+                     ORDER BY since LIMIT 2000",
+                )
+                .fetch_all(&self.reader)
+                .await?;
+                Ok(views::distinct_projects(names))
+            }
+
             async fn project(&self, name: &str) -> Result<Option<ProjectRecord>, StoreError> {
                 let row: Option<(String, String, Option<String>)> = sqlx::query_as(
-                    "SELECT name, default_voters, chat_webhook_url FROM projects WHERE name = $1",
+                    "SELECT name, default_voters, chat_webhook_url FROM projects WHERE lower(name) = lower($1) \
+                     ORDER BY updated_at LIMIT 1",
                 )
                 .bind(name)
                 .fetch_optional(&self.reader)
@@ -886,17 +932,21 @@ macro_rules! sql_store {
                 project: &ProjectRecord,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let statement = sqlx::query(
+                let mut tx = self.begin_write().await?;
+                let name = Self::canonical_project(&mut tx, &project.name).await?;
+                sqlx::query(
                     "INSERT INTO projects (name, default_voters, chat_webhook_url, updated_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE \
                      SET default_voters = excluded.default_voters, \
                      chat_webhook_url = excluded.chat_webhook_url, updated_at = excluded.updated_at",
                 )
-                .bind(&project.name)
+                .bind(&name)
                 .bind(voters_json(&project.default_voters))
                 .bind(&project.chat_webhook_url)
-                .bind(ms(at));
-                self.write_one(statement).await.map(drop)
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+                self.commit(tx).await
             }
 
             async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {

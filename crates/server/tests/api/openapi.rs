@@ -39,6 +39,7 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/votes/{id}/reveal", "post"),
         ("/api/votes/{id}/rounds", "post"),
         ("/api/votes/{id}", "delete"),
+        ("/api/projects", "get"),
         ("/api/votes/{id}/close", "post"),
         ("/api/openapi.json", "get"),
         ("/api/session", "post"),

@@ -492,3 +492,69 @@ async fn a_reason_is_sealed_like_its_card_everywhere_until_the_reveal() {
         "the 2016 API never carries reasons"
     );
 }
+
+#[tokio::test]
+async fn projects_match_ignoring_case_and_keep_their_first_spelling() {
+    let app = spawn_app().await;
+    let ana = app.member("ana", Role::Member).await;
+    let first = app
+        .create_vote(json!({"name": "One", "deck": "fibonacci", "project": "Platform"}))
+        .await;
+    assert_eq!(first.vote.project.as_deref(), Some("Platform"));
+    // Many spellings at once: every vote lands in the one project.
+    let spellings = ["platform", "PLATFORM", "pLaTfOrM", "Platform"];
+    let created = futures::future::join_all((0..20).map(|n| {
+        app.send(
+            As::Bot,
+            Method::POST,
+            "/api/votes",
+            Some(
+                json!({"name": format!("v{n}"), "deck": "fibonacci", "project": spellings[n % 4]}),
+            ),
+        )
+    }))
+    .await;
+    for reply in &created {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        assert_eq!(reply.json()["vote"]["project"], "Platform");
+    }
+    assert_eq!(app.list("project=platform&limit=100").await.items.len(), 21);
+    let names = app
+        .send(As::Anonymous, Method::GET, "/api/projects", None)
+        .await;
+    assert_eq!(names.json(), json!(["Platform"]));
+
+    // A project's settings are found by any spelling, and saved under the first.
+    let saved = app
+        .send(
+            As::Member(&ana),
+            Method::PUT,
+            "/api/projects/PLATFORM",
+            Some(json!({"default_voters": ["ana"]})),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let read = app
+        .send(As::Anonymous, Method::GET, "/api/projects/platform", None)
+        .await
+        .json();
+    assert_eq!(read["default_voters"][0]["id"], "ana", "{read}");
+    // Renaming a vote's project follows the same rule; a new project keeps its spelling.
+    let moved = app
+        .send(
+            As::Bot,
+            Method::PATCH,
+            &format!("/api/votes/{}", first.vote.id),
+            Some(json!({"project": "Web-Shop"})),
+        )
+        .await;
+    assert_eq!(moved.json()["vote"]["project"], "Web-Shop");
+    let later = app
+        .create_vote(json!({"name": "Two", "deck": "fibonacci", "project": "web-shop"}))
+        .await;
+    assert_eq!(later.vote.project.as_deref(), Some("Web-Shop"));
+    let names = app
+        .send(As::Anonymous, Method::GET, "/api/projects", None)
+        .await;
+    assert_eq!(names.json(), json!(["Platform", "Web-Shop"]));
+}

@@ -447,3 +447,45 @@ async fn deleting_a_vote_takes_its_rounds_ballots_slack_message_and_pending_mess
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_project_keeps_its_first_spelling_whatever_the_case_on_every_backend() {
+    on_every_backend(|store, backend| async move {
+        let mut first = story("First", None);
+        first.project = Some("Platform".into());
+        store.create_vote(first, rules::now()).await.unwrap();
+        let mut second = story("Second", None);
+        second.project = Some("PLATFORM".into());
+        let second = store.create_vote(second, rules::now()).await.unwrap();
+        assert_eq!(second.project.as_deref(), Some("Platform"), "{backend}");
+        let listed = store
+            .list_votes(&VoteQuery {
+                project: Some("platform".into()),
+                limit: 10,
+                ..VoteQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 2, "{backend}");
+        store
+            .save_project(
+                &asyncvoter_server::store::ProjectRecord {
+                    name: "mobile".into(),
+                    ..Default::default()
+                },
+                rules::now(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.project_names().await.unwrap(),
+            ["mobile", "Platform"],
+            "{backend}"
+        );
+        assert!(
+            store.project("MOBILE").await.unwrap().is_some(),
+            "{backend}"
+        );
+    })
+    .await;
+}

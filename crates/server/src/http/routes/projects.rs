@@ -1,5 +1,5 @@
-//! `/api/projects/{name}`: what a project remembers, such as the voters its votes usually
-//! wait on.
+//! `/api/projects`: the projects votes name (for suggestions), and what a project
+//! remembers, such as the voters its votes usually wait on.
 
 use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +17,24 @@ use crate::store::{self, ProjectRecord};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_project, update_project))
+    OpenApiRouter::new()
+        .routes(routes!(list_projects))
+        .routes(routes!(get_project, update_project))
+}
+
+/// Every project's name, once each, alphabetically.
+///
+/// Project names match ignoring case: "platform" and "Platform" are one project, spelt as
+/// it was first. For suggesting a project while a vote is started.
+#[utoipa::path(
+    get, path = "/api/projects", tag = "votes",
+    responses(
+        (status = 200, description = "The names", body = Vec<String>, example = json!(["mobile", "payments", "web-shop"])),
+        (status = 401, description = "A members-only server and no login, or a bad token", body = ErrorBody),
+    )
+)]
+async fn list_projects(State(state): State<AppState>) -> ApiResult<Json<Vec<String>>> {
+    Ok(Json(state.store.project_names().await?))
 }
 
 /// A project's settings; a project nothing was saved for has none.
