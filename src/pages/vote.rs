@@ -269,7 +269,8 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
                 <dt>"Revealed"</dt>
                 <dd>
                     <time datetime=time::iso(at)>{move || time::ago(at, now.get())}</time>
-                    <span class="muted">" · " {time::exact(at)} {how}</span>
+                    <span class="muted">" · " {time::exact(at)}</span>
+                    <span class="muted">{how}</span>
                 </dd>
             </div>
         }

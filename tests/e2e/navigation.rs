@@ -92,7 +92,7 @@ async fn no_page_logs_an_error_in_the_console_for_a_visitor_or_a_member() {
         (vote.as_str(), "h1"),
         ("/votes/new", "main"),
         ("/account", "main"),
-        ("/login", "form"),
+        ("/login", "h1"),
     ];
     for who in ["a visitor", "a member"] {
         if who == "a member" {
