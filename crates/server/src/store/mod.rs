@@ -68,9 +68,11 @@ pub enum StateFilter {
     Only(VoteState),
 }
 
-/// Where a page of votes starts: after this vote in activity order.
+/// Where a page of votes starts: after this vote in activity order (or creation order,
+/// see [`VoteQuery::oldest_first`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListCursor {
+    /// The sort key of the vote: its `updated_at` (or `created_at`), in milliseconds.
     pub updated_at_ms: i64,
     pub id: String,
 }
@@ -82,11 +84,23 @@ pub struct VoteQuery {
     pub project: Option<String>,
     /// Case-insensitive part of the name.
     pub name_contains: Option<String>,
+    /// Only votes that closed in this range (or, not closed, started in it).
+    pub between: TimeRange,
     pub after: Option<ListCursor>,
     pub limit: u32,
     /// Only open votes that expect this voter and have no ballot of theirs in the current
     /// round, soonest deadline first.
     pub waiting_for: Option<String>,
+    /// Oldest first, by creation (the cursor's time is then `created_at`): an order no
+    /// later change moves a vote in, for exports.
+    pub oldest_first: bool,
+}
+
+/// From (inclusive) and to (exclusive); either end open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeRange {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
 }
 
 /// The storage every backend provides.
@@ -242,6 +256,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         usernames: &[String],
     ) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The histories of votes `ids` (in that order; unknown ids are left out), read in one
+    /// transaction: for exports.
+    async fn vote_histories(&self, ids: &[String]) -> Result<Vec<VoteHistory>, StoreError>;
 
     /// Every project's name, once each ignoring case, alphabetically: for suggestions.
     async fn project_names(&self) -> Result<Vec<String>, StoreError>;

@@ -522,19 +522,31 @@ macro_rules! sql_store {
                         .push_bind(member.clone())
                         .push(")");
                 }
+                if let Some(from) = query.between.from {
+                    sql.push(" AND COALESCE(v.closed_at, v.created_at) >= ").push_bind(ms(from));
+                }
+                if let Some(to) = query.between.to {
+                    sql.push(" AND COALESCE(v.closed_at, v.created_at) < ").push_bind(ms(to));
+                }
+                let (key, before) = if query.oldest_first {
+                    ("v.created_at", " > ")
+                } else {
+                    ("v.updated_at", " < ")
+                };
                 if let Some(after) = &query.after {
-                    sql.push(" AND (v.updated_at < ")
+                    sql.push(format!(" AND ({key}{before}"))
                         .push_bind(after.updated_at_ms)
-                        .push(" OR (v.updated_at = ")
+                        .push(format!(" OR ({key} = "))
                         .push_bind(after.updated_at_ms)
-                        .push(" AND v.id < ")
+                        .push(format!(" AND v.id{before}"))
                         .push_bind(after.id.clone())
                         .push("))");
                 }
-                sql.push(match query.waiting_for {
+                sql.push(match (&query.waiting_for, query.oldest_first) {
                     // Soonest deadline first, votes without one last.
-                    Some(_) => " ORDER BY v.deadline IS NULL, v.deadline, v.updated_at DESC, v.id DESC LIMIT ",
-                    None => " ORDER BY v.updated_at DESC, v.id DESC LIMIT ",
+                    (Some(_), _) => " ORDER BY v.deadline IS NULL, v.deadline, v.updated_at DESC, v.id DESC LIMIT ",
+                    (None, true) => " ORDER BY v.created_at, v.id LIMIT ",
+                    (None, false) => " ORDER BY v.updated_at DESC, v.id DESC LIMIT ",
                 })
                 .push_bind(i64::from(query.limit) + 1);
 
@@ -588,6 +600,65 @@ macro_rules! sql_store {
                         .collect(),
                     ballots: ballots.into_iter().map(BallotRecord::from).collect(),
                 })
+            }
+
+            async fn vote_histories(&self, ids: &[String]) -> Result<Vec<VoteHistory>, StoreError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let in_list = |sql: &mut sqlx::QueryBuilder<'_, $db>| {
+                    let mut listed = sql.separated(", ");
+                    for id in ids {
+                        listed.push_bind(id.clone());
+                    }
+                    sql.push(")");
+                };
+                let mut conn = self.reader.begin().await?;
+                let mut sql = sqlx::QueryBuilder::new(format!("SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id IN ("));
+                in_list(&mut sql);
+                let votes: Vec<VoteRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
+                let mut sql = sqlx::QueryBuilder::new(
+                    "SELECT vote_id, number, started_at, revealed_at, revealed_by FROM rounds WHERE vote_id IN (",
+                );
+                in_list(&mut sql);
+                sql.push(" ORDER BY number");
+                let rounds: Vec<(String, i64, i64, Option<i64>, Option<String>)> =
+                    sql.build_query_as().fetch_all(&mut *conn).await?;
+                let mut sql = sqlx::QueryBuilder::new(
+                    "SELECT vote_id, id, round, voter, card, reason, created_at, cast_at FROM ballots \
+                     WHERE vote_id IN (",
+                );
+                in_list(&mut sql);
+                sql.push(" ORDER BY round, created_at, id");
+                let ballots: Vec<(String, BallotRow)> = {
+                    use sqlx::{FromRow, Row};
+                    let rows = sql.build().fetch_all(&mut *conn).await?;
+                    rows.iter()
+                        .map(|row| Ok((row.try_get("vote_id")?, BallotRow::from_row(row)?)))
+                        .collect::<Result<_, sqlx::Error>>()?
+                };
+                conn.commit().await?;
+                let mut histories = std::collections::HashMap::new();
+                for row in votes {
+                    let vote = VoteRecord::try_from(row)?;
+                    histories.insert(vote.id.clone(), VoteHistory { vote, rounds: Vec::new(), ballots: Vec::new() });
+                }
+                for (vote_id, number, started_at, revealed_at, revealed_by) in rounds {
+                    if let Some(history) = histories.get_mut(&vote_id) {
+                        history.rounds.push(RoundRecord {
+                            number: count(number),
+                            started_at: time(started_at),
+                            revealed_at: revealed_at.map(time),
+                            revealed_by: revealed_by.as_deref().and_then(RevealCause::parse),
+                        });
+                    }
+                }
+                for (vote_id, ballot) in ballots {
+                    if let Some(history) = histories.get_mut(&vote_id) {
+                        history.ballots.push(BallotRecord::from(ballot));
+                    }
+                }
+                Ok(ids.iter().filter_map(|id| histories.remove(id)).collect())
             }
 
             async fn vote_record(&self, id: &str) -> Result<VoteRecord, StoreError> {

@@ -8,6 +8,7 @@ mod demo;
 mod durability;
 mod email;
 mod events;
+mod export;
 mod external_voters;
 mod hardening;
 mod helpers;

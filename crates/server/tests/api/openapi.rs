@@ -40,6 +40,7 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/votes/{id}/rounds", "post"),
         ("/api/votes/{id}", "delete"),
         ("/api/projects", "get"),
+        ("/api/votes/export", "get"),
         ("/api/votes/{id}/close", "post"),
         ("/api/openapi.json", "get"),
         ("/api/session", "post"),

@@ -323,7 +323,10 @@ async fn a_deleted_vote_is_gone_with_its_ballots_and_the_stream_says_so() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
     let gone = app.send(As::Bot, Method::GET, &path, None).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
-    assert_eq!(listed(app.list("state=all").await), [kept.clone()]);
+    assert_eq!(
+        listed(app.list("state=all").await),
+        std::slice::from_ref(&kept)
+    );
     let cast = app
         .send(
             As::Bot,

@@ -4,6 +4,7 @@
 
 mod backup;
 mod disk;
+mod export;
 mod floods;
 mod locked;
 mod shutdown;

@@ -2,6 +2,7 @@
 
 mod ballots;
 mod events;
+mod export;
 mod health;
 mod legacy;
 mod me;
@@ -77,6 +78,7 @@ impl Modify for BearerToken {
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
+        .merge(export::router())
         .merge(votes::router())
         .merge(ballots::router())
         .merge(session::router())

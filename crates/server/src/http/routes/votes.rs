@@ -5,6 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,7 +21,7 @@ use crate::domain::rules;
 use crate::domain::views;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Path, Query};
-use crate::store::{self, ListCursor, RevealCause, StateFilter, VoteQuery};
+use crate::store::{self, ListCursor, RevealCause, StateFilter, TimeRange, VoteQuery};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,16 +38,22 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Which states to list (default `all`).
-    state: Option<ListState>,
+    pub(crate) state: Option<ListState>,
     /// Only votes of this project.
-    project: Option<String>,
+    pub(crate) project: Option<String>,
     /// Only votes whose name contains this text (case-insensitive).
-    q: Option<String>,
+    pub(crate) q: Option<String>,
+    /// Only votes closed on or after this day (`YYYY-MM-DD`, UTC) or time (RFC 3339); a
+    /// vote not closed counts from when it started.
+    pub(crate) from: Option<String>,
+    /// Only votes closed on or before this day (`YYYY-MM-DD`, UTC, the whole day) or before
+    /// this time (RFC 3339).
+    pub(crate) to: Option<String>,
     /// Page size, 1–100 (default 50).
     #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
+    pub(crate) limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub(crate) cursor: Option<String>,
 }
 
 const DEFAULT_PAGE: u32 = 50;
@@ -91,18 +98,6 @@ async fn list_votes(
         )));
     }
     let query = VoteQuery {
-        state: match params.state.unwrap_or_default() {
-            ListState::All => StateFilter::All,
-            ListState::Ongoing => StateFilter::Ongoing,
-            ListState::Open => StateFilter::Only(VoteState::Open),
-            ListState::Revealed => StateFilter::Only(VoteState::Revealed),
-            ListState::Closed => StateFilter::Only(VoteState::Closed),
-        },
-        project: params.project.filter(|p| !p.is_empty()),
-        name_contains: params
-            .q
-            .map(|q| q.trim().to_owned())
-            .filter(|q| !q.is_empty()),
         after: params
             .cursor
             .as_deref()
@@ -110,7 +105,7 @@ async fn list_votes(
             .map(decode_cursor)
             .transpose()?,
         limit,
-        waiting_for: None,
+        ..filters(params)?
     };
     let mut listings = state.store.list_votes(&query).await?;
     let next_cursor = if listings.len() > limit as usize {
@@ -129,6 +124,51 @@ async fn list_votes(
         items: listings.iter().map(|l| views::summary(l, &names)).collect(),
         next_cursor,
     }))
+}
+
+/// The filters of a list or an export: state, project, part of the name, time range.
+pub(crate) fn filters(params: ListParams) -> Result<VoteQuery, ApiError> {
+    Ok(VoteQuery {
+        state: match params.state.unwrap_or_default() {
+            ListState::All => StateFilter::All,
+            ListState::Ongoing => StateFilter::Ongoing,
+            ListState::Open => StateFilter::Only(VoteState::Open),
+            ListState::Revealed => StateFilter::Only(VoteState::Revealed),
+            ListState::Closed => StateFilter::Only(VoteState::Closed),
+        },
+        project: params.project.filter(|p| !p.is_empty()),
+        name_contains: params
+            .q
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty()),
+        between: TimeRange {
+            from: bound(params.from.as_deref(), "from", false)?,
+            to: bound(params.to.as_deref(), "to", true)?,
+        },
+        ..VoteQuery::default()
+    })
+}
+
+/// A range's end: a day (its start, or the start of the next day for `to`) or a time.
+fn bound(raw: Option<&str>, field: &str, end: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        let day = if end {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
+    }
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| Some(t.to_utc()))
+        .map_err(|_| {
+            ApiError::BadRequest(format!(
+                "`{field}` is a day such as 2026-11-30, or a time such as 2026-11-30T17:00:00Z"
+            ))
+        })
 }
 
 /// Starts a vote.
