@@ -70,6 +70,10 @@ pub struct VoteFilter {
     pub project: Option<String>,
     /// Only names containing this.
     pub name: Option<String>,
+    /// Only votes closed (or started) on or after this day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Only votes closed (or started) on or before this day.
+    pub to: Option<String>,
     /// Continue after this page.
     pub cursor: Option<String>,
     /// Page size.
@@ -98,6 +102,8 @@ pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
     for (key, value) in [
         ("project", &filter.project),
         ("q", &filter.name),
+        ("from", &filter.from),
+        ("to", &filter.to),
         ("cursor", &filter.cursor),
     ] {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {

@@ -35,14 +35,11 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 /// A list page with its filters in the query string, so a filtered view is a link.
-pub fn filtered(base: &str, project: Option<&str>, name: Option<&str>) -> String {
-    let params: Vec<String> = [("project", project), ("q", name)]
-        .into_iter()
-        .filter_map(|(key, value)| {
-            value
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{key}={}", encode(v)))
-        })
+pub fn filtered(base: &str, pairs: &[(&str, String)]) -> String {
+    let params: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", encode(value)))
         .collect();
     if params.is_empty() {
         base.to_owned()
@@ -96,15 +93,20 @@ mod tests {
 
     #[test]
     fn filters_become_a_shareable_query_string() {
-        assert_eq!(filtered(HOME, None, None), "/");
-        assert_eq!(filtered(HOME, Some(""), Some("")), "/");
+        let pairs =
+            |project: &str, name: &str| [("project", project.to_owned()), ("q", name.to_owned())];
+        assert_eq!(filtered(HOME, &pairs("", "")), "/");
         assert_eq!(
-            filtered(HOME, Some("#web team"), None),
+            filtered(HOME, &pairs("#web team", "")),
             "/?project=%23web%20team"
         );
         assert_eq!(
-            filtered(HISTORY, Some("api"), Some("log in")),
+            filtered(HISTORY, &pairs("api", "log in")),
             "/history?project=api&q=log%20in"
+        );
+        assert_eq!(
+            filtered(HISTORY, &[("from", "2026-11-01".to_owned())]),
+            "/history?from=2026-11-01"
         );
         assert_eq!(vote("abc123"), "/votes/abc123");
     }

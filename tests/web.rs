@@ -69,6 +69,7 @@ fn summary() -> VoteSummary {
         updated_at: Utc::now(),
         revealed_at: None,
         closed_at: None,
+        agreement: None,
     }
 }
 
@@ -104,8 +105,10 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
         ticket.get_attribute("rel").as_deref(),
         Some("noopener noreferrer")
     );
-    let open = root.query_selector(".vote-row__open").unwrap().unwrap();
-    assert_eq!(open.get_attribute("href").as_deref(), Some("/votes/abc123"));
+    assert!(
+        root.query_selector(".vote-row__open").unwrap().is_none(),
+        "the title is the one way in"
+    );
     let name = root.query_selector(".vote-row__link").unwrap().unwrap();
     assert_eq!(
         name.get_attribute("href").as_deref(),
@@ -134,13 +137,18 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     let mut vote = summary();
     vote.state = VoteState::Closed;
     vote.final_size = Some("8".into());
+    vote.round = 2;
+    vote.agreement = Some(asyncvoter_wire::AgreementLabel::Consensus);
     let _mounted = leptos::mount::mount_to(
         root.clone(),
         move || view! { <Router><VoteRow vote=ArcRwSignal::new(vote.clone()) /></Router> },
     );
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);
-    assert_eq!(texts(&root, ".vote-row__final"), ["Final size 8"]);
+    assert_eq!(
+        texts(&root, ".vote-row__final"),
+        ["Final size 8 · 2 rounds · Consensus"]
+    );
     assert!(texts(&root, ".vote-row__deadline").is_empty());
     assert!(
         texts(&root, ".vote-row__waiting").is_empty(),

@@ -14,7 +14,7 @@ mod loading;
 mod login_prompt;
 mod nav_link;
 mod owner_controls;
-mod round_results;
+pub mod round_results;
 mod site_header;
 mod state_badge;
 mod tally;

@@ -119,7 +119,8 @@ fn Fact(term: &'static str, value: Option<String>) -> impl IntoView {
     value.map(|value| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
 }
 
-fn agreement_word(label: AgreementLabel) -> &'static str {
+/// How much a round agreed, in a word.
+pub fn agreement_word(label: AgreementLabel) -> &'static str {
     match label {
         AgreementLabel::Unanimous => "Unanimous",
         AgreementLabel::Consensus => "Consensus",

@@ -4,8 +4,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::routes;
 
-/// The project picker and name search of a list; both live in the URL's query string so
-/// a filtered view is a link.
+/// The project picker and name search of a list, and on `/history` a date range and a
+/// CSV download of what they select; all live in the URL's query string so a filtered
+/// view is a link.
 #[component]
 pub fn VoteFilters(
     /// The page the filters belong to, e.g. `/`.
@@ -13,13 +14,19 @@ pub fn VoteFilters(
     /// The projects to offer.
     #[prop(into)]
     projects: Signal<Vec<String>>,
+    /// Closed votes: offer the date range and the download.
+    history: bool,
 ) -> impl IntoView {
     let query = use_query_map();
-    let project = move || query.read().get("project").unwrap_or_default();
-    let name = move || query.read().get("q").unwrap_or_default();
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let project = move || get("project");
+    // Every filter as the page and the API name them, with `key` changed to `value`.
+    let pairs = move |key: &str, value: String| {
+        ["project", "q", "from", "to"].map(|k| (k, if k == key { value.clone() } else { get(k) }))
+    };
     let navigate = use_navigate();
-    let go = move |project: String, name: String, replace: bool| {
-        let url = routes::filtered(base, Some(&project), Some(&name));
+    let go = move |key: &'static str, value: String, replace: bool| {
+        let url = routes::filtered(base, &pairs(key, value));
         navigate(
             &url,
             NavigateOptions {
@@ -29,7 +36,6 @@ pub fn VoteFilters(
             },
         );
     };
-    let go_search = go.clone();
     let options = move || {
         let mut all = projects.get();
         let current = project();
@@ -39,6 +45,28 @@ pub fn VoteFilters(
         }
         all
     };
+    let (go_name, go_project, go_from, go_to) = (go.clone(), go.clone(), go.clone(), go);
+    let dates = history.then(|| {
+        view! {
+            <label class="field">
+                <span class="field__label">"Closed from"</span>
+                <input type="date" name="from" prop:value=move || get("from")
+                    on:change:target=move |ev| go_from("from", ev.target().value(), false) />
+            </label>
+            <label class="field">
+                <span class="field__label">"to"</span>
+                <input type="date" name="to" prop:value=move || get("to")
+                    on:change:target=move |ev| go_to("to", ev.target().value(), false) />
+            </label>
+            <a class="filters__download" download=""
+                href=move || routes::filtered("/api/votes/export", &[
+                    [("format", "csv".to_owned()), ("state", "closed".to_owned())].as_slice(),
+                    pairs("", String::new()).as_slice(),
+                ].concat())>
+                "Download CSV"
+            </a>
+        }
+    });
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <label class="field">
@@ -47,13 +75,13 @@ pub fn VoteFilters(
                     type="search"
                     name="q"
                     placeholder="e.g. login"
-                    prop:value=name
-                    on:input:target=move |ev| go_search(project(), ev.target().value(), true)
+                    prop:value=move || get("q")
+                    on:input:target=move |ev| go_name("q", ev.target().value(), true)
                 />
             </label>
             <label class="field">
                 <span class="field__label">"Project"</span>
-                <select name="project" on:change:target=move |ev| go(ev.target().value(), name(), false)>
+                <select name="project" on:change:target=move |ev| go_project("project", ev.target().value(), false)>
                     <option value="" selected=move || project().is_empty()>"All projects"</option>
                     {move || {
                         options()
@@ -66,7 +94,8 @@ pub fn VoteFilters(
                     }}
                 </select>
             </label>
-            {move || (!project().is_empty() || !name().is_empty()).then(|| view! {
+            {dates}
+            {move || pairs("", String::new()).iter().any(|(_, v)| !v.is_empty()).then(|| view! {
                 <a class="filters__clear" href=base>"Clear filters"</a>
             })}
         </form>

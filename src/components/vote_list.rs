@@ -31,6 +31,8 @@ pub fn VoteListView(
             state,
             project: query.get("project").filter(|p| !p.is_empty()),
             name: query.get("q").filter(|q| !q.trim().is_empty()),
+            from: query.get("from").filter(|d| !d.is_empty()),
+            to: query.get("to").filter(|d| !d.is_empty()),
             cursor: None,
             limit: PAGE,
         }
@@ -67,14 +69,14 @@ pub fn VoteListView(
     let empty = StoredValue::new(empty);
     let filtered = move || {
         let f = filter.get();
-        f.project.is_some() || f.name.is_some()
+        f.project.is_some() || f.name.is_some() || f.from.is_some() || f.to.is_some()
     };
     // What is shown: one signal per vote, in list order, each changed in place as live
     // events arrive, so a change renders only its own row's parts.
     let items = RwSignal::new(Vec::<Row>::new());
     follow_live_changes(items, filter, votes);
     view! {
-        <VoteFilters base projects=project_options />
+        <VoteFilters base projects=project_options history={state == ListState::Closed} />
         {loaded(votes, "Loading votes…", retry, move |result| {
                     if let Err(error) = &result && error.is_unauthorized() {
                         return Ok(view! { <LoginPrompt purpose="to see this server's votes: they are for members only." /> }.into_any());
@@ -229,7 +231,12 @@ fn shows(filter: &VoteFilter, vote: &VoteSummary) -> bool {
             .to_ascii_lowercase()
             .contains(&n.trim().to_ascii_lowercase())
     });
-    state && project && name
+    // Days in UTC, as the server reads them; ISO dates compare as text.
+    let day = crate::time::iso(vote.closed_at.unwrap_or(vote.created_at));
+    let day = &day[..10];
+    let from = filter.from.as_deref().is_none_or(|from| day >= from);
+    let to = filter.to.as_deref().is_none_or(|to| day <= to);
+    state && project && name && from && to
 }
 
 /// Fetches the page after the last one shown and appends it; votes a live change already

@@ -2,6 +2,7 @@ use asyncvoter_wire::{VoteState, VoteSummary};
 use leptos::prelude::*;
 
 use crate::clock::use_now;
+use crate::components::round_results::agreement_word;
 use crate::components::{CopyLink, StateBadge, Tally, VoterList, deck_label};
 use crate::{routes, time};
 
@@ -49,7 +50,6 @@ pub fn VoteRow(
         let vote = vote.clone();
         move || vote.with(|v| v.state.as_str())
     };
-    let open_label = format!("Open vote: {name}");
     view! {
         <li class="vote-row" data-state=state data-vote-id=id.clone()>
             <div class="vote-row__head">
@@ -76,17 +76,16 @@ pub fn VoteRow(
                     {deadline(v)}
                     {waiting_on(v)}
                     {v.final_size.clone().map(|size| view! {
-                        <span class="vote-row__final">"Final size " <strong>{size}</strong></span>
+                        <span class="vote-row__final">
+                            "Final size " <strong>{size}</strong>
+                            {format!(" · {} round{}", v.round, if v.round == 1 { "" } else { "s" })}
+                            {v.agreement.map(|a| format!(" · {}", agreement_word(a)))}
+                        </span>
                     })}
                 }.into_any())}
             </div>
             <div class="vote-row__actions">
-                <CopyLink path=routes::vote(&id) label=format!("Copy the link to {name}") />
-                // A plain link (the router still navigates in place): `A` would add its
-                // active-link bookkeeping to each of the rows.
-                <a href=routes::vote(&id) class="vote-row__open" aria-label=open_label>
-                    "Open vote →"
-                </a>
+                <CopyLink path=routes::vote(&id) label=format!("Copy link to {name}") />
             </div>
         </li>
     }

@@ -44,7 +44,7 @@ async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload
     list.wait_for_names(&["Alpha"]).await;
     assert_eq!(current_sections(&world).await, ["Ongoing"]);
 
-    world.browser.click(".vote-row__open").await;
+    world.browser.click(".vote-row__link").await;
     wait_for_path(&world, &format!("/votes/{id}")).await;
     assert_eq!(world.text_of(".vote__title").await, "Alpha");
     assert!(current_sections(&world).await.is_empty());

@@ -172,7 +172,7 @@ async fn a_vote_opens_from_the_list_without_a_reload() {
         .unwrap();
     world
         .browser
-        .find(Locator::Css(".vote-row__open"))
+        .find(Locator::Css(".vote-row__link"))
         .await
         .unwrap()
         .click()

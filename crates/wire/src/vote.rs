@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::statistics::Statistics;
+use crate::statistics::{AgreementLabel, Statistics};
 use crate::timestamp::{millis, millis_opt};
 
 /// Where a vote is in its life.
@@ -325,6 +325,9 @@ pub struct VoteSummary {
     /// When it was closed.
     #[serde(with = "millis_opt")]
     pub closed_at: Option<DateTime<Utc>>,
+    /// How much the last revealed round agreed (closed and revealed votes).
+    #[serde(default)]
+    pub agreement: Option<AgreementLabel>,
 }
 
 /// One vote with its deck and every round: `GET /api/votes/{id}`.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use asyncvoter_estimation::{Deck, statistics};
 use asyncvoter_wire::{
-    Ballot, DeckKind, DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, Round,
-    SizeCount, VoteDetail, VoteState, VoteSummary, Voter, VoterBallots,
+    AgreementLabel, Ballot, DeckKind, DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes,
+    Round, SizeCount, VoteDetail, VoteState, VoteSummary, Voter, VoterBallots,
 };
 use chrono::{DateTime, Utc};
 
@@ -116,6 +116,15 @@ pub fn summary(listing: &VoteListing, names: &Names) -> VoteSummary {
     summary_of(&listing.vote, listing.revealed_at, &listing.voters, names)
 }
 
+/// How much the revealed current round of `vote` agreed, from its `(voter, card)` ballots.
+pub fn agreement<'a>(
+    vote: &VoteRecord,
+    ballots: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<AgreementLabel> {
+    let deck = deck(vote).ok()?;
+    statistics(&deck, ballots).agreement_label
+}
+
 /// Every voter and owner id a list mentions.
 pub fn listing_ids(listings: &[VoteListing]) -> impl Iterator<Item = &str> {
     listings
@@ -170,6 +179,7 @@ fn summary_of(
         updated_at: vote.updated_at,
         revealed_at,
         closed_at: vote.closed_at,
+        agreement: None,
     }
 }
 

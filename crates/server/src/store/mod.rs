@@ -261,6 +261,13 @@ pub trait Store: Send + Sync + 'static {
     /// transaction: for exports.
     async fn vote_histories(&self, ids: &[String]) -> Result<Vec<VoteHistory>, StoreError>;
 
+    /// The `(voter, card)` ballots of the current round of each of votes `ids` whose
+    /// current round is revealed (sealed rounds give nothing), by vote id.
+    async fn revealed_cards(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, String, String)>, StoreError>;
+
     /// Every project's name, once each ignoring case, alphabetically: for suggestions.
     async fn project_names(&self) -> Result<Vec<String>, StoreError>;
 

@@ -661,6 +661,27 @@ macro_rules! sql_store {
                 Ok(ids.iter().filter_map(|id| histories.remove(id)).collect())
             }
 
+            async fn revealed_cards(
+                &self,
+                ids: &[String],
+            ) -> Result<Vec<(String, String, String)>, StoreError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // Sealing in the statement itself: only rounds with a reveal time.
+                let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new(
+                    "SELECT b.vote_id, b.voter, b.card FROM votes v \
+                     JOIN rounds r ON r.vote_id = v.id AND r.number = v.round AND r.revealed_at IS NOT NULL \
+                     JOIN ballots b ON b.vote_id = v.id AND b.round = v.round WHERE v.id IN (",
+                );
+                let mut listed = sql.separated(", ");
+                for id in ids {
+                    listed.push_bind(id.clone());
+                }
+                sql.push(")");
+                Ok(sql.build_query_as().fetch_all(&self.reader).await?)
+            }
+
             async fn vote_record(&self, id: &str) -> Result<VoteRecord, StoreError> {
                 let row: VoteRow =
                     sqlx::query_as(&format!("SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id = $1"))

@@ -161,3 +161,48 @@ async fn bad_exports_are_clear_errors() {
         assert!(error["error"]["message"].is_string(), "{query}: {body}");
     }
 }
+
+#[tokio::test]
+async fn lists_search_by_date_and_say_how_much_a_closed_vote_agreed() {
+    let app = spawn_app().await;
+    let agreed = app.fibonacci_vote("Agreed").await.vote.id;
+    app.cast_ok(&agreed, "slack:T1:U1", "8").await;
+    app.cast_ok(&agreed, "slack:T1:U2", "8").await;
+    app.act(&agreed, "close", Some(json!({"final_size": "8"})))
+        .await;
+    let open = app.fibonacci_vote("Open").await.vote.id;
+    app.cast_ok(&open, "slack:T1:U1", "3").await;
+    let list = app.list("state=all").await;
+    let item = |id: &str| list.items.iter().find(|v| v.id == id).unwrap().clone();
+    assert_eq!(
+        item(&agreed).agreement,
+        Some(asyncvoter_wire::AgreementLabel::Unanimous)
+    );
+    assert_eq!(item(&open).agreement, None, "sealed rounds say nothing");
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let found = app
+        .list(&format!(
+            "state=closed&from={}&to={}",
+            day(today),
+            day(today)
+        ))
+        .await;
+    assert_eq!(found.items.len(), 1);
+    let before = app
+        .list(&format!(
+            "state=closed&to={}",
+            day(today.pred_opt().unwrap())
+        ))
+        .await;
+    assert!(before.items.is_empty());
+    let bad = app
+        .send(
+            As::Anonymous,
+            Method::GET,
+            "/api/votes?from=31/12/2026",
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+}

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use asyncvoter_wire::{
     CloseVote, ErrorBody, ListState, NewVote, VoteDetail, VoteList, VotePatch, VoteState,
+    VoteSummary,
 };
 
 use crate::AppState;
@@ -120,10 +121,37 @@ async fn list_votes(
         None
     };
     let names = store::names(state.store.as_ref(), views::listing_ids(&listings)).await?;
-    Ok(Json(VoteList {
-        items: listings.iter().map(|l| views::summary(l, &names)).collect(),
-        next_cursor,
-    }))
+    let mut items: Vec<VoteSummary> = listings.iter().map(|l| views::summary(l, &names)).collect();
+    with_agreement(&state, &listings, &mut items).await?;
+    Ok(Json(VoteList { items, next_cursor }))
+}
+
+/// Fills in how much each revealed or closed vote's last round agreed: one read for the
+/// page, and none when nothing on it is revealed.
+async fn with_agreement(
+    state: &AppState,
+    listings: &[store::VoteListing],
+    items: &mut [VoteSummary],
+) -> ApiResult<()> {
+    let revealed: Vec<String> = listings
+        .iter()
+        .filter(|l| l.revealed_at.is_some())
+        .map(|l| l.vote.id.clone())
+        .collect();
+    if revealed.is_empty() {
+        return Ok(());
+    }
+    let ballots = state.store.revealed_cards(&revealed).await?;
+    for (listing, item) in listings.iter().zip(items) {
+        let of_vote = ballots
+            .iter()
+            .filter(|(vote, ..)| *vote == listing.vote.id)
+            .map(|(_, voter, card)| (voter.as_str(), card.as_str()));
+        if listing.revealed_at.is_some() {
+            item.agreement = views::agreement(&listing.vote, of_vote);
+        }
+    }
+    Ok(())
 }
 
 /// The filters of a list or an export: state, project, part of the name, time range.
