@@ -57,16 +57,8 @@ pub fn exact(at: DateTime<Utc>) -> String {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
-    date.to_locale_string(&language(), &options).into()
-}
-
-/// The viewer's language, as the browser reports it.
-#[cfg(target_arch = "wasm32")]
-fn language() -> String {
-    leptos::prelude::window()
-        .navigator()
-        .language()
-        .unwrap_or_else(|| "en".to_owned())
+    // "default": the browser's own language (a tag it cannot match falls back to it).
+    date.to_locale_string("default", &options).into()
 }
 
 /// Outside a browser (unit tests): UTC, named.

@@ -165,6 +165,7 @@ pub fn RoundsCompared(
         })
         .collect_view();
     view! {
+        <div class="table-scroll">
         <table class="data-table rounds-compared">
             <caption>"Round by round"</caption>
             <thead>
@@ -178,6 +179,7 @@ pub fn RoundsCompared(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
     }
 }
 

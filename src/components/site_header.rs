@@ -8,22 +8,38 @@ use crate::routes;
 use crate::session::{Visitor, use_session};
 use crate::waiting::use_waiting;
 
-/// The bar on every page: the name, the main sections, and the visitor's account.
+/// The bar on every page: the name, the main sections, and the visitor's account. On a
+/// phone the sections and the account fold into a "Menu" (a `<details>`, open and drawn
+/// as part of the bar on wider screens), so the bar stays one row.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    // Open on a wide screen (where it does not look like a menu); on a phone, closed
+    // again whenever the page changes.
+    let pathname = leptos_router::hooks::use_location().pathname;
+    let open = move || {
+        pathname.track();
+        window()
+            .inner_width()
+            .ok()
+            .and_then(|width| width.as_f64())
+            .is_some_and(|width| width > 600.0)
+    };
     view! {
         <header class="site-header">
             <a href=routes::HOME class="brand">
                 <span class="brand__mark" aria-hidden="true">"?"</span>
                 "AsyncVoter"
             </a>
-            <nav aria-label="Sections" class="site-nav">
-                <NavLink href=routes::HOME exact=true>"Ongoing"</NavLink>
-                <NavLink href=routes::HISTORY>"History"</NavLink>
-                <NavLink href=routes::INSIGHTS>"Insights"</NavLink>
-            </nav>
             <LiveStatus />
-            <AccountMenu />
+            <details class="site-menu" prop:open=open>
+                <summary class="site-menu__toggle">"Menu"</summary>
+                <nav aria-label="Sections" class="site-nav">
+                    <NavLink href=routes::HOME exact=true>"Ongoing"</NavLink>
+                    <NavLink href=routes::HISTORY>"History"</NavLink>
+                    <NavLink href=routes::INSIGHTS>"Insights"</NavLink>
+                </nav>
+                <AccountMenu />
+            </details>
         </header>
     }
 }
@@ -67,12 +83,8 @@ fn WaitingCount() -> impl IntoView {
     move || {
         let count = waiting.count();
         (count > 0).then(|| {
-            let label = match count {
-                1 => "1 vote waits on you".to_owned(),
-                n => format!("{n} votes wait on you"),
-            };
             view! {
-                <a href=routes::HOME class="waiting-count" aria-label=label.clone() title=label>
+                <a href=routes::HOME class="waiting-count">
                     "Waiting on you "
                     <span class="waiting-count__number">{count}</span>
                 </a>

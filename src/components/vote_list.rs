@@ -44,7 +44,8 @@ pub fn VoteListView(
     });
     let next = RwSignal::new(None::<String>);
     let more = Task::<VoteList>::new();
-    // The project picker's choices load once the list has: the list comes first.
+    // The project picker's choices (every project) load once the list has: the list
+    // comes first.
     let list_loaded = Memo::new(move |_| votes.with(Option::is_some));
     let projects = Fetch::new(move || {
         let wanted = list_loaded.get();
@@ -52,14 +53,7 @@ pub fn VoteListView(
             if !wanted {
                 return Ok(Vec::new());
             }
-            let all = VoteFilter {
-                state,
-                limit: 100,
-                ..VoteFilter::default()
-            };
-            api::list_votes(&all)
-                .await
-                .map(|list| distinct_projects(&list.items))
+            api::projects().await
         }
     });
     // The list itself reports a failing server; the picker just offers no projects then.
@@ -265,13 +259,6 @@ fn show_more(
             next.set(fetched.next_cursor.clone());
         },
     );
-}
-
-fn distinct_projects(votes: &[VoteSummary]) -> Vec<String> {
-    let mut projects: Vec<String> = votes.iter().filter_map(|v| v.project.clone()).collect();
-    projects.sort();
-    projects.dedup();
-    projects
 }
 
 fn count_label(count: usize, more: bool) -> String {

@@ -58,6 +58,7 @@ fn Members() -> impl IntoView {
         <AddMember on_added=reload />
         {loaded(members, "Loading members…", reload, move |result| {
                     result.map(|members| view! {
+                        <div class="table-scroll">
                         <table class="ballots members">
                             <caption>{match members.len() { 1 => "1 member".to_owned(), n => format!("{n} members") }}</caption>
 
@@ -68,6 +69,7 @@ fn Members() -> impl IntoView {
                                 {members.into_iter().map(|member| view! { <MemberRow member /> }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any())
         })}
     }

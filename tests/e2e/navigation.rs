@@ -114,3 +114,111 @@ async fn no_page_logs_an_error_in_the_console_for_a_visitor_or_a_member() {
         }
     }
 }
+
+#[tokio::test]
+async fn at_390_px_the_header_is_one_row_with_a_menu_and_no_page_scrolls_sideways() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima-Fernández", asyncvoter_wire::Role::Admin)
+        .await;
+    for n in 0..6 {
+        world
+            .add_member(
+                &format!("member{n}"),
+                "A Member With A Long Name",
+                asyncvoter_wire::Role::Member,
+            )
+            .await;
+    }
+    let id = world
+        .create_vote(json!({"name": "Rounds on a phone", "deck": "fibonacci"}))
+        .await;
+    for round in 0..3 {
+        world.cast(&id, "slack:Ana", ["1", "13", "8"][round]).await;
+        world.cast(&id, "slack:Ben", "8").await;
+        world
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/votes/{id}/reveal"),
+                None,
+            )
+            .await;
+        if round < 2 {
+            world
+                .call(
+                    reqwest::Method::POST,
+                    &format!("/api/votes/{id}/rounds"),
+                    None,
+                )
+                .await;
+        }
+    }
+    let tab = &world.browser;
+    tab.log_in("ana", &password, "/").await;
+    tab.client.set_window_size(390, 900).await.unwrap();
+    let header_height = || async {
+        tab.execute(
+            "return document.querySelector('.site-header').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap()
+    };
+    let vote = format!("/votes/{id}");
+    for (path, ready) in [
+        ("/", "h1"),
+        (vote.as_str(), ".rounds-compared"),
+        ("/history", "h1"),
+        ("/insights", "h1"),
+        ("/admin", ".members"),
+        ("/votes/new", "form"),
+    ] {
+        tab.open(path).await;
+        tab.text_of(ready).await;
+        let height = header_height().await;
+        assert!(height < 72.0, "{path}: the header is {height} px tall");
+        let wider = tab
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(wider, json!(false), "{path} scrolls sideways at 390 px");
+    }
+    // The menu opens over the page, and a link in it goes there and closes it.
+    assert!(
+        tab.texts_of(".site-nav a")
+            .await
+            .iter()
+            .all(String::is_empty),
+        "folded"
+    );
+    tab.click(".site-menu__toggle").await;
+    tab.wait_for_text(".site-nav a[href='/history']", "History")
+        .await;
+    tab.screenshot("menu-open", 390).await;
+    tab.client.set_window_size(390, 900).await.unwrap();
+    tab.click(".site-nav a[href='/history']").await;
+    wait_for_path(&world, "/history").await;
+    poll_until("the menu to close", || async {
+        tab.text_from("return String(document.querySelector('.site-menu').open);")
+            .await
+            == "false"
+    })
+    .await;
+    // Wide again: everything in the bar, no menu button.
+    tab.client.set_window_size(1440, 900).await.unwrap();
+    tab.wait_for_text(".site-nav a[href='/insights']", "Insights")
+        .await;
+    assert!(header_height().await < 72.0);
+    assert_eq!(
+        tab.text_from(
+            "return getComputedStyle(document.querySelector('.site-menu__toggle')).display;"
+        )
+        .await,
+        "none"
+    );
+}
