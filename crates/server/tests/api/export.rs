@@ -147,6 +147,31 @@ async fn json_is_the_votes_as_the_api_shows_them_to_a_visitor() {
 }
 
 #[tokio::test]
+async fn a_compressed_export_arrives_whole() {
+    let app = spawn_app().await;
+    for n in 0..250 {
+        app.fibonacci_vote(&format!("Vote {n}")).await;
+    }
+    for encoding in ["gzip", "br", "zstd"] {
+        let reply = app
+            .send_with(
+                Method::GET,
+                "/api/votes/export?format=csv",
+                &[("accept-encoding", encoding)],
+                None,
+            )
+            .await;
+        // Whole: a stream that panicked at its end would cut the connection instead.
+        assert_eq!(reply.status, StatusCode::OK, "{encoding}");
+        assert!(reply.body.len() > 1000, "{encoding}");
+    }
+    // The server is still there: a panic in the stream would have ended the request.
+    let (status, _, body) = export(&app, "format=csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(records(&body).1.len(), 250);
+}
+
+#[tokio::test]
 async fn bad_exports_are_clear_errors() {
     let app = spawn_app().await;
     for query in [

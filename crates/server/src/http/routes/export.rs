@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +45,7 @@ pub enum Format {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `csv` (default) or `json`.
+    #[param(inline)]
     format: Option<Format>,
     /// Which states (default `all`).
     state: Option<ListState>,
@@ -51,10 +53,12 @@ pub struct ExportParams {
     project: Option<String>,
     /// Only votes whose name contains this text (case-insensitive).
     q: Option<String>,
-    /// Only votes closed on or after this day (`YYYY-MM-DD`, UTC) or time (RFC 3339); a
-    /// vote not closed counts from when it started.
+    /// Only votes closed on or after this day (`YYYY-MM-DD`, UTC); a vote not closed
+    /// counts from when it started.
+    #[param(format = Date)]
     from: Option<String>,
-    /// Only votes closed on or before this day (`YYYY-MM-DD`, UTC) or before this time.
+    /// Only votes closed on or before this day (`YYYY-MM-DD`, UTC, the whole day).
+    #[param(format = Date)]
     to: Option<String>,
 }
 
@@ -66,8 +70,10 @@ pub struct ExportParams {
 #[utoipa::path(
     get, path = "/api/votes/export", tag = "votes", params(ExportParams),
     responses(
-        (status = 200, description = "The votes, oldest first: `text/csv` or `application/json`", content_type = "text/csv", body = String,
-            example = json!("vote_id,name,url,project,deck,state,final_size,created_at,closed_at,round,round_started_at,round_revealed_at,voter_id,voter,card,reason,cast_at\r\n")),
+        (status = 200, description = "The votes, oldest first", content(
+            (String = "text/csv", example = json!("vote_id,name,url,project,deck,state,final_size,created_at,closed_at,round,round_started_at,round_revealed_at,voter_id,voter,card,reason,cast_at\r\n")),
+            (Vec<VoteDetail> = "application/json"),
+        )),
         (status = 400, description = "A bad format, state or date", body = ErrorBody),
         (status = 401, description = "A members-only server and no login, or a bad token", body = ErrorBody),
     )
@@ -93,6 +99,7 @@ async fn export_votes(
         Format::Csv => ("text/csv; charset=utf-8", "asyncvoter-votes.csv"),
         Format::Json => ("application/json", "asyncvoter-votes.json"),
     };
+    // Fused: a compressing layer may poll again after the end, which `unfold` forbids.
     let pages = futures_util::stream::unfold(Some(Export::new(query, format)), move |export| {
         let store = state.store.clone();
         async move {
@@ -107,7 +114,8 @@ async fn export_votes(
                 }
             }
         }
-    });
+    })
+    .fuse();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

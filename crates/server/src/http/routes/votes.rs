@@ -44,11 +44,12 @@ pub struct ListParams {
     pub(crate) project: Option<String>,
     /// Only votes whose name contains this text (case-insensitive).
     pub(crate) q: Option<String>,
-    /// Only votes closed on or after this day (`YYYY-MM-DD`, UTC) or time (RFC 3339); a
-    /// vote not closed counts from when it started.
+    /// Only votes closed on or after this day (`YYYY-MM-DD`, UTC); a vote not closed
+    /// counts from when it started.
+    #[param(format = Date)]
     pub(crate) from: Option<String>,
-    /// Only votes closed on or before this day (`YYYY-MM-DD`, UTC, the whole day) or before
-    /// this time (RFC 3339).
+    /// Only votes closed on or before this day (`YYYY-MM-DD`, UTC, the whole day).
+    #[param(format = Date)]
     pub(crate) to: Option<String>,
     /// Page size, 1–100 (default 50).
     #[param(minimum = 1, maximum = 100)]
@@ -177,26 +178,20 @@ pub(crate) fn filters(params: ListParams) -> Result<VoteQuery, ApiError> {
     })
 }
 
-/// A range's end: a day (its start, or the start of the next day for `to`) or a time.
+/// A range's end, a day (`YYYY-MM-DD`, UTC): its start, or for `to` the start of the
+/// next day, so the day itself is in the range.
 fn bound(raw: Option<&str>, field: &str, end: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
-    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        let day = if end {
-            day.succ_opt().unwrap_or(day)
-        } else {
-            day
-        };
-        return Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()));
-    }
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| Some(t.to_utc()))
-        .map_err(|_| {
-            ApiError::BadRequest(format!(
-                "`{field}` is a day such as 2026-11-30, or a time such as 2026-11-30T17:00:00Z"
-            ))
-        })
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::BadRequest(format!("`{field}` is a day such as 2026-11-30")))?;
+    let day = if end {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
+    Ok(day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()))
 }
 
 /// Starts a vote.
