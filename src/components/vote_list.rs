@@ -7,6 +7,7 @@ use crate::api::{self, VoteFilter};
 use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
 use crate::fetch::Fetch;
 use crate::live::{Heard, progress, use_live};
+use crate::routes;
 use crate::task::Task;
 
 /// Votes per page fetched from the server.
@@ -25,6 +26,7 @@ pub fn VoteListView(
     empty: String,
 ) -> impl IntoView {
     let query = use_query_map();
+    let session = crate::session::use_session();
     let filter = Memo::new(move |_| {
         let query = query.read();
         VoteFilter {
@@ -87,7 +89,11 @@ pub fn VoteListView(
                                     } else {
                                         empty.get_value()
                                     };
-                                    view! { <p class="empty" role="status">{message}</p> }
+                                    // An empty home offers a member the way to begin.
+                                    let start = (base == routes::HOME && session.is_logged_in()).then(|| view! {
+                                        <a class="button" href=routes::NEW_VOTE>"Start a vote"</a>
+                                    });
+                                    view! { <p class="empty" role="status">{message} " " {start}</p> }
                                 }
                             >
                                 <p class="list-count">{move || count_label(items.with(Vec::len), next.with(Option::is_some))}</p>

@@ -79,3 +79,41 @@ async fn members_only_servers_ask_for_a_login_then_show_the_votes() {
         .wait_for_names(&["Private roadmap"])
         .await;
 }
+
+#[tokio::test]
+async fn a_new_server_is_set_up_in_the_browser_from_the_printed_link() {
+    let world = World::start().await;
+    let path = world
+        .server
+        .setup_path
+        .clone()
+        .expect("nobody is a member: a setup link");
+    let tab = &world.browser;
+    tab.open(&path).await;
+    tab.wait_for_text("h1", "Set up AsyncVoter").await;
+    for width in [1440, 390] {
+        tab.screenshot("first-run", width).await;
+    }
+    tab.client.set_window_size(1280, 900).await.unwrap();
+    tab.fill("username", "ana").await;
+    tab.fill("display_name", "Ana Lima").await;
+    tab.fill("password", "a long passphrase").await;
+    tab.fill("repeat", "a long passphrase").await;
+    tab.click("form button[type=submit]").await;
+    // Home, logged in as the new admin, with the way to start.
+    tab.wait_for_text(".account__name", "Ana Lima").await;
+    tab.wait_for_text(".empty a.button", "Start a vote").await;
+    assert_eq!(tab.path().await, "/");
+    assert!(
+        tab.texts_of(".account__link")
+            .await
+            .iter()
+            .any(|t| t == "Admin"),
+        "an admin"
+    );
+    // The link is spent.
+    tab.expect_console_error("Failed to load resource: the server responded with a status of 410");
+    tab.open(&path).await;
+    tab.wait_for_text("h1", "This setup link no longer works")
+        .await;
+}

@@ -231,8 +231,19 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
+    let base = args
+        .public_url
+        .as_ref()
+        .map_or_else(|| format!("http://{address}"), |u| u.to_string());
+    let base = base.trim_end_matches('/');
     // On stdout, so scripts and people can pick up where to go.
-    println!("AsyncVoter is running at http://{address}/");
+    println!("AsyncVoter is running at {base}/");
+    if let Some(path) = state.open_setup_if_empty().await? {
+        println!(
+            "Nobody is a member yet. Within the hour, open {base}{path} to choose the first \
+             admin's name and password (or run `asyncvoter member add NAME --admin`)."
+        );
+    }
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

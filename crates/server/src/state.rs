@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use ipnet::IpNet;
 
+use crate::auth::first_run::FirstRun;
 use crate::auth::login_limit::InFlight;
 use crate::auth::passwords::Hasher;
 use crate::clock::Clock;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub hasher: Arc<Hasher>,
     /// Accounts whose password is being checked now: one check per account at a time.
     pub checking: Arc<InFlight>,
+    /// The one-time link that makes the first admin, while nobody is a member.
+    pub first_run: Arc<FirstRun>,
 }
 
 impl AppState {
@@ -44,7 +47,18 @@ impl AppState {
             events,
             hasher: Arc::new(Hasher::per_core()),
             checking: Arc::default(),
+            first_run: Arc::default(),
         })
+    }
+
+    /// On a server nobody is a member of yet, opens the one-time setup link and returns
+    /// its path (`/setup?token=…`); `None` once someone is.
+    pub async fn open_setup_if_empty(&self) -> Result<Option<String>, store::StoreError> {
+        if !self.store.members().await?.is_empty() {
+            return Ok(None);
+        }
+        let token = self.first_run.open(self.settings.clock.now());
+        Ok(Some(format!("/setup?token={token}")))
     }
 }
 

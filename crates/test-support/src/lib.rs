@@ -32,6 +32,9 @@ pub struct TestServer {
     pub base: String,
     /// Where it listens.
     pub address: std::net::SocketAddr,
+    /// The one-time first-admin link (`/setup?token=…`) it opened, when nobody was a
+    /// member at its start.
+    pub setup_path: Option<String>,
     /// A valid integration token with every scope.
     pub token: String,
     /// The server's store, for looking behind the API.
@@ -86,6 +89,10 @@ impl TestServer {
         let state = AppState::new(store.clone(), settings)
             .await
             .expect("the event hub starts");
+        let setup_path = state
+            .open_setup_if_empty()
+            .await
+            .expect("the members are readable");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;
@@ -93,6 +100,7 @@ impl TestServer {
         TestServer {
             base: format!("http://{address}"),
             address,
+            setup_path,
             token,
             store,
             stop: Some(stop),

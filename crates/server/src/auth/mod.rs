@@ -1,5 +1,6 @@
 //! Who is calling and what they may do: integrations by bearer token, members by session.
 
+pub mod first_run;
 pub mod login_limit;
 pub mod passwords;
 pub mod sessions;

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod guards;
 pub mod headers;
 pub mod routes;
+pub mod setup;
 pub mod ui;
 
 use std::future::Future;
@@ -31,6 +32,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(api)
         .merge(routes::metrics::router())
+        .merge(setup::router())
         .merge(routes::legacy(state.settings.legacy_api));
     let router = match &state.settings.slack {
         Some(_) => router.merge(routes::slack::router()),

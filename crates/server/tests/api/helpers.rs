@@ -21,6 +21,8 @@ pub struct TestApp {
     pub token: String,
     pub store: Arc<dyn Store>,
     pub db_path: PathBuf,
+    /// The first-admin link the server opened (nobody was a member at its start).
+    pub setup_path: Option<String>,
     _server: TestServer,
     _dir: TempDir,
 }
@@ -85,6 +87,7 @@ async fn start_in(dir: TempDir, settings: Settings) -> TestApp {
     TestApp {
         base: server.base.clone(),
         client: reqwest::Client::new(),
+        setup_path: server.setup_path.clone(),
         token: server.token.clone(),
         store: server.store.clone(),
         db_path,

@@ -22,6 +22,7 @@ mod proxy;
 mod reveals;
 mod sealing;
 mod security;
+mod setup;
 mod slack;
 mod team_loop;
 mod tokens;
