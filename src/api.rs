@@ -50,7 +50,11 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Network(cause) => write!(f, "Could not reach the server ({cause})."),
+            // The browser's own words ("TypeError: Failed to fetch") help nobody here.
+            ApiError::Network(_) => write!(
+                f,
+                "The server could not be reached. Check your connection, then try again."
+            ),
             ApiError::Api { body, .. } => write!(f, "{}", body.error.message),
             ApiError::Decode(cause) => {
                 write!(f, "The server's answer could not be read ({cause}).")

@@ -1,7 +1,7 @@
 //! Who is logged in, for every component: `provide_session()` in `App`, `use_session()`
 //! anywhere below it.
 
-use asyncvoter_wire::pages::{BOOT_ELEMENT, Boot};
+use asyncvoter_wire::pages::BOOT_ELEMENT;
 use asyncvoter_wire::{Member, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,14 +25,19 @@ pub struct SessionContext(RwSignal<Visitor>);
 
 /// Whether this server shows its votes to members only; from the page the server wrote.
 fn members_only() -> bool {
-    boot().is_some_and(|boot| boot.members_only)
+    boot().is_some_and(|boot| boot.get_attribute("data-members-only").as_deref() == Some("true"))
 }
 
-/// What the server wrote into the page about the visitor, when it wrote it (not under
-/// `trunk serve` or in component tests).
-fn boot() -> Option<Boot> {
-    let element = document().get_element_by_id(BOOT_ELEMENT)?;
-    api::parse(&element.text_content()?).ok()
+/// The element the server wrote into the page about the visitor, when it wrote one (not
+/// under `trunk serve` or in component tests).
+fn boot() -> Option<web_sys::Element> {
+    document().get_element_by_id(BOOT_ELEMENT)
+}
+
+/// The member the server wrote into the page; `None` for nobody.
+fn boot_member(boot: &web_sys::Element) -> Option<Member> {
+    let json = boot.text_content().filter(|text| !text.is_empty())?;
+    api::parse(&json).ok()
 }
 
 impl SessionContext {
@@ -91,7 +96,7 @@ pub fn provide_session() {
     provide_context(session);
     let visitor = |member: Option<Member>| member.map_or(Visitor::Anonymous, Visitor::Member);
     if let Some(boot) = boot() {
-        session.set(visitor(boot.member));
+        session.set(visitor(boot_member(&boot)));
         return;
     }
     spawn_local(async move {

@@ -68,7 +68,14 @@ impl<T: Clone + Send + Sync + 'static> Task<T> {
         });
     }
 
-    /// True while running (tracked).
+    /// Clears a failure shown (a call that failed for a reason now gone).
+    pub fn forget_failure(&self) {
+        if self.outcome.with_untracked(|o| matches!(o, Some(Err(_)))) {
+            self.outcome.set(None);
+        }
+    }
+
+    /// True while the call runs.
     pub fn pending(&self) -> bool {
         self.pending.get()
     }

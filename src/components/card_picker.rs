@@ -42,6 +42,13 @@ pub fn CardPicker(
     // One task for casting and withdrawing: its answer is the ballot now held, if any.
     let ballot = Task::<Option<(String, Option<String>)>>::new();
     let pending = Signal::derive(move || ballot.pending());
+    // "Not saved: the server could not be reached" goes once the connection is back.
+    let live = crate::live::use_live();
+    Effect::new(move |_| {
+        if live.connection() == crate::live::Connection::Online {
+            ballot.forget_failure();
+        }
+    });
     let settle = move |held: &Option<(String, Option<String>)>| {
         status.set(Some(match held {
             Some((card, Some(_))) => format!(
@@ -186,7 +193,7 @@ pub fn CardPicker(
             <div class="picker__status" role="status" aria-live="polite">
                 {move || status.get().map(|message| view! { <p class="confirmation">{message}</p> })}
             </div>
-            {move || ballot.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || ballot.error().map(|message| view! { <p class="form-error" role="alert">"Not saved. " {message}</p> })}
             {move || mine.get().is_some().then(|| view! {
                 <button type="button" class="link-button" disabled=move || pending.get() on:click=move |_| withdraw()>
                     "Withdraw my vote"

@@ -133,7 +133,8 @@ fn AddMember(on_added: Callback<()>) -> impl IntoView {
             <div class="form__row">
                 <label class="field">
                     <span class="field__label">"Username"</span>
-                    <input name="username" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{1,31}" bind:value=username />
+                    <input name="username" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{1,31}"
+                        title="2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit" bind:value=username />
                 </label>
                 <label class="field">
                     <span class="field__label">"Display name"</span>

@@ -40,8 +40,11 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
         "/api/votes - Failed to load resource: the server responded with a status of 422",
     );
     tab.click("form button[type=submit]").await;
-    tab.wait_for_text(".form-error", "`url` must be an http or https link")
-        .await;
+    tab.wait_for_text(
+        ".form-error",
+        "The ticket link must be a web address starting with https:// or http://",
+    )
+    .await;
     assert_eq!(tab.path().await, "/votes/new");
     let votes = world.call(reqwest::Method::GET, "/api/votes", None).await;
     assert_eq!(votes["items"], json!([]), "nothing was created");

@@ -559,3 +559,40 @@ async fn a_bots_vote_names_its_voters_and_the_member_it_is_for_runs_it() {
     tab.wait_for_text(".voters li", "Bea Costa · Slack").await;
     tab.wait_for_text("#owner-title", "Run this vote").await;
 }
+
+#[tokio::test]
+async fn a_ballot_cast_while_the_server_is_away_says_not_saved_until_it_is_back() {
+    let mut world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let id = world
+        .create_vote(json!({"name": "Offline", "deck": "fibonacci"}))
+        .await;
+    let tab = world.another_browser("ana").await;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.text_of("button.deck__card").await;
+    // The browser reports the refused connections; they are this test's point.
+    tab.expect_console_error("ERR_CONNECTION_REFUSED");
+    tab.expect_console_error("Failed to load resource");
+    world
+        .restart_server(|_| async {
+            tab.click("button.deck__card[aria-label^='Vote 5']").await;
+            tab.wait_for_text(
+                ".picker .form-error",
+                "Not saved. The server could not be reached. Check your connection, then try again.",
+            )
+            .await;
+        })
+        .await;
+    crate::harness::poll_until("the error to go once the server is back", || async {
+        tab.texts_of(".picker .form-error").await.is_empty()
+    })
+    .await;
+    tab.click("button.deck__card[aria-label^='Vote 5']").await;
+    tab.wait_for_text(
+        ".picker__status",
+        "Your vote (5) is recorded. You can change it until the vote is revealed.",
+    )
+    .await;
+}

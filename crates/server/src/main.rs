@@ -219,10 +219,10 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo
         && let Some(login) = demo::seed_if_empty(store.as_ref()).await?
     {
-        println!(
+        say(&format!(
             "Sample votes added. Log in as `{}` with password `{}`.",
             login.username, login.password
-        );
+        ));
     }
     let state = AppState::new(store, settings)
         .await
@@ -237,16 +237,23 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         .map_or_else(|| format!("http://{address}"), |u| u.to_string());
     let base = base.trim_end_matches('/');
     // On stdout, so scripts and people can pick up where to go.
-    println!("AsyncVoter is running at {base}/");
+    say(&format!("AsyncVoter is running at {base}/"));
     if let Some(path) = state.open_setup_if_empty().await? {
-        println!(
+        say(&format!(
             "Nobody is a member yet. Within the hour, open {base}{path} to choose the first \
              admin's name and password (or run `asyncvoter member add NAME --admin`)."
-        );
+        ));
     }
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Prints a line for the operator on stdout; a closed stdout (a supervisor that stopped
+/// reading) must not stop the server, as `println!` would by panicking.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 /// Makes glibc serve allocations of 4 MiB and more by `mmap`, always, so each password

@@ -111,15 +111,9 @@ mod tests {
     }
 }
 
-/// What the server writes into every page it serves, so the dashboard knows who is there
-/// before its first request: `<script type="application/json" id="asyncvoter-boot">`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Boot {
-    /// The member of the page's session cookie, if any.
-    pub member: Option<crate::Member>,
-    /// True when `--visibility members`: nobody reads votes without logging in.
-    pub members_only: bool,
-}
-
-/// The id of the element that carries [`Boot`].
+/// The element the server writes into every page it serves, so the dashboard knows who
+/// is there before its first request: `<script type="application/json" id="asyncvoter-boot"
+/// data-members-only="true|false">` holding the member of the page's session cookie as
+/// JSON ([`crate::Member`]), or nothing when nobody is logged in. `data-members-only` is
+/// true under `--visibility members`: nobody reads votes without logging in.
 pub const BOOT_ELEMENT: &str = "asyncvoter-boot";

@@ -27,16 +27,18 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub fn name(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(DomainError::Invalid("`name` cannot be empty".into()));
+        return Err(DomainError::Invalid(
+            "The story needs a name: say in a few words what is being sized".into(),
+        ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(DomainError::Invalid(format!(
-            "`name` is longer than {MAX_NAME_CHARS} characters"
+            "The story's name is too long: keep it under {MAX_NAME_CHARS} characters and put the details in the ticket"
         )));
     }
     if name.chars().any(char::is_control) {
         return Err(DomainError::Invalid(
-            "`name` cannot hold control characters".into(),
+            "The story's name has invisible control characters: type it again, on one line".into(),
         ));
     }
     Ok(name.to_owned())
@@ -49,14 +51,17 @@ pub fn url(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     };
     if raw.len() > MAX_URL_BYTES {
         return Err(DomainError::Invalid(format!(
-            "`url` is longer than {MAX_URL_BYTES} bytes"
+            "The ticket link is too long ({MAX_URL_BYTES} bytes at most): use the ticket's short link"
         )));
     }
-    let parsed = url::Url::parse(raw)
-        .map_err(|_| DomainError::Invalid("`url` must be an absolute http or https link".into()))?;
+    let parsed = url::Url::parse(raw).map_err(|_| {
+        DomainError::Invalid(
+            "The ticket link must be a whole web address, starting with https:// or http://".into(),
+        )
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(DomainError::Invalid(
-            "`url` must be an http or https link".into(),
+            "The ticket link must be a web address starting with https:// or http://".into(),
         ));
     }
     Ok(Some(parsed.to_string()))
@@ -69,7 +74,7 @@ pub fn project(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     };
     if project.chars().count() > MAX_PROJECT_CHARS || project.chars().any(char::is_control) {
         return Err(DomainError::Invalid(format!(
-            "`project` must be at most {MAX_PROJECT_CHARS} printable characters"
+            "The project's name is too long: keep it under {MAX_PROJECT_CHARS} printable characters"
         )));
     }
     Ok(Some(project.to_owned()))
@@ -263,7 +268,7 @@ pub fn quorum(quorum: u32) -> Result<u32, DomainError> {
         Ok(quorum)
     } else {
         Err(DomainError::Invalid(format!(
-            "`quorum` must be between 1 and {MAX_QUORUM}"
+            "The number of votes that reveals the vote must be between 1 and {MAX_QUORUM}"
         )))
     }
 }
@@ -272,12 +277,12 @@ pub fn quorum(quorum: u32) -> Result<u32, DomainError> {
 pub fn deadline(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
     if at <= now {
         return Err(DomainError::Invalid(
-            "`deadline` must be in the future".into(),
+            "The reveal time has already passed: choose a time in the future".into(),
         ));
     }
     if at > now + Duration::days(MAX_DEADLINE_DAYS) {
         return Err(DomainError::Invalid(format!(
-            "`deadline` must be within {MAX_DEADLINE_DAYS} days"
+            "The reveal time is too far away: choose one within {MAX_DEADLINE_DAYS} days"
         )));
     }
     Ok(truncate_to_millis(at))
@@ -350,7 +355,7 @@ pub fn final_size(deck: &Deck, raw: &str) -> Result<String, DomainError> {
         Ok(raw.to_owned())
     } else {
         Err(DomainError::Invalid(
-            "`final_size` must be one of the vote's `cards`, other than `?`".into(),
+            "The final size must be one of the vote's cards (not `?`)".into(),
         ))
     }
 }

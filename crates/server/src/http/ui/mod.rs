@@ -17,7 +17,8 @@ use axum::routing::get_service;
 use axum::{Router, handler::HandlerWithoutStateExt};
 use tower_http::services::ServeDir;
 
-use asyncvoter_wire::pages::{self, BOOT_ELEMENT, Boot, Page};
+use asyncvoter_wire::Member;
+use asyncvoter_wire::pages::{self, BOOT_ELEMENT, Page};
 use axum::extract::FromRequestParts;
 
 use crate::auth::Caller;
@@ -36,8 +37,8 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
         let state = state.clone();
         async move {
             let path = request.uri().path().to_owned();
-            let boot = boot(&state, request).await;
-            index_page(&index, &path, &state, &boot).await
+            let member = page_member(&state, request).await;
+            index_page(&index, &path, &state, member.as_ref()).await
         }
     };
     let files = ServeDir::new(&dir)
@@ -50,7 +51,12 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
 
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
 /// unknown votes (the app then shows its not-found page).
-async fn index_page(index: &Path, path: &str, state: &AppState, boot: &Boot) -> Response {
+async fn index_page(
+    index: &Path,
+    path: &str,
+    state: &AppState,
+    member: Option<&Member>,
+) -> Response {
     let preview = match pages::page(path) {
         Page::NotFound => Preview::Missing,
         Page::Vote => preview::for_vote(state, pages::vote_id(path).unwrap_or_default()).await,
@@ -66,7 +72,8 @@ async fn index_page(index: &Path, path: &str, state: &AppState, boot: &Boot) -> 
             let nonce = headers::new_nonce();
             // The nonce goes in before the preview: a vote's name is never read for it.
             let html = preview::apply(&html.replace(headers::NONCE_PLACEHOLDER, &nonce), &preview);
-            let html = with_boot(&html, boot);
+            let members_only = state.settings.visibility == Visibility::Members;
+            let html = with_boot(&html, member, members_only);
             (
                 status,
                 [
@@ -92,29 +99,27 @@ async fn index_page(index: &Path, path: &str, state: &AppState, boot: &Boot) -> 
 }
 
 /// Who the page is for: the member of its session cookie (a session that ended, or a
-/// token, is nobody) and whether votes are for members only.
-async fn boot(state: &AppState, request: Request) -> Boot {
+/// token, is nobody).
+async fn page_member(state: &AppState, request: Request) -> Option<Member> {
     let (mut parts, _) = request.into_parts();
-    let member = match Caller::from_request_parts(&mut parts, state).await {
+    match Caller::from_request_parts(&mut parts, state).await {
         Ok(Caller::Member(member)) => Some(member),
         _ => None,
-    };
-    Boot {
-        member,
-        members_only: state.settings.visibility == Visibility::Members,
     }
 }
 
-/// `html` with `boot` as an inert JSON script before `</head>`. `<`, `>` and `&` are
-/// escaped, so no display name can end the script element.
-fn with_boot(html: &str, boot: &Boot) -> String {
-    let json = serde_json::to_string(boot)
+/// `html` with the boot element (see [`BOOT_ELEMENT`]) before `</head>`. `<`, `>` and `&`
+/// are escaped in the JSON, so no display name can end the script element.
+fn with_boot(html: &str, member: Option<&Member>, members_only: bool) -> String {
+    let json = member
+        .map(|m| serde_json::to_string(m).unwrap_or_default())
         .unwrap_or_default()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    let script =
-        format!("<script type=\"application/json\" id=\"{BOOT_ELEMENT}\">{json}</script>\n");
+    let script = format!(
+        "<script type=\"application/json\" id=\"{BOOT_ELEMENT}\" data-members-only=\"{members_only}\">{json}</script>\n"
+    );
     match html.find("</head>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
         None => html.to_owned(),
@@ -154,19 +159,25 @@ mod tests {
 
     #[test]
     fn no_display_name_can_end_the_boot_script() {
-        let boot = Boot {
-            member: Some(asyncvoter_wire::Member {
-                username: "ana".into(),
-                display_name: "</script><script>alert(1)</script> & co".into(),
-                role: asyncvoter_wire::Role::Member,
-            }),
-            members_only: false,
+        let member = Member {
+            username: "ana".into(),
+            display_name: "</script><script>alert(1)</script> & co".into(),
+            role: asyncvoter_wire::Role::Member,
         };
-        let html = with_boot("<html><head></head><body></body></html>", &boot);
+        let html = with_boot(
+            "<html><head></head><body></body></html>",
+            Some(&member),
+            false,
+        );
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = &html[html.find('{').unwrap()..html.rfind("}</script>").unwrap() + 1];
-        let back: Boot = serde_json::from_str(json).unwrap();
-        assert_eq!(back, boot);
+        let back: Member = serde_json::from_str(json).unwrap();
+        assert_eq!(back, member);
+        let nobody = with_boot("<head></head>", None, true);
+        assert!(
+            nobody.contains("data-members-only=\"true\"></script>"),
+            "{nobody}"
+        );
     }
 
     #[test]
