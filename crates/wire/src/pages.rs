@@ -76,6 +76,13 @@ pub fn vote_id(path: &str) -> Option<&str> {
     (!id.is_empty() && !id.contains('/')).then_some(id)
 }
 
+/// The element the server writes into every page it serves, so the dashboard knows who
+/// is there before its first request: `<script type="application/json" id="asyncvoter-boot"
+/// data-members-only="true|false">` holding the member of the page's session cookie as
+/// JSON ([`crate::Member`]), or nothing when nobody is logged in. `data-members-only` is
+/// true under `--visibility members`: nobody reads votes without logging in.
+pub const BOOT_ELEMENT: &str = "asyncvoter-boot";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,10 +117,3 @@ mod tests {
         assert_eq!(vote_id("/history"), None);
     }
 }
-
-/// The element the server writes into every page it serves, so the dashboard knows who
-/// is there before its first request: `<script type="application/json" id="asyncvoter-boot"
-/// data-members-only="true|false">` holding the member of the page's session cookie as
-/// JSON ([`crate::Member`]), or nothing when nobody is logged in. `data-members-only` is
-/// true under `--visibility members`: nobody reads votes without logging in.
-pub const BOOT_ELEMENT: &str = "asyncvoter-boot";
