@@ -91,6 +91,15 @@ macro_rules! sql_store {
                 Self::record_event(tx, id, EventKind::Revealed, None, round, at).await
             }
 
+            /// Binds `ids` as the list of an `IN (` already written, and closes it.
+            fn push_ids(sql: &mut sqlx::QueryBuilder<'_, $db>, ids: &[String]) {
+                let mut listed = sql.separated(", ");
+                for id in ids {
+                    listed.push_bind(id.clone());
+                }
+                sql.push(")");
+            }
+
             /// Appends a change to the event log, inside the change's own transaction.
             async fn record_event(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -606,21 +615,14 @@ macro_rules! sql_store {
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let in_list = |sql: &mut sqlx::QueryBuilder<'_, $db>| {
-                    let mut listed = sql.separated(", ");
-                    for id in ids {
-                        listed.push_bind(id.clone());
-                    }
-                    sql.push(")");
-                };
                 let mut conn = self.reader.begin().await?;
                 let mut sql = sqlx::QueryBuilder::new(format!("SELECT {VOTE_COLUMNS} FROM votes v WHERE v.id IN ("));
-                in_list(&mut sql);
+                Self::push_ids(&mut sql, ids);
                 let votes: Vec<VoteRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
                 let mut sql = sqlx::QueryBuilder::new(
                     "SELECT vote_id, number, started_at, revealed_at, revealed_by FROM rounds WHERE vote_id IN (",
                 );
-                in_list(&mut sql);
+                Self::push_ids(&mut sql, ids);
                 sql.push(" ORDER BY number");
                 let rounds: Vec<(String, i64, i64, Option<i64>, Option<String>)> =
                     sql.build_query_as().fetch_all(&mut *conn).await?;
@@ -628,7 +630,7 @@ macro_rules! sql_store {
                     "SELECT vote_id, id, round, voter, card, reason, created_at, cast_at FROM ballots \
                      WHERE vote_id IN (",
                 );
-                in_list(&mut sql);
+                Self::push_ids(&mut sql, ids);
                 sql.push(" ORDER BY round, created_at, id");
                 let ballots: Vec<(String, BallotRow)> = {
                     use sqlx::{FromRow, Row};
@@ -674,11 +676,7 @@ macro_rules! sql_store {
                      JOIN rounds r ON r.vote_id = v.id AND r.number = v.round AND r.revealed_at IS NOT NULL \
                      JOIN ballots b ON b.vote_id = v.id AND b.round = v.round WHERE v.id IN (",
                 );
-                let mut listed = sql.separated(", ");
-                for id in ids {
-                    listed.push_bind(id.clone());
-                }
-                sql.push(")");
+                Self::push_ids(&mut sql, ids);
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
             }
 
@@ -1297,11 +1295,7 @@ macro_rules! sql_store {
                 let mut sql: sqlx::QueryBuilder<$db> = sqlx::QueryBuilder::new(
                     "SELECT username, display_name FROM members WHERE username IN (",
                 );
-                let mut names = sql.separated(", ");
-                for username in usernames {
-                    names.push_bind(username.clone());
-                }
-                sql.push(")");
+                Self::push_ids(&mut sql, usernames);
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
             }
 
@@ -1311,11 +1305,7 @@ macro_rules! sql_store {
                 }
                 let mut sql: sqlx::QueryBuilder<$db> =
                     sqlx::QueryBuilder::new("SELECT id, name FROM external_voters WHERE id IN (");
-                let mut names = sql.separated(", ");
-                for id in ids {
-                    names.push_bind(id.clone());
-                }
-                sql.push(")");
+                Self::push_ids(&mut sql, ids);
                 Ok(sql.build_query_as().fetch_all(&self.reader).await?)
             }
 
