@@ -26,19 +26,14 @@ impl FirstRun {
 
     /// Whether `token` is the open link's, still valid at `now`.
     pub fn is_valid(&self, token: &str, now: DateTime<Utc>) -> bool {
-        self.lock()
-            .as_ref()
-            .is_some_and(|(hash, until)| now < *until && *hash == hash_token(token))
+        opens(&self.lock(), token, now)
     }
 
     /// Takes the link for one use: true once for a valid `token`; nobody else can use it
     /// until [`FirstRun::give_back`].
     pub fn take(&self, token: &str, now: DateTime<Utc>) -> Option<Taken> {
         let mut open = self.lock();
-        let valid = open
-            .as_ref()
-            .is_some_and(|(hash, until)| now < *until && *hash == hash_token(token));
-        valid.then(|| Taken(open.take().expect("checked above")))
+        opens(&open, token, now).then(|| Taken(open.take().expect("checked above")))
     }
 
     /// Puts a taken link back, when setting up failed after all.
@@ -51,6 +46,12 @@ impl FirstRun {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Whether the `open` link is `token`'s and still valid at `now`.
+fn opens(open: &Option<(String, DateTime<Utc>)>, token: &str, now: DateTime<Utc>) -> bool {
+    open.as_ref()
+        .is_some_and(|(hash, until)| now < *until && *hash == hash_token(token))
 }
 
 /// A link taken for one use.
