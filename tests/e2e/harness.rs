@@ -341,10 +341,13 @@ impl Tab {
     /// it (Chrome's `Emulation.setTimezoneOverride`, through chromedriver).
     pub async fn emulate_time_zone(&self, zone: &str) {
         self.client
-            .issue_cmd(Cdp(json!({
-                "cmd": "Emulation.setTimezoneOverride",
-                "params": {"timezoneId": zone},
-            })))
+            .issue_cmd(ChromeCommand {
+                path: "goog/cdp/execute",
+                body: json!({
+                    "cmd": "Emulation.setTimezoneOverride",
+                    "params": {"timezoneId": zone},
+                }),
+            })
             .await
             .unwrap();
     }
@@ -378,7 +381,11 @@ impl Tab {
     }
 
     async fn console_entries(&self) -> Vec<(String, String)> {
-        let entries = self.client.issue_cmd(BrowserLog).await.unwrap();
+        let log = ChromeCommand {
+            path: "se/log",
+            body: json!({"type": "browser"}),
+        };
+        let entries = self.client.issue_cmd(log).await.unwrap();
         let Some(all) = entries.as_array() else {
             return Vec::new();
         };
@@ -525,44 +532,28 @@ where
     }
 }
 
-/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one DevTools command.
+/// A chromedriver command outside the WebDriver standard: `POST /session/{id}/{path}`
+/// with a JSON body (`se/log` for the console, `goog/cdp/execute` for DevTools).
 #[derive(Debug)]
-struct Cdp(Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
+struct ChromeCommand {
+    path: &'static str,
+    body: Value,
 }
 
-/// chromedriver's `POST /session/{id}/se/log` for the browser's console.
-#[derive(Debug)]
-struct BrowserLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeCommand {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
