@@ -4,7 +4,8 @@
 //! the build. Never a voter, a card or a vote's name: labels are routes, statuses and
 //! channels only.
 
-use std::sync::OnceLock;
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
@@ -94,13 +95,23 @@ pub async fn track(request: Request, next: Next) -> Response {
 }
 
 /// The metrics as Prometheus reads them, with the gauges set from what was read now:
-/// open streams, and per outbox channel `(channel, pending, given up)`.
+/// open streams, and per outbox channel `(channel, pending, given up)`. A channel seen
+/// before but absent now (its rows pruned) reads 0, not its last value.
 pub fn render(open_streams: usize, outbox: &[(String, i64, i64)]) -> String {
+    // The recorder is the process's, so two servers in one process (the tests) would
+    // otherwise set the gauges between each other's set and render.
+    static CHANNELS_SEEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut seen = CHANNELS_SEEN.lock().unwrap_or_else(|e| e.into_inner());
     let handle = handle();
     metrics::gauge!(STREAMS).set(open_streams as f64);
-    for (channel, pending, gave_up) in outbox {
-        metrics::gauge!(OUTBOX_PENDING, "channel" => channel.clone()).set(*pending as f64);
-        metrics::gauge!(OUTBOX_GAVE_UP, "channel" => channel.clone()).set(*gave_up as f64);
+    seen.extend(outbox.iter().map(|(channel, ..)| channel.clone()));
+    for channel in seen.iter() {
+        let (pending, gave_up) = outbox
+            .iter()
+            .find(|(c, ..)| c == channel)
+            .map_or((0, 0), |(_, pending, gave_up)| (*pending, *gave_up));
+        metrics::gauge!(OUTBOX_PENDING, "channel" => channel.clone()).set(pending as f64);
+        metrics::gauge!(OUTBOX_GAVE_UP, "channel" => channel.clone()).set(gave_up as f64);
     }
     handle.run_upkeep();
     handle.render()
