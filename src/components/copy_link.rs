@@ -18,11 +18,11 @@ pub fn CopyLink(
     /// The path to share, e.g. `/votes/abc`.
     #[prop(into)]
     path: String,
-    /// What the button says to assistive technology, e.g. "Copy the link to Checkout".
+    /// What follows "Copy link" for assistive technology only, e.g. "to Checkout".
     #[prop(into)]
-    label: String,
+    about: String,
 ) -> impl IntoView {
-    view! { <CopyText text=absolute(&path) label button="Copy link" done="Link copied" /> }
+    view! { <CopyText text=absolute(&path) about button="Copy link" done="Link copied" /> }
 }
 
 /// A button that copies `text` to the clipboard, saying so; where the browser refuses,
@@ -32,9 +32,10 @@ pub fn CopyText(
     /// What to copy.
     #[prop(into)]
     text: String,
-    /// What the button says to assistive technology.
+    /// What follows the button's text for assistive technology only, so the name a
+    /// screen reader says starts with the words on the button (WCAG 2.5.3).
     #[prop(into)]
-    label: String,
+    about: String,
     /// The button's text.
     button: &'static str,
     /// What shows once copied.
@@ -61,8 +62,8 @@ pub fn CopyText(
     };
     view! {
         <span class="copy-link">
-            <button type="button" class="button button--quiet button--small" aria-label=label on:click=copy>
-                {button}
+            <button type="button" class="button button--quiet button--small" on:click=copy>
+                {button}" "<span class="visually-hidden">{about}</span>
             </button>
             <span role="status" class="copy-link__status">
                 {move || match state.get() {

@@ -85,7 +85,7 @@ pub fn VoteRow(
                 }.into_any())}
             </div>
             <div class="vote-row__actions">
-                <CopyLink path=routes::vote(&id) label=format!("Copy link to {name}") />
+                <CopyLink path=routes::vote(&id) about=format!("to {name}") />
             </div>
         </li>
     }

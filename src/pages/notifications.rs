@@ -166,7 +166,7 @@ fn SecretOnce(created: CreatedWebhook) -> impl IntoView {
                 "Copy its signing secret now: it is not shown again."
             </p>
             <p class="secret__value"><code>{created.secret.clone()}</code></p>
-            <CopyText text=created.secret label="Copy the signing secret" button="Copy secret" done="Secret copied" />
+            <CopyText text=created.secret about="(the signing secret)" button="Copy secret" done="Secret copied" />
         </div>
     }
 }

@@ -209,7 +209,7 @@ fn VoteView(vote: ArcRwSignal<VoteDetail>, reload: Callback<()>) -> impl IntoVie
                 <h1 class="vote__title">{move || head.with(|(name, url, ..)| title(name, url.as_deref()))}</h1>
                 <div class="vote__badges">
                     {move || view! { <StateBadge state=head.with(|h| h.3) /> }}
-                    <CopyLink path=routes::vote(&id) label="Copy the link to this vote" />
+                    <CopyLink path=routes::vote(&id) about="to this vote" />
                 </div>
             </header>
             {move || facts.with(facts_list)}

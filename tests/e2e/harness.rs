@@ -352,6 +352,44 @@ impl Tab {
             .unwrap();
     }
 
+    /// Makes this tab's pages render for a system in `scheme` (`light` or `dark`), as
+    /// `prefers-color-scheme` reads it (Chrome's `Emulation.setEmulatedMedia`).
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        self.client
+            .issue_cmd(ChromeCommand {
+                path: "goog/cdp/execute",
+                body: json!({
+                    "cmd": "Emulation.setEmulatedMedia",
+                    "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+                }),
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Runs axe-core (from npm, `node_modules/axe-core`) on the page as it is now and
+    /// fails on any serious or critical violation, naming the rule and the elements.
+    pub async fn assert_accessible(&self, what: &str) {
+        self.fail_on_console_errors().await;
+        let loaded = self
+            .client
+            .execute("return typeof axe;", vec![])
+            .await
+            .unwrap();
+        if loaded != json!("object") {
+            self.client.execute(axe_source(), vec![]).await.unwrap();
+        }
+        let run = "const done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']})
+              .then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.impact} ${v.id}: ${v.help} on ${v.nodes.map(n => n.html.slice(0, 160)).join(' | ')}`)))
+              .catch(e => done([`axe failed: ${e}`]));";
+        let found = self.client.execute_async(run, vec![]).await.unwrap();
+        let violations: Vec<String> = serde_json::from_value(found).unwrap();
+        assert!(violations.is_empty(), "{what}: axe finds {violations:#?}");
+    }
+
     /// Lets console errors containing `fragment` pass: a test that provokes one on
     /// purpose (a vote that does not exist answers 404, and the browser logs it).
     pub fn expect_console_error(&self, fragment: &str) {
@@ -455,6 +493,42 @@ impl Tab {
         .await;
     }
 
+    /// Presses Tab, as a keyboard-only visitor would, until the focus is on the element
+    /// matching `css` (and reading `text`, if given); fails if Tab never reaches it or the
+    /// focus it lands on is not drawn.
+    pub async fn tab_to(&self, css: &str, text: Option<&str>) {
+        self.fail_on_console_errors().await;
+        let focused = "const e = document.activeElement;
+            return !!e && e.matches(arguments[0]) && (arguments[1] === null || e.innerText.trim() === arguments[1]);";
+        for _ in 0..80 {
+            let there = self
+                .client
+                .execute(focused, vec![json!(css), json!(text)])
+                .await
+                .unwrap();
+            if there == json!(true) {
+                let drawn = "const s = getComputedStyle(document.activeElement);
+                    return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;";
+                let outlined = self.client.execute(drawn, vec![]).await.unwrap();
+                assert_eq!(
+                    outlined,
+                    json!(true),
+                    "the focus on `{css}` is not outlined"
+                );
+                return;
+            }
+            self.type_here(&char::from(fantoccini::key::Key::Tab).to_string())
+                .await;
+        }
+        panic!("Tab never reaches `{css}` {text:?}");
+    }
+
+    /// Types `keys` into whatever has the focus now.
+    pub async fn type_here(&self, keys: &str) {
+        let focused = self.client.active_element().await.unwrap();
+        focused.send_keys(keys).await.unwrap();
+    }
+
     /// Opens another tab of this browser (same cookies) and switches to it; returns the
     /// tab left, to switch back with [`Tab::switch_to`].
     pub async fn open_another_tab(&self) -> fantoccini::wd::WindowHandle {
@@ -513,6 +587,21 @@ impl Tab {
             .await
             .unwrap();
     }
+}
+
+/// axe-core's script, read once.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let file =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&file).unwrap_or_else(|e| {
+            panic!(
+                "no axe-core at {} ({e}): the test command installs it",
+                file.display()
+            )
+        })
+    })
 }
 
 /// Polls until `check` holds, or fails after [`PATIENCE`] saying `what`.

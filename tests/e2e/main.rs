@@ -3,6 +3,7 @@
 //! running wasm renders, so a blank page fails it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod accessibility;
 mod admin_pages;
 mod api_docs;
 mod async_loop;

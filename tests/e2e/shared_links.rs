@@ -89,10 +89,14 @@ async fn the_copy_link_button_copies_the_votes_address() {
         .create_vote(json!({"name": "Coupon stacking", "deck": "fibonacci"}))
         .await;
     VoteView::open(&world, &id).await;
-    world
-        .browser
-        .click("button[aria-label='Copy the link to this vote']")
-        .await;
+    world.browser.click(".copy-link button").await;
+    let name =
+        "return document.querySelector('.copy-link button').textContent.replace(/\\s+/g, ' ');";
+    assert_eq!(
+        world.browser.text_from(name).await,
+        "Copy link to this vote",
+        "its name for a screen reader starts with the words on it"
+    );
     let url = format!("{}/votes/{id}", world.server.base);
     poll_until("the link to be copied or offered", || {
         let url = url.clone();
