@@ -10,6 +10,7 @@ pub mod components;
 pub mod fetch;
 pub mod json;
 pub mod live;
+pub mod navigation;
 pub mod numbers;
 pub mod pages;
 pub mod routes;
@@ -19,7 +20,6 @@ pub mod time;
 pub mod waiting;
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
 use crate::components::{LiveAnnouncer, SiteHeader};
 use crate::pages::CurrentPage;
@@ -27,18 +27,17 @@ use crate::pages::CurrentPage;
 /// The whole dashboard.
 #[component]
 pub fn App() -> impl IntoView {
+    navigation::provide_navigation();
     clock::provide_clock();
     session::provide_session();
     live::provide_live();
     waiting::provide_waiting();
     view! {
-        <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
             <LiveAnnouncer />
             <main id="main" class="page">
                 <CurrentPage />
             </main>
-        </Router>
     }
 }

@@ -5,13 +5,13 @@ use asyncvoter_dashboard::api::{self, ApiError};
 use asyncvoter_dashboard::components::chart::{Bar, Headers, RowChart};
 use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRow};
 use asyncvoter_dashboard::json;
+use asyncvoter_dashboard::navigation::provide_navigation;
 use asyncvoter_estimation::{Deck, statistics};
 use asyncvoter_wire::{
     Ballot, Card, DeckKind, Round, StreamData, VoteDetail, VoteState, VoteSummary, Voter,
 };
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -79,10 +79,10 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     let vote = summary();
     let row = ArcRwSignal::new(vote);
     let shown = row.clone();
-    let _mounted = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <Router><VoteRow vote=shown.clone() /></Router> },
-    );
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_navigation();
+        view! { <VoteRow vote=shown.clone() /> }
+    });
     leptos::task::tick().await;
 
     assert_eq!(texts(&root, ".tally__count"), ["3 votes"]);
@@ -139,10 +139,10 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     vote.final_size = Some("8".into());
     vote.round = 2;
     vote.agreement = Some(asyncvoter_wire::AgreementLabel::Consensus);
-    let _mounted = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <Router><VoteRow vote=ArcRwSignal::new(vote.clone()) /></Router> },
-    );
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_navigation();
+        view! { <VoteRow vote=ArcRwSignal::new(vote.clone()) /> }
+    });
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);
     assert_eq!(

@@ -1,5 +1,5 @@
+use crate::navigation::use_location;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::routes;
 

@@ -1,5 +1,5 @@
+use crate::navigation::use_location;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// A link within the dashboard that marks itself `aria-current="page"` while its page is
 /// shown. The router follows it without reloading, as it does every same-origin link.

@@ -41,7 +41,7 @@ pub fn OwnerControls(
     let closed = state == VoteState::Closed;
     let task = Task::<VoteDetail>::new();
     let deleting = Task::<()>::new();
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::navigation::use_navigate();
     // The step waiting for a second click, with what it will do.
     let confirming = RwSignal::new(None::<Act>);
     let act = move |what: Act| {

@@ -15,7 +15,7 @@ use crate::waiting::use_waiting;
 pub fn SiteHeader() -> impl IntoView {
     // Open on a wide screen (where it does not look like a menu); on a phone, closed
     // again whenever the page changes.
-    let pathname = leptos_router::hooks::use_location().pathname;
+    let pathname = crate::navigation::use_location().pathname;
     let open = move || {
         pathname.track();
         window()

@@ -1,6 +1,5 @@
+use crate::navigation::{NavigateOptions, use_navigate, use_query_map};
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::routes;
 
@@ -32,7 +31,6 @@ pub fn VoteFilters(
             NavigateOptions {
                 replace,
                 scroll: false,
-                ..Default::default()
             },
         );
     };

@@ -1,7 +1,7 @@
+use crate::navigation::use_query_map;
 use asyncvoter_wire::{EventKind, ListState, VoteEvent, VoteList, VoteSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, VoteFilter};
 use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};

@@ -1,6 +1,6 @@
+use crate::navigation::use_query_map;
 use asyncvoter_wire::{LinkedSlackUser, SlackLink};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::LoginPrompt;

@@ -1,6 +1,6 @@
+use crate::navigation::{use_navigate, use_query_map};
 use asyncvoter_wire::{Login, Member};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::routes;

@@ -1,9 +1,8 @@
 //! One routed screen per file, and [`CurrentPage`], which shows the one the path names.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
-use leptos_router::location::{BrowserUrl, LocationProvider};
 
+use crate::navigation::use_location;
 use crate::routes::{self, Page};
 
 mod account;
@@ -36,15 +35,6 @@ pub use vote::VotePage;
 pub fn CurrentPage() -> impl IntoView {
     let pathname = use_location().pathname;
     let page = Memo::new(move |_| routes::page(&pathname.read()));
-    // The router writes a followed link into the address bar (and scrolls) only once the
-    // routes say the new page is ready; pages here show their own loading state, so it is
-    // ready at once. Effects run after the router has set up the pending navigation.
-    if let Some(browser) = use_context::<BrowserUrl>() {
-        Effect::new(move |_| {
-            pathname.track();
-            browser.ready_to_complete();
-        });
-    }
     move || match page.get() {
         Page::Ongoing => view! { <OngoingPage /> }.into_any(),
         Page::History => view! { <HistoryPage /> }.into_any(),

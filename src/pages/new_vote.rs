@@ -1,8 +1,8 @@
+use crate::navigation::use_navigate;
 use asyncvoter_wire::{DeckKind, Member, NewVote, ProjectUpdate, VoteDetail, Voter};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::components::voter_picker::people;

@@ -1,10 +1,10 @@
+use crate::navigation::use_location;
 use asyncvoter_wire::{
     Card, DeckKind, EventKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 
 use crate::api;
 use crate::clock::use_now;

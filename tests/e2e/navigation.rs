@@ -56,6 +56,16 @@ async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload
     wait_for_path(&world, &format!("/votes/{id}")).await;
     world.browser.wait_for_text(".vote__title", "Alpha").await;
 
+    // A link within the page is the browser's to follow: the address gains its `#`.
+    world
+        .browser
+        .execute("document.querySelector('.skip-link').click();", vec![])
+        .await
+        .unwrap();
+    let hash = world.browser.text_from("return location.hash;").await;
+    assert_eq!(hash, "#main");
+    assert_eq!(world.browser.path().await, format!("/votes/{id}"));
+
     let same = world
         .browser
         .execute("return window.__same_document === true;", vec![])
