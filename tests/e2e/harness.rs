@@ -159,6 +159,8 @@ impl World {
             display_name: display_name.to_owned(),
             role,
             password_hash: passwords::hash(password.clone()).await.unwrap(),
+            email: None,
+            disabled: false,
         };
         self.server
             .store

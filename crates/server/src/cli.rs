@@ -84,8 +84,26 @@ pub enum MemberCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// List the members: username, display name, role (never a password).
+    /// List the members: username, display name, role, and `disabled` for those who
+    /// cannot log in (never a password).
     List {
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Disable a member who left: their sessions end and they cannot log in; their
+    /// ballots and votes stay theirs. The last active admin cannot be disabled.
+    Disable {
+        /// Their username.
+        name: String,
+        /// The database.
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Let a disabled member log in again.
+    Enable {
+        /// Their username.
+        name: String,
         /// The database.
         #[command(flatten)]
         database: DatabaseArgs,

@@ -223,6 +223,8 @@ pub async fn seed_if_empty(store: &dyn Store) -> Result<Option<DemoLogin>, AuthE
         display_name: "Demo Admin".to_owned(),
         role: Role::Admin,
         password_hash: passwords::hash(password.clone()).await?,
+        email: None,
+        disabled: false,
     };
     match store.create_member(&admin, now).await {
         Ok(()) | Err(StoreError::Conflict(_)) => {}

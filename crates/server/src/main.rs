@@ -14,7 +14,7 @@ use std::sync::Arc;
 use asyncvoter_server::events::HubSettings;
 use asyncvoter_server::notify::{Mailer, NotifySettings};
 use asyncvoter_server::slack::Slack;
-use asyncvoter_server::store::MemberRecord;
+use asyncvoter_server::store::{MemberChanges, MemberRecord, StoreError};
 use asyncvoter_server::{AppState, Settings, demo, rules, serve, store};
 use asyncvoter_wire::{Role, Scope};
 
@@ -59,6 +59,8 @@ async fn main() -> anyhow::Result<()> {
                 database,
             } => add_member(&name, admin, display_name.as_deref(), &database).await,
             MemberCommand::List { database } => list_members(&database).await,
+            MemberCommand::Disable { name, database } => set_disabled(&name, true, &database).await,
+            MemberCommand::Enable { name, database } => set_disabled(&name, false, &database).await,
         },
     }
 }
@@ -68,7 +70,13 @@ async fn create_token(name: &str, scopes: &[Scope], database: &DatabaseArgs) -> 
     let store = store::open_existing(&database.database_url).await?;
     let token = auth::new_token();
     store
-        .create_integration(&name, &auth::hash_token(&token), scopes, rules::now())
+        .create_integration(
+            &name,
+            &auth::hash_token(&token),
+            scopes,
+            auth::MAX_TOKENS,
+            rules::now(),
+        )
         .await
         .context("could not create the token")?;
     let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
@@ -123,14 +131,38 @@ async fn list_members(database: &DatabaseArgs) -> anyhow::Result<()> {
         eprintln!("No members yet. `asyncvoter member add NAME --admin` adds the first.");
     }
     for member in members {
+        let status = if member.disabled { "\tdisabled" } else { "" };
         println!(
-            "{}\t{}\t{}",
+            "{}\t{}\t{}{status}",
             member.username,
             member.display_name,
             member.role.as_str()
         );
     }
     Ok(())
+}
+
+async fn set_disabled(name: &str, disabled: bool, database: &DatabaseArgs) -> anyhow::Result<()> {
+    let store = store::open_existing(&database.database_url).await?;
+    let changes = MemberChanges {
+        disabled: Some(disabled),
+        ..MemberChanges::default()
+    };
+    match store.update_member(name, &changes, rules::now()).await {
+        Ok(_) if disabled => {
+            eprintln!("Disabled `{name}`: their sessions ended and they cannot log in.");
+            Ok(())
+        }
+        Ok(_) => {
+            eprintln!("Enabled `{name}`: they can log in again.");
+            Ok(())
+        }
+        Err(StoreError::NotFound(_)) => {
+            anyhow::bail!("there is no member named `{name}` (`asyncvoter member list`)")
+        }
+        Err(StoreError::Conflict(why)) => anyhow::bail!("{why}"),
+        Err(error) => Err(error).context("could not change the member"),
+    }
 }
 
 async fn add_member(
@@ -156,6 +188,8 @@ async fn add_member(
         display_name,
         role: if admin { Role::Admin } else { Role::Member },
         password_hash: passwords::hash(password).await?,
+        email: None,
+        disabled: false,
     };
     store
         .create_member(&record, rules::now())

@@ -77,6 +77,7 @@ impl TestServer {
                 &format!("test-{}", hex::encode(rand::random::<[u8; 4]>())),
                 &auth::hash_token(&token),
                 &Scope::ALL,
+                auth::MAX_TOKENS,
                 rules::now(),
             )
             .await

@@ -18,7 +18,7 @@ pub mod vote;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventKind, Ready, Resync, StreamData, VoteEvent};
-pub use member::{Login, Member, NewMember, PasswordChange, PasswordReset, Role};
+pub use member::{Login, Member, MemberPatch, NewMember, PasswordChange, PasswordReset, Role};
 pub use notify::{
     CreatedWebhook, Delivery, LinkedSlackUser, MemberSettings, NewWebhook, SlackLink, Webhook,
     WebhookData, WebhookPayload,
@@ -27,5 +27,5 @@ pub use overview::{
     DeckSizes, Overview, ProjectVotes, RevealBucket, RevealTimes, SizeCount, VoterBallots,
 };
 pub use statistics::{AgreementLabel, CardCount, Statistics};
-pub use token::Scope;
+pub use token::{CreatedToken, NewToken, Scope, Token};
 pub use vote::*;

@@ -33,6 +33,32 @@ pub struct Member {
     pub display_name: String,
     /// What they may do.
     pub role: Role,
+    /// Left the team: cannot log in; their ballots and votes stay theirs. Only admins
+    /// are shown disabled members.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Where their notifications go: shown to admins and to the member themself only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// Body of `PATCH /api/members/{username}`: what an admin changes; a field left out
+/// stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberPatch {
+    /// The name to show, 1 to 60 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Their email address; `""` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Their role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// `true` disables the member (their sessions end at once), `false` enables them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
 }
 
 /// Body of `POST /api/session`.

@@ -1,5 +1,6 @@
 //! Integration tokens and what each may do.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One power an integration token may hold.
@@ -43,4 +44,38 @@ impl Scope {
     pub fn parse(text: &str) -> Option<Scope> {
         Scope::ALL.into_iter().find(|s| s.as_str() == text)
     }
+}
+
+/// An integration token as admins see it listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Token {
+    /// What uses it, e.g. `slack-bot`; unique.
+    pub name: String,
+    /// What it may do.
+    pub scopes: Vec<Scope>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it was last sent, to the minute; `null` if never.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /api/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewToken {
+    /// What will use it: 1 to 60 printable characters, unique.
+    pub name: String,
+    /// What it may do: at least one scope.
+    pub scopes: Vec<Scope>,
+}
+
+/// A token just made, with its secret: shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedToken {
+    /// The token as listed.
+    pub token: Token,
+    /// `av_…`: send it as `Authorization: Bearer …`. It is not shown again.
+    pub secret: String,
 }

@@ -13,7 +13,7 @@ use crate::domain::records::{Integration, VoteRecord};
 use crate::domain::rules;
 use crate::store::StoreError;
 
-pub use tokens::{hash_token, new_token};
+pub use tokens::{MAX_TOKENS, hash_token, new_token};
 
 /// Why an authentication step failed: the rules refused, or something below them broke.
 #[derive(Debug, thiserror::Error)]

@@ -11,8 +11,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore, session_store};
 
-use asyncvoter_wire::Member;
-
 use crate::auth::{AuthError, Caller};
 use crate::state::Settings;
 use crate::store::{MemberRecord, SessionRecord, Store, StoreError};
@@ -173,8 +171,8 @@ pub async fn member_of(session: &Session, store: &dyn Store) -> Result<Caller, A
     else {
         return Ok(Caller::Anonymous);
     };
-    let Some(record) = store.member(&username).await? else {
-        // The member was removed: the session means nothing any more.
+    let Some(record) = store.member(&username).await?.filter(|m| !m.disabled) else {
+        // The member was removed or disabled: the session means nothing any more.
         log_out(session).await?;
         return Ok(Caller::Anonymous);
     };
@@ -187,9 +185,5 @@ pub async fn member_of(session: &Session, store: &dyn Store) -> Result<Caller, A
     if now - seen > TOUCH_EVERY_SECS {
         session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     }
-    Ok(Caller::Member(Member {
-        username: record.username,
-        display_name: record.display_name,
-        role: record.role,
-    }))
+    Ok(Caller::Member(record.account()))
 }

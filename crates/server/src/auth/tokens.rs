@@ -3,6 +3,9 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// How many integration tokens a server keeps at most.
+pub const MAX_TOKENS: u32 = 100;
+
 /// A new integration token: `av_` and 32 random bytes, URL-safe.
 pub fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();

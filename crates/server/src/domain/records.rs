@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use asyncvoter_wire::{DeckKind, EventKind, Role, Scope, VoteState};
+use asyncvoter_wire::{DeckKind, EventKind, Member, Role, Scope, VoteState};
 
 /// A vote as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +213,60 @@ pub struct MemberRecord {
     pub role: Role,
     /// argon2id, PHC string.
     pub password_hash: String,
+    /// Where notifications go (set at `/account`, by an admin, or by single sign-on).
+    pub email: Option<String>,
+    /// Left the team: kept with their ballots and votes, but cannot log in.
+    pub disabled: bool,
+}
+
+impl MemberRecord {
+    /// How others see this member: no password hash, no email address.
+    pub fn public(&self) -> Member {
+        Member {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            disabled: self.disabled,
+            email: None,
+        }
+    }
+
+    /// How admins and the member themself see them: with the email address.
+    pub fn account(&self) -> Member {
+        Member {
+            email: self.email.clone(),
+            ..self.public()
+        }
+    }
+
+    /// An admin who can log in: someone to run the server.
+    pub fn is_active_admin(&self) -> bool {
+        self.role == Role::Admin && !self.disabled
+    }
+
+    /// This member with `changes` made.
+    pub fn changed(&self, changes: &MemberChanges) -> MemberRecord {
+        MemberRecord {
+            display_name: changes
+                .display_name
+                .clone()
+                .unwrap_or_else(|| self.display_name.clone()),
+            email: changes.email.clone().unwrap_or_else(|| self.email.clone()),
+            role: changes.role.unwrap_or(self.role),
+            disabled: changes.disabled.unwrap_or(self.disabled),
+            ..self.clone()
+        }
+    }
+}
+
+/// What an admin changes of a member; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberChanges {
+    pub display_name: Option<String>,
+    /// `Some(None)` removes the address.
+    pub email: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
 }
 
 /// One change from the event log.

@@ -103,6 +103,8 @@ async fn set_up(
             display_name,
             role: Role::Admin,
             password_hash: state.hasher.hash(form.password.clone()).await?,
+            email: None,
+            disabled: false,
         };
         state.store.create_member(&record, now).await?;
         sessions::log_in(&session, &record).await?;

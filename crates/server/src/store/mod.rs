@@ -206,12 +206,13 @@ pub trait Store: Send + Sync + 'static {
     fn appended(&self) -> std::sync::Arc<tokio::sync::Notify>;
 
     /// Records a new integration token by its hash, with its scopes. Conflict when the
-    /// name is taken.
+    /// name is taken or `at_most` tokens exist already.
     async fn create_integration(
         &self,
         name: &str,
         token_hash: &str,
         scopes: &[Scope],
+        at_most: u32,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
@@ -239,6 +240,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// A member by username.
     async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError>;
+
+    /// Changes a member; disabling one ends their sessions in the same transaction.
+    /// Conflict when the change would leave no active admin (counted in the write
+    /// transaction, so two admins disabling each other at once cannot both succeed);
+    /// NotFound for an unknown member.
+    async fn update_member(
+        &self,
+        username: &str,
+        changes: &MemberChanges,
+        at: DateTime<Utc>,
+    ) -> Result<MemberRecord, StoreError>;
 
     /// Every member, by username.
     async fn members(&self) -> Result<Vec<MemberRecord>, StoreError>;

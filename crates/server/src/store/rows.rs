@@ -224,7 +224,13 @@ pub(super) struct MemberRow {
     pub(super) display_name: String,
     pub(super) role: String,
     pub(super) password_hash: String,
+    pub(super) email: Option<String>,
+    pub(super) disabled_at: Option<i64>,
 }
+
+/// The columns a [`MemberRow`] reads.
+pub(super) const MEMBER_COLUMNS: &str =
+    "username, display_name, role, password_hash, email, disabled_at";
 
 impl TryFrom<MemberRow> for MemberRecord {
     type Error = StoreError;
@@ -243,6 +249,8 @@ impl TryFrom<MemberRow> for MemberRecord {
             display_name: row.display_name,
             role,
             password_hash: row.password_hash,
+            email: row.email,
+            disabled: row.disabled_at.is_some(),
         })
     }
 }

@@ -1152,22 +1152,36 @@ macro_rules! sql_store {
                 name: &str,
                 token_hash: &str,
                 scopes: &[Scope],
+                at_most: u32,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let statement = sqlx::query(
+                // Counted inside the write transaction, so parallel requests cannot pass the cap.
+                let mut tx = self.begin_write().await?;
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integration_tokens")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if held >= i64::from(at_most) {
+                    return Err(StoreError::Conflict(format!(
+                        "a server keeps at most {at_most} integration tokens: revoke one first"
+                    )));
+                }
+                let added = sqlx::query(
                     "INSERT INTO integration_tokens (name, token_hash, scopes, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(name)
                 .bind(token_hash)
                 .bind(scopes_text(scopes))
-                .bind(ms(at));
-                match self.write_one(statement).await? {
-                    0 => Err(StoreError::Conflict(format!(
+                .bind(ms(at))
+                .execute(&mut *tx)
+                .await?;
+                if added.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!(
                         "an integration named `{name}` already exists"
-                    ))),
-                    _ => Ok(()),
+                    )));
                 }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn integration_by_token(
@@ -1228,14 +1242,16 @@ macro_rules! sql_store {
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
                 let statement = sqlx::query(
-                    "INSERT INTO members \
-                     (username, display_name, role, password_hash, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (username) DO NOTHING",
+                    "INSERT INTO members (username, display_name, role, password_hash, email, \
+                     disabled_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (username) DO NOTHING",
                 )
                 .bind(&member.username)
                 .bind(&member.display_name)
                 .bind(member.role.as_str())
                 .bind(&member.password_hash)
+                .bind(&member.email)
+                .bind(member.disabled.then(|| ms(at)))
                 .bind(ms(at));
                 match self.write_one(statement).await? {
                     0 => Err(StoreError::Conflict(format!(
@@ -1247,21 +1263,72 @@ macro_rules! sql_store {
             }
 
             async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError> {
-                let row: Option<MemberRow> = sqlx::query_as(
-                    "SELECT username, display_name, role, password_hash FROM members \
-                     WHERE username = $1",
-                )
+                let row: Option<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members WHERE username = $1"
+                ))
                 .bind(username)
                 .fetch_optional(&self.reader)
                 .await?;
                 row.map(MemberRecord::try_from).transpose()
             }
 
-            async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
-                let rows: Vec<MemberRow> = sqlx::query_as(
-                    "SELECT username, display_name, role, password_hash FROM members \
-                     ORDER BY username",
+            async fn update_member(
+                &self,
+                username: &str,
+                changes: &MemberChanges,
+                at: DateTime<Utc>,
+            ) -> Result<MemberRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let row: MemberRow = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members WHERE username = $1"
+                ))
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound("member"))?;
+                let before = MemberRecord::try_from(row)?;
+                let after = before.changed(changes);
+                if before.is_active_admin() && !after.is_active_admin() {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM members \
+                         WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1",
+                    )
+                    .bind(username)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        return Err(StoreError::Conflict(format!(
+                            "`{username}` is the last active admin: make another member an admin first"
+                        )));
+                    }
+                }
+                sqlx::query(
+                    "UPDATE members SET display_name = $1, email = $2, role = $3, \
+                     disabled_at = CASE WHEN $4 THEN COALESCE(disabled_at, $5) END, updated_at = $5 \
+                     WHERE username = $6",
                 )
+                .bind(&after.display_name)
+                .bind(&after.email)
+                .bind(after.role.as_str())
+                .bind(after.disabled)
+                .bind(ms(at))
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+                if after.disabled {
+                    sqlx::query("DELETE FROM sessions WHERE member = $1")
+                        .bind(username)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
+                let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members ORDER BY username"
+                ))
                 .fetch_all(&self.reader)
                 .await?;
                 rows.into_iter().map(MemberRecord::try_from).collect()

@@ -267,6 +267,33 @@ async fn request_for(
                 Some(json!({"username": username, "password": "long-enough-1"})),
             )
         }
+        "disable a member" => {
+            let target = format!("target{}", rand_suffix());
+            app.add_member(&target, Role::Member).await;
+            (
+                Method::PATCH,
+                format!("/api/members/{target}"),
+                Some(json!({"disabled": true, "display_name": "Gone"})),
+            )
+        }
+        "make a token" => (
+            Method::POST,
+            "/api/tokens".into(),
+            Some(json!({"name": format!("bot-{}", rand_suffix()), "scopes": ["votes:write"]})),
+        ),
+        "revoke a token" => {
+            let name = format!("old-bot-{}", rand_suffix());
+            let made = app
+                .send(
+                    As::Member(&cast.admin),
+                    Method::POST,
+                    "/api/tokens",
+                    Some(json!({"name": name, "scopes": ["metrics"]})),
+                )
+                .await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+            (Method::DELETE, format!("/api/tokens/{name}"), None)
+        }
         "reset a password" => {
             let target = format!("target{}", rand_suffix());
             app.add_member(&target, Role::Member).await;
@@ -424,6 +451,18 @@ async fn every_state_change_is_authorized_by_the_server() {
             expected: [401, 403, 403, 204, 403, 403, 403, 403],
         },
         Row {
+            name: "disable a member",
+            expected: [401, 403, 403, 200, 403, 403, 403, 403],
+        },
+        Row {
+            name: "make a token",
+            expected: [401, 403, 403, 201, 403, 403, 403, 403],
+        },
+        Row {
+            name: "revoke a token",
+            expected: [401, 403, 403, 204, 403, 403, 403, 403],
+        },
+        Row {
             name: "change ana's vote",
             expected: [401, 403, 200, 200, 403, 403, 403, 403],
         },
@@ -496,7 +535,12 @@ async fn notification_logs_are_for_admins_and_settings_and_waiting_votes_for_the
     let app = spawn_app().await;
     let cast = Cast::new(&app).await;
     let hook = webhook_of_root(&app, &cast).await;
-    let rows: [(&str, String, [u16; 8]); 6] = [
+    let rows: [(&str, String, [u16; 8]); 7] = [
+        (
+            "integration tokens",
+            "/api/tokens".into(),
+            [401, 403, 403, 200, 403, 403, 403, 403],
+        ),
         (
             "webhooks",
             "/api/webhooks".into(),

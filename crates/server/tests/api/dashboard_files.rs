@@ -93,6 +93,8 @@ async fn every_page_says_who_it_is_for_so_the_dashboard_asks_nothing_first() {
             display_name: "</script><script>alert(1)</script>".into(),
             role: Role::Member,
             password_hash: passwords::hash("ana-secret-pass".into()).await.unwrap(),
+            email: None,
+            disabled: false,
         };
         app.store
             .create_member(&record, rules::now())
@@ -108,7 +110,7 @@ async fn every_page_says_who_it_is_for_so_the_dashboard_asks_nothing_first() {
             boot_of(&page.body),
             (
                 members_only,
-                json!({"username": "ana", "display_name": "</script><script>alert(1)</script>", "role": "member"})
+                json!({"username": "ana", "display_name": "</script><script>alert(1)</script>", "role": "member", "disabled": false})
             )
         );
         let page = app.send(As::Anonymous, Method::GET, "/", None).await;

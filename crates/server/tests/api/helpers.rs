@@ -191,6 +191,8 @@ impl TestApp {
             display_name: format!("{} Tester", username.to_uppercase()),
             role,
             password_hash: passwords::hash(password.clone()).await.unwrap(),
+            email: None,
+            disabled: false,
         };
         self.store
             .create_member(&record, rules::now())
@@ -205,7 +207,13 @@ impl TestApp {
         let token = auth::new_token();
         let name = format!("bot-{}", hex::encode(rand::random::<[u8; 4]>()));
         self.store
-            .create_integration(&name, &auth::hash_token(&token), scopes, rules::now())
+            .create_integration(
+                &name,
+                &auth::hash_token(&token),
+                scopes,
+                auth::MAX_TOKENS,
+                rules::now(),
+            )
             .await
             .unwrap();
         token

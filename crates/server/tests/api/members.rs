@@ -1,8 +1,13 @@
-//! Members: added by admins (or the CLI), logging in, changing and resetting passwords.
+//! Members: added by admins (or the CLI), logging in, changing and resetting passwords,
+//! edited, disabled when they leave and enabled again.
+
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
+use asyncvoter_server::{LegacyApi, Settings, Visibility};
+use asyncvoter_test_support::TestServer;
 use asyncvoter_wire::Role;
 
 use crate::helpers::*;
@@ -22,7 +27,7 @@ async fn an_admin_adds_a_member_who_logs_in_and_is_known_to_the_session() {
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
     assert_eq!(
         added.json(),
-        json!({"username": "ana", "display_name": "Ana Lima", "role": "member"})
+        json!({"username": "ana", "display_name": "Ana Lima", "role": "member", "disabled": false})
     );
 
     let (reply, session) = app.log_in_with("ANA", "a-long-password").await;
@@ -267,4 +272,245 @@ async fn commands_other_than_serve_refuse_a_database_that_does_not_exist() {
         );
         assert!(!mistyped.exists(), "{args:?} made a database");
     }
+}
+
+#[tokio::test]
+async fn a_disabled_member_is_logged_out_at_once_cannot_log_in_and_keeps_their_ballots() {
+    let settings = Settings {
+        visibility: Visibility::Members,
+        ..TestServer::settings(LegacyApi::Token, None)
+    };
+    let app = spawn_app_with_settings(settings).await;
+    let root = app.member("root", Role::Admin).await;
+    let ben = app.member("ben", Role::Member).await;
+    let password = app.add_member("ana", Role::Member).await;
+    let (_, ana) = app.log_in_with("ana", &password).await;
+    let ana = ana.unwrap();
+    let vote = app.fibonacci_vote("Payments retry").await;
+    let cast = app
+        .send(
+            As::Member(&ana),
+            Method::PUT,
+            &ballot_path(&vote.vote.id, "me"),
+            Some(json!({"card": "8"})),
+        )
+        .await;
+    assert_eq!(cast.status, StatusCode::OK, "{}", cast.body);
+    let response = app
+        .client
+        .get(format!("{}/api/events", app.base))
+        .header("cookie", &ana.cookie)
+        .send()
+        .await
+        .unwrap();
+    let mut stream = EventStream::from(response);
+    assert_eq!(stream.expect().await.event, "ready");
+
+    let disabled = app
+        .send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/ana",
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    assert_eq!(disabled.json()["disabled"], true);
+    assert!(
+        stream.ended_within(Duration::from_secs(2)).await,
+        "ana's stream outlived her account"
+    );
+    let next = app
+        .send(As::Member(&ana), Method::GET, "/api/me/settings", None)
+        .await;
+    assert_eq!(next.status, StatusCode::UNAUTHORIZED, "{}", next.body);
+    let (again, cookie) = app.log_in_with("ana", &password).await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN, "{}", again.body);
+    assert!(again.body.contains("disabled"), "{}", again.body);
+    assert!(cookie.is_none(), "no session for a disabled member");
+
+    // Her ballot stays hers, under her name.
+    let path = format!("/api/votes/{}", vote.vote.id);
+    let seen = app
+        .send(As::Member(&ben), Method::GET, &path, None)
+        .await
+        .json();
+    assert_eq!(
+        seen["vote"]["voters"],
+        json!([{"id": "ana", "name": "ANA Tester"}])
+    );
+    // Members choosing voters no longer see her; admins do, marked.
+    let seen_by_ben = app
+        .send(As::Member(&ben), Method::GET, "/api/members", None)
+        .await
+        .json();
+    assert!(
+        !seen_by_ben.to_string().contains("\"ana\""),
+        "{seen_by_ben}"
+    );
+    let seen_by_root = app
+        .send(As::Member(&root), Method::GET, "/api/members", None)
+        .await
+        .json();
+    let ana_row = seen_by_root
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["username"] == "ana")
+        .cloned();
+    assert_eq!(ana_row.unwrap()["disabled"], true);
+
+    let enabled = app
+        .send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/ana",
+            Some(json!({"disabled": false})),
+        )
+        .await;
+    assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.body);
+    let (back, cookie) = app.log_in_with("ana", &password).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert!(cookie.is_some());
+}
+
+#[tokio::test]
+async fn admins_edit_names_and_addresses_with_each_field_checked() {
+    let app = spawn_app().await;
+    let root = app.member("root", Role::Admin).await;
+    app.add_member("ana", Role::Member).await;
+    let patch = |body: serde_json::Value| {
+        app.send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/ana",
+            Some(body),
+        )
+    };
+    let edited = patch(json!({"display_name": "  Ana Lima ", "email": "ana@example.com"})).await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(
+        edited.json(),
+        json!({"username": "ana", "display_name": "Ana Lima", "role": "member", "disabled": false, "email": "ana@example.com"})
+    );
+    let kept = patch(json!({})).await.json();
+    assert_eq!(kept["display_name"], "Ana Lima", "a field left out stays");
+    assert_eq!(
+        patch(json!({"email": ""})).await.json().get("email"),
+        None,
+        "\"\" removes the address"
+    );
+    for (body, why) in [
+        (json!({"display_name": ""}), "an empty name"),
+        (
+            json!({"display_name": "x".repeat(61)}),
+            "a name over 60 characters",
+        ),
+        (json!({"email": "not an address"}), "a malformed address"),
+        (json!({"disabled": "yes"}), "a string for a flag"),
+        (json!({"role": "owner"}), "an unknown role"),
+    ] {
+        let refused = patch(body).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{why}: {}",
+            refused.body
+        );
+    }
+    let unknown = app
+        .send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/nobody",
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert_eq!(
+        app.store.member("ana").await.unwrap().unwrap().display_name,
+        "Ana Lima",
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn the_last_active_admin_stays_even_when_two_admins_disable_each_other_at_once() {
+    let app = spawn_app().await;
+    let root = app.member("root", Role::Admin).await;
+    let alone = app
+        .send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/root",
+            Some(json!({"role": "member"})),
+        )
+        .await;
+    assert_eq!(alone.status, StatusCode::CONFLICT, "{}", alone.body);
+    assert!(alone.body.contains("last active admin"), "{}", alone.body);
+
+    let boss = app.member("boss", Role::Admin).await;
+    let (first, second) = tokio::join!(
+        app.send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/boss",
+            Some(json!({"disabled": true}))
+        ),
+        app.send(
+            As::Member(&boss),
+            Method::PATCH,
+            "/api/members/root",
+            Some(json!({"disabled": true}))
+        ),
+    );
+    let statuses = [first.status, second.status];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "exactly one wins: {statuses:?} {} {}",
+        first.body,
+        second.body
+    );
+    let active_admins = app
+        .store
+        .members()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.is_active_admin())
+        .count();
+    assert_eq!(active_admins, 1);
+}
+
+#[tokio::test]
+async fn the_cli_disables_and_enables_a_member_but_never_the_last_admin() {
+    let binary = env!("CARGO_BIN_EXE_asyncvoter");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    asyncvoter_test_support::add_member(binary, &url, "chloe", "from-standard-input", true).await;
+    asyncvoter_test_support::add_member(binary, &url, "dan", "another-long-one", false).await;
+
+    let disabled = cli(&["member", "disable", "dan", "--database-url", &url]).await;
+    assert!(
+        disabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disabled.stderr)
+    );
+    let listed = cli(&["member", "list", "--database-url", &url]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("dan\tdan\tmember\tdisabled"), "{listed}");
+    assert!(listed.contains("chloe\tchloe\tadmin\n"), "{listed}");
+
+    let last = cli(&["member", "disable", "chloe", "--database-url", &url]).await;
+    assert!(!last.status.success());
+    assert!(String::from_utf8_lossy(&last.stderr).contains("last active admin"));
+    let unknown = cli(&["member", "enable", "nobody", "--database-url", &url]).await;
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no member named `nobody`"));
+
+    let enabled = cli(&["member", "enable", "dan", "--database-url", &url]).await;
+    assert!(enabled.status.success());
+    let listed = cli(&["member", "list", "--database-url", &url]).await;
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("disabled"));
 }

@@ -50,6 +50,10 @@ async fn the_document_lists_every_api_route_with_its_methods() {
         ("/api/members", "get"),
         ("/api/members", "post"),
         ("/api/members/{username}/password", "put"),
+        ("/api/members/{username}", "patch"),
+        ("/api/tokens", "get"),
+        ("/api/tokens", "post"),
+        ("/api/tokens/{name}", "delete"),
         ("/api/stats/overview", "get"),
         ("/api/events", "get"),
     ];

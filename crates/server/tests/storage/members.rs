@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use asyncvoter_server::rules;
-use asyncvoter_server::store::{MemberRecord, Reservation, SessionRecord, Store, StoreError};
+use asyncvoter_server::store::{
+    MemberChanges, MemberRecord, Reservation, SessionRecord, Store, StoreError,
+};
 use asyncvoter_wire::{Role, Scope};
 use chrono::Duration;
 
@@ -17,6 +19,8 @@ async fn members_and_integrations_are_unique_and_found_again() {
             display_name: "Ana Lima".into(),
             role: Role::Admin,
             password_hash: "$argon2id$fake".into(),
+            email: None,
+            disabled: false,
         };
         store.create_member(&ana, rules::now()).await.unwrap();
         assert!(matches!(
@@ -56,12 +60,12 @@ async fn integrations_keep_their_scopes_note_their_use_and_can_be_revoked() {
         let created = rules::now();
         let scopes = [Scope::Legacy, Scope::VotesWrite, Scope::Legacy];
         store
-            .create_integration("bot", "hash-1", &scopes, created)
+            .create_integration("bot", "hash-1", &scopes, 10, created)
             .await
             .unwrap();
         assert!(matches!(
             store
-                .create_integration("bot", "hash-2", &[Scope::VotesWrite], created)
+                .create_integration("bot", "hash-2", &[Scope::VotesWrite], 10, created)
                 .await,
             Err(StoreError::Conflict(_))
         ));
@@ -257,6 +261,75 @@ async fn sessions_are_kept_by_hash_and_end_per_member() {
             0,
             "{backend}: the expired one was already gone"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn disabling_ends_sessions_keeps_the_record_and_never_leaves_no_active_admin() {
+    on_every_backend(|store, backend| async move {
+        let now = rules::now();
+        for (name, role) in [("root", Role::Admin), ("ana", Role::Member)] {
+            let record = MemberRecord {
+                username: name.into(),
+                display_name: name.to_uppercase(),
+                role,
+                password_hash: "$argon2id$fake".into(),
+                email: None,
+                disabled: false,
+            };
+            store.create_member(&record, now).await.unwrap();
+            let hash = format!("{name}-session");
+            let live = session(&hash, Some(name), Duration::hours(1));
+            assert!(store.create_session(&live, now).await.unwrap());
+        }
+        let disable = MemberChanges {
+            disabled: Some(true),
+            ..MemberChanges::default()
+        };
+        let ana = store.update_member("ana", &disable, now).await.unwrap();
+        assert!(ana.disabled, "{backend}");
+        assert!(store.member("ana").await.unwrap().unwrap().disabled);
+        assert_eq!(
+            live_sessions(&store, &["ana-session", "root-session"]).await,
+            ["root-session"],
+            "{backend}: only the disabled member's sessions end"
+        );
+        for changes in [
+            disable.clone(),
+            MemberChanges {
+                role: Some(Role::Member),
+                ..MemberChanges::default()
+            },
+        ] {
+            let refused = store.update_member("root", &changes, now).await;
+            assert!(
+                matches!(refused, Err(StoreError::Conflict(_))),
+                "{backend}: {refused:?}"
+            );
+        }
+        assert!(
+            store
+                .member("root")
+                .await
+                .unwrap()
+                .unwrap()
+                .is_active_admin()
+        );
+        let email = MemberChanges {
+            email: Some(Some("ana@example.com".into())),
+            disabled: Some(false),
+            ..MemberChanges::default()
+        };
+        let back = store.update_member("ana", &email, now).await.unwrap();
+        assert_eq!(
+            (back.disabled, back.email.as_deref()),
+            (false, Some("ana@example.com"))
+        );
+        assert!(matches!(
+            store.update_member("nobody", &email, now).await,
+            Err(StoreError::NotFound(_))
+        ));
     })
     .await;
 }

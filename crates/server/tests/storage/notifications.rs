@@ -128,6 +128,8 @@ async fn each_reminder_is_sent_once_per_lead() {
             display_name: "Ben".into(),
             role: asyncvoter_wire::Role::Member,
             password_hash: "x".into(),
+            email: None,
+            disabled: false,
         };
         store.create_member(&member, rules::now()).await.unwrap();
         let mut settings = store.member_settings("ben").await.unwrap();

@@ -87,6 +87,8 @@ async fn a_signature_is_served_once_and_a_link_ties_the_user_once() {
             display_name: "Ben".into(),
             role: Role::Member,
             password_hash: "x".into(),
+            email: None,
+            disabled: false,
         };
         store.create_member(&ben, now).await.unwrap();
         let mut new = story("Expecting U2", None);

@@ -1,4 +1,5 @@
-//! `/api/members`: admins list and add members and reset their passwords.
+//! `/api/members`: admins list, add, edit, disable and enable members and reset their
+//! passwords; members list who else can vote.
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -6,7 +7,7 @@ use axum::response::IntoResponse;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use asyncvoter_wire::{ErrorBody, Member, NewMember, PasswordReset, Role};
+use asyncvoter_wire::{ErrorBody, Member, MemberPatch, NewMember, PasswordReset, Role};
 
 use crate::AppState;
 use tower_sessions::Session;
@@ -16,27 +17,21 @@ use crate::domain::rules;
 use crate::events::Ended;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Json, Path};
-use crate::store::MemberRecord;
+use crate::store::{MemberChanges, MemberRecord};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_members, add_member))
         .routes(routes!(reset_password))
-}
-
-fn member(record: MemberRecord) -> Member {
-    Member {
-        username: record.username,
-        display_name: record.display_name,
-        role: record.role,
-    }
+        .routes(routes!(update_member))
 }
 
 /// Every member: for members, who start votes that wait on the others.
 ///
-/// Members and admins see usernames, display names and roles, to choose who a vote waits
-/// on. Password hashes never leave the server.
+/// Members see the active members' usernames, display names and roles, to choose who a
+/// vote waits on. Admins also see disabled members and everyone's email address.
+/// Password hashes never leave the server.
 #[utoipa::path(
     get, path = "/api/members", tag = "members",
     security(("session_cookie" = [])),
@@ -50,16 +45,16 @@ async fn list_members(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<Member>>> {
-    caller.require_member()?;
-    Ok(Json(
-        state
-            .store
-            .members()
-            .await?
-            .into_iter()
-            .map(member)
-            .collect(),
-    ))
+    let admin = caller.require_member()?.role == Role::Admin;
+    let members = state.store.members().await?.into_iter();
+    Ok(Json(if admin {
+        members.map(|m| m.account()).collect()
+    } else {
+        members
+            .filter(|m| !m.disabled)
+            .map(|m| m.public())
+            .collect()
+    }))
 }
 
 /// Adds a member.
@@ -94,13 +89,15 @@ async fn add_member(
         display_name,
         role: input.role.unwrap_or(Role::Member),
         password_hash: state.hasher.hash(input.password).await?,
+        email: None,
+        disabled: false,
     };
     state.store.create_member(&record, rules::now()).await?;
     let location = format!("/api/members/{}", record.username);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(member(record)),
+        Json(record.account()),
     ))
 }
 
@@ -142,4 +139,58 @@ async fn reset_password(
     sessions::end_all_but(state.store.as_ref(), &username, own).await?;
     state.events.end(Ended::Member(username));
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a member's display name, email, role, or whether they may log in.
+///
+/// Admins only. Disabling a member ends every session and event stream of theirs at
+/// once and refuses their logins, password or single sign-on; their ballots and votes
+/// stay and show as theirs. Enabling lets them log in again. The last active admin can
+/// be neither disabled nor made a member (409).
+#[utoipa::path(
+    patch, path = "/api/members/{username}", tag = "members",
+    request_body(content = MemberPatch, example = json!({"disabled": true})),
+    params(("username" = String, Path, description = "The member's username")),
+    security(("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The member as changed", body = Member),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such member", body = ErrorBody),
+        (status = 409, description = "It would leave no active admin", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
+        (status = 422, description = "A bad display name or email address", body = ErrorBody),
+    )
+)]
+async fn update_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(username): Path<String>,
+    Json(patch): Json<MemberPatch>,
+) -> ApiResult<Json<Member>> {
+    caller.require_admin()?;
+    let changes = MemberChanges {
+        display_name: patch
+            .display_name
+            .as_deref()
+            .map(rules::display_name)
+            .transpose()?,
+        email: patch
+            .email
+            .as_deref()
+            .map(|raw| rules::email(Some(raw)))
+            .transpose()?,
+        role: patch.role,
+        disabled: patch.disabled,
+    };
+    let changed = state
+        .store
+        .update_member(&username, &changes, rules::now())
+        .await?;
+    if changed.disabled {
+        state.events.end(Ended::Member(username));
+    }
+    Ok(Json(changed.account()))
 }

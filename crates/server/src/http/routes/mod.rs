@@ -12,6 +12,7 @@ mod projects;
 mod session;
 pub(crate) mod slack;
 mod stats;
+mod tokens;
 pub(crate) mod votes;
 mod webhooks;
 
@@ -49,6 +50,7 @@ use crate::http::extract::Json;
         (name = "session", description = "Logging in and out"),
         (name = "members", description = "Members, managed by admins"),
         (name = "notifications", description = "Webhooks and what was sent"),
+        (name = "tokens", description = "Integration tokens, managed by admins"),
         (name = "stats", description = "Figures across votes"),
         (name = "events", description = "Live changes as Server-Sent Events"),
         (name = "health", description = "Liveness"),
@@ -86,6 +88,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(me::router())
         .merge(projects::router())
         .merge(webhooks::router())
+        .merge(tokens::router())
         .merge(stats::router())
         .merge(events::router())
         .routes(routes!(openapi_document))

@@ -61,13 +61,14 @@ async fn log_in(
     let Some(record) = record.filter(|_| verified) else {
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     };
+    if record.disabled {
+        return Err(ApiError::Forbidden(
+            "this account is disabled: ask an admin to enable it".into(),
+        ));
+    }
     login_limit::succeeded(state.store.as_ref(), attempt).await?;
     sessions::log_in(&session, &record).await?;
-    Ok(Json(Member {
-        username: record.username,
-        display_name: record.display_name,
-        role: record.role,
-    }))
+    Ok(Json(record.account()))
 }
 
 /// The logged-in member, or nobody.

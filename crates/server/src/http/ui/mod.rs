@@ -163,6 +163,8 @@ mod tests {
             username: "ana".into(),
             display_name: "</script><script>alert(1)</script> & co".into(),
             role: asyncvoter_wire::Role::Member,
+            disabled: false,
+            email: None,
         };
         let html = with_boot(
             "<html><head></head><body></body></html>",
