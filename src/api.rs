@@ -10,10 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use asyncvoter_wire::{
-    BallotReceipt, CastBallot, CloseVote, CreatedWebhook, Delivery, ErrorBody, LinkedSlackUser,
-    ListState, Login, Member, MemberSettings, NewMember, NewVote, NewWebhook, Overview,
-    PasswordChange, PasswordReset, Project, ProjectUpdate, SlackLink, VoteDetail, VoteList,
-    VotePatch, Waiting, Webhook,
+    BallotReceipt, CastBallot, CloseVote, CreatedToken, CreatedWebhook, Delivery, ErrorBody,
+    LinkedSlackUser, ListState, Login, Member, MemberPatch, MemberSettings, NewMember, NewToken,
+    NewVote, NewWebhook, Overview, PasswordChange, PasswordReset, Project, ProjectUpdate,
+    SlackLink, Token, VoteDetail, VoteList, VotePatch, Waiting, Webhook,
 };
 
 /// The header the server requires on every change made with a session cookie.
@@ -245,6 +245,14 @@ pub async fn members() -> Result<Vec<Member>, ApiError> {
     fetch(Request::get("/api/members")).await
 }
 
+/// The members a vote can wait on: `GET /api/members` without disabled ones (which
+/// admins are shown too).
+pub async fn active_members() -> Result<Vec<Member>, ApiError> {
+    let mut all = members().await?;
+    all.retain(|m| !m.disabled);
+    Ok(all)
+}
+
 /// `POST /api/members`.
 pub async fn add_member(member: &NewMember) -> Result<Member, ApiError> {
     change(Method::POST, "/api/members", Some(member)).await
@@ -284,6 +292,28 @@ pub async fn project(name: &str) -> Result<Project, ApiError> {
 /// `PUT /api/projects/{name}`.
 pub async fn save_project(name: &str, update: &ProjectUpdate) -> Result<Project, ApiError> {
     change(Method::PUT, &project_path(name), Some(update)).await
+}
+
+/// `PATCH /api/members/{username}`.
+pub async fn change_member(username: &str, patch: &MemberPatch) -> Result<Member, ApiError> {
+    let path = format!("/api/members/{}", crate::routes::encode(username));
+    change(Method::PATCH, &path, Some(patch)).await
+}
+
+/// `GET /api/tokens`.
+pub async fn tokens() -> Result<Vec<Token>, ApiError> {
+    fetch(Request::get("/api/tokens")).await
+}
+
+/// `POST /api/tokens`: the answer holds the token's secret, shown this once.
+pub async fn add_token(token: &NewToken) -> Result<CreatedToken, ApiError> {
+    change(Method::POST, "/api/tokens", Some(token)).await
+}
+
+/// `DELETE /api/tokens/{name}`.
+pub async fn revoke_token(name: &str) -> Result<(), ApiError> {
+    let path = format!("/api/tokens/{}", crate::routes::encode(name));
+    change_without_answer(Method::DELETE, &path, None::<&()>).await
 }
 
 /// `GET /api/webhooks`.

@@ -2,8 +2,8 @@
 //! wire crate's, shared with the server.
 
 pub use asyncvoter_wire::pages::{
-    ACCOUNT, ADMIN, HISTORY, HOME, INSIGHTS, LOGIN, NEW_VOTE, NOTIFICATIONS, Page, VOTE_PREFIX,
-    page, vote_id,
+    ACCOUNT, ADMIN, HISTORY, HOME, INSIGHTS, LOGIN, NEW_VOTE, NOTIFICATIONS, Page, TOKENS,
+    VOTE_PREFIX, page, vote_id,
 };
 
 /// The shareable page of one vote.

@@ -25,6 +25,31 @@ pub fn CopyLink(
     view! { <CopyText text=absolute(&path) about button="Copy link" done="Link copied" /> }
 }
 
+/// A secret the server shows this once (a webhook's signing secret, a token), with a
+/// copy button and a warning that it is not shown again.
+#[component]
+pub fn SecretOnce(
+    /// What was made, e.g. "Added https://ci.example.com/hook."
+    #[prop(into)]
+    title: String,
+    /// The secret.
+    #[prop(into)]
+    secret: String,
+    /// What the secret is, e.g. "signing secret".
+    what: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="secret" role="status">
+            <p>
+                <strong>{title}</strong>
+                {format!(" Copy its {what} now: it is not shown again.")}
+            </p>
+            <p class="secret__value"><code>{secret.clone()}</code></p>
+            <CopyText text=secret about=format!("(the {what})") button="Copy" done="Copied" />
+        </div>
+    }
+}
+
 /// A button that copies `text` to the clipboard, saying so; where the browser refuses,
 /// the text is shown selected, to copy by hand.
 #[component]

@@ -28,7 +28,7 @@ mod waits_on_editor;
 pub use ballot_table::BallotTable;
 pub use card_picker::CardPicker;
 pub use checkbox::Checkbox;
-pub use copy_link::{CopyLink, CopyText};
+pub use copy_link::{CopyLink, CopyText, SecretOnce};
 pub use deck_cards::{DeckCards, deck_label};
 pub use disclosure::Disclosure;
 pub use error_view::ErrorView;

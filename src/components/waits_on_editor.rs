@@ -22,7 +22,7 @@ pub fn WaitsOnEditor(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let id = StoredValue::new(vote_id);
-    let members = Fetch::new(api::members);
+    let members = Fetch::new(api::active_members);
     let chosen = RwSignal::new(expected.iter().map(|v| v.id.clone()).collect::<Vec<_>>());
     let reveal = RwSignal::new(reveal_when_all_voted || expected.is_empty());
     let summary = match expected.len() {

@@ -1,4 +1,4 @@
-use asyncvoter_wire::{Member, NewMember, PasswordReset, Role};
+use asyncvoter_wire::{Member, MemberPatch, NewMember, PasswordReset, Role};
 use leptos::prelude::*;
 
 use crate::api;
@@ -8,7 +8,8 @@ use crate::routes;
 use crate::session::use_session;
 use crate::task::Task;
 
-/// `/admin`: admins add members and reset passwords.
+/// `/admin`: admins add members, edit their names and addresses, reset passwords, and
+/// disable those who left (enable them again).
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
@@ -28,6 +29,7 @@ pub fn AdminNav() -> impl IntoView {
         <nav class="tabs" aria-label="Admin">
             <NavLink href=routes::ADMIN exact=true>"Members"</NavLink>
             <NavLink href=routes::NOTIFICATIONS>"Notifications"</NavLink>
+            <NavLink href=routes::TOKENS>"Tokens"</NavLink>
         </nav>
     }
 }
@@ -63,10 +65,10 @@ fn Members() -> impl IntoView {
                             <caption>{match members.len() { 1 => "1 member".to_owned(), n => format!("{n} members") }}</caption>
 
                             <thead>
-                                <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Password"</th></tr>
+                                <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Email"</th><th scope="col">"Password"</th><th scope="col">"Account"</th></tr>
                             </thead>
                             <tbody>
-                                {members.into_iter().map(|member| view! { <MemberRow member /> }).collect_view()}
+                                {members.into_iter().map(|member| view! { <MemberRow member on_changed=reload /> }).collect_view()}
                             </tbody>
                         </table>
                         </div>
@@ -75,17 +77,30 @@ fn Members() -> impl IntoView {
     }
 }
 
+/// One member: their name (editable with their address), role, password reset, and
+/// whether they may log in.
 #[component]
-fn MemberRow(member: Member) -> impl IntoView {
+fn MemberRow(member: Member, on_changed: Callback<()>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let username = StoredValue::new(member.username.clone());
     let reset = Task::<()>::new();
+    let change = Task::<Member>::new();
+    let patch = move |patch: MemberPatch| {
+        change.run(
+            async move { api::change_member(&username.get_value(), &patch).await },
+            move |_| on_changed.run(()),
+        )
+    };
+    let name = RwSignal::new(member.display_name.clone());
+    let email = RwSignal::new(member.email.clone().unwrap_or_default());
+    let disabled = member.disabled;
     let label = format!("New password for {}", member.username);
     view! {
-        <tr>
-            <th scope="row">{member.display_name}</th>
+        <tr class:member--disabled=disabled>
+            <th scope="row">{member.display_name.clone()}</th>
             <td>{member.username.clone()}</td>
-            <td>{member.role.as_str()}</td>
+            <td>{member.role.as_str()}{disabled.then_some(" · disabled")}</td>
+            <td>{member.email.clone().unwrap_or_default()}</td>
             <td>
                 <form class="inline-form" on:submit=move |ev| {
                     ev.prevent_default();
@@ -97,6 +112,24 @@ fn MemberRow(member: Member) -> impl IntoView {
                 </form>
                 {move || reset.value().map(|()| view! { <span class="confirmation" role="status">"Password reset."</span> })}
                 {move || reset.error().map(|message| view! { <span class="form-error" role="alert">{message}</span> })}
+            </td>
+            <td>
+                <button type="button" class="button button--small button--quiet" class:button--danger=!disabled disabled=move || change.pending()
+                    on:click=move |_| patch(MemberPatch { disabled: Some(!disabled), ..Default::default() })>
+                    {if disabled { "Enable" } else { "Disable" }}
+                </button>
+                <details class="member-edit">
+                    <summary>"Edit"</summary>
+                    <form class="inline-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        patch(MemberPatch { display_name: Some(name.get()), email: Some(email.get()), ..Default::default() });
+                    }>
+                        <input name="member_name" required maxlength="60" aria-label=format!("Name of {}", member.username) bind:value=name />
+                        <input type="email" name="member_email" placeholder="email" aria-label=format!("Email of {}", member.username) bind:value=email />
+                        <button type="submit" class="button button--small" disabled=move || change.pending()>"Save"</button>
+                    </form>
+                </details>
+                {move || change.error().map(|message| view! { <span class="form-error" role="alert">{message}</span> })}
             </td>
         </tr>
     }

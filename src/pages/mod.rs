@@ -15,6 +15,7 @@ mod new_vote;
 mod not_found;
 mod notifications;
 mod ongoing;
+mod tokens;
 mod vote;
 
 pub use account::AccountPage;
@@ -27,6 +28,7 @@ pub use new_vote::NewVotePage;
 pub use not_found::{NotFoundPage, NotFoundView};
 pub use notifications::NotificationsPage;
 pub use ongoing::OngoingPage;
+pub use tokens::TokensPage;
 pub use vote::VotePage;
 
 /// The page the current path names ([`routes::page`]). It is built again only when the
@@ -43,6 +45,7 @@ pub fn CurrentPage() -> impl IntoView {
         Page::Account => view! { <AccountPage /> }.into_any(),
         Page::Admin => view! { <AdminPage /> }.into_any(),
         Page::Notifications => view! { <NotificationsPage /> }.into_any(),
+        Page::Tokens => view! { <TokensPage /> }.into_any(),
         Page::NewVote => view! { <NewVotePage /> }.into_any(),
         Page::LinkSlack => view! { <LinkSlackPage /> }.into_any(),
         Page::Vote => view! { <VotePage /> }.into_any(),

@@ -175,7 +175,7 @@ impl ExpectedVoters {
             touched: RwSignal::new(false),
             usual: RwSignal::new(None),
             remember: RwSignal::new(false),
-            members: Fetch::new(api::members),
+            members: Fetch::new(api::active_members),
         }
     }
 

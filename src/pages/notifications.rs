@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::clock::use_now;
-use crate::components::{Checkbox, CopyText, ErrorView, Loading, loaded};
+use crate::components::{Checkbox, ErrorView, Loading, SecretOnce, loaded};
 use crate::fetch::Fetch;
 use crate::pages::admin::{AdminNav, admins_only};
 use crate::task::Task;
@@ -106,7 +106,9 @@ fn AddWebhook(on_added: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        {move || add.value().map(|created| view! { <SecretOnce created /> })}
+        {move || add.value().map(|created| view! {
+            <SecretOnce title=format!("Added {}.", created.webhook.url) secret=created.secret what="signing secret" />
+        })}
         <form class="form form--inset" on:submit=submit>
             <h3>"Add a webhook"</h3>
             <div class="form__row">
@@ -154,21 +156,6 @@ fn EventChoice(kinds: RwSignal<Vec<&'static str>>) -> impl IntoView {
             }
         })
         .collect_view()
-}
-
-/// A webhook's secret, the one time it is shown.
-#[component]
-fn SecretOnce(created: CreatedWebhook) -> impl IntoView {
-    view! {
-        <div class="secret" role="status">
-            <p>
-                <strong>{format!("Added {}. ", created.webhook.url)}</strong>
-                "Copy its signing secret now: it is not shown again."
-            </p>
-            <p class="secret__value"><code>{created.secret.clone()}</code></p>
-            <CopyText text=created.secret about="(the signing secret)" button="Copy secret" done="Secret copied" />
-        </div>
-    }
 }
 
 /// One webhook: where it goes, what it gets, how it went, and its actions.

@@ -135,6 +135,7 @@ async fn every_page_in_every_state_has_no_serious_accessibility_violation_light_
                 "/admin/notifications",
                 "[name=webhook_url]",
             ),
+            Stop::new("tokens", "/admin/tokens", "form [name=token_name]"),
             Stop::new("account", "/account", "form [name=email]"),
         ],
     )

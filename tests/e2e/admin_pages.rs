@@ -117,3 +117,112 @@ async fn a_new_server_is_set_up_in_the_browser_from_the_printed_link() {
     tab.wait_for_text("h1", "This setup link no longer works")
         .await;
 }
+
+#[tokio::test]
+async fn an_admin_makes_a_token_copies_it_once_and_revoking_it_locks_it_out() {
+    let world = World::start().await;
+    let root = world.add_member("root", "Root Admin", Role::Admin).await;
+    let tab = &world.browser;
+    tab.log_in("root", &root, "/admin/tokens").await;
+    tab.wait_for_text("h1", "Integration tokens").await;
+    tab.fill("token_name", "ci-relay").await;
+    tab.click("input[name=scope][value='votes:manage']").await;
+    tab.click("form button[type=submit]").await;
+    let secret = tab.text_of(".secret__value code").await;
+    assert!(secret.starts_with("av_"), "{secret}");
+    tab.click(".secret .copy-link button").await;
+    poll_until("the secret to be copied or offered", || async {
+        let copied = tab.texts_of(".secret .copy-link__status").await;
+        let by_hand = tab
+            .client
+            .execute(
+                "const f = document.querySelector('.secret .copy-link__url'); return f && f.value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        copied.iter().any(|t| t == "Copied") || by_hand.as_str() == Some(secret.as_str())
+    })
+    .await;
+    tab.wait_for_text(
+        "tr[data-token=ci-relay] td code",
+        "votes:write, votes:manage",
+    )
+    .await;
+    tab.wait_for_text("tr[data-token=ci-relay] td:nth-of-type(3)", "never")
+        .await;
+    for width in [1440, 390] {
+        tab.screenshot("admin-tokens", width).await;
+    }
+
+    let api = reqwest::Client::new();
+    let start = |token: String| {
+        api.post(format!("{}/api/votes", world.server.base))
+            .bearer_auth(token)
+            .json(&json!({"name": "From the relay", "deck": "tshirt"}))
+            .send()
+    };
+    assert_eq!(start(secret.clone()).await.unwrap().status(), 201);
+    tab.open("/admin/tokens").await;
+    tab.text_of("tr[data-token=ci-relay] time").await;
+    assert!(
+        !tab.markup().await.contains(&secret),
+        "the secret is never shown again"
+    );
+    tab.click("tr[data-token=ci-relay] button").await;
+    tab.click("tr[data-token=ci-relay] .button--danger").await;
+    poll_until("the token to leave the list", || async {
+        tab.texts_of("tr[data-token=ci-relay]").await.is_empty()
+    })
+    .await;
+    assert_eq!(start(secret).await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn disabling_a_member_ends_their_open_session_and_their_ballots_stay_theirs() {
+    let world = World::start().await;
+    let root = world.add_member("root", "Root Admin", Role::Admin).await;
+    let ana_password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    let id = world
+        .create_vote(json!({"name": "Checkout retries", "deck": "fibonacci"}))
+        .await;
+    let ana = world.another_browser("ana").await;
+    ana.log_in("ana", &ana_password, &format!("/votes/{id}"))
+        .await;
+    ana.click("button.deck__card[aria-label='Vote 5']").await;
+    ana.text_of(".picker__status .confirmation").await;
+
+    let tab = &world.browser;
+    tab.log_in("root", &root, "/admin").await;
+    tab.click(".members tr:has(input[aria-label='New password for ana']) td:last-child > button")
+        .await;
+    tab.wait_for_text(
+        ".members tr.member--disabled td:nth-of-type(2)",
+        "member · disabled",
+    )
+    .await;
+    // The browser logs the refusal it is about to get.
+    ana.expect_console_error("/api/me/settings");
+    let next_request = "const done = arguments[arguments.length - 1];
+        fetch('/api/me/settings').then(r => done(r.status));";
+    let answered = ana
+        .client
+        .execute_async(next_request, vec![])
+        .await
+        .unwrap();
+    assert_eq!(answered, json!(401), "her open session ends at once");
+
+    tab.open(&format!("/votes/{id}")).await;
+    tab.wait_for_text(".voters .voter", "Ana Lima").await;
+    tab.open("/admin").await;
+    tab.click(".members tr.member--disabled td:last-child > button")
+        .await;
+    poll_until("ana to be enabled again", || async {
+        tab.texts_of(".members tr.member--disabled")
+            .await
+            .is_empty()
+    })
+    .await;
+    ana.log_in("ana", &ana_password, "/account").await;
+    ana.wait_for_text("h1", "Your account").await;
+}

@@ -15,6 +15,8 @@ pub const LOGIN: &str = "/login";
 pub const ADMIN: &str = "/admin";
 /// Webhooks and what was sent (admins).
 pub const NOTIFICATIONS: &str = "/admin/notifications";
+/// Integration tokens (admins).
+pub const TOKENS: &str = "/admin/tokens";
 /// The member's own account.
 pub const ACCOUNT: &str = "/account";
 /// Tying a Slack user to the member's account, from a one-time link (`?token=…`).
@@ -39,6 +41,8 @@ pub enum Page {
     Admin,
     /// [`NOTIFICATIONS`].
     Notifications,
+    /// [`TOKENS`].
+    Tokens,
     /// [`NEW_VOTE`].
     NewVote,
     /// [`LINK_SLACK`].
@@ -63,6 +67,7 @@ pub fn page(path: &str) -> Page {
         ACCOUNT => Page::Account,
         ADMIN => Page::Admin,
         NOTIFICATIONS => Page::Notifications,
+        TOKENS => Page::Tokens,
         NEW_VOTE => Page::NewVote,
         LINK_SLACK => Page::LinkSlack,
         _ if vote_id(path).is_some() => Page::Vote,

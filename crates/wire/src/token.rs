@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::timestamp::{millis, millis_opt};
+
 /// One power an integration token may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -55,8 +57,10 @@ pub struct Token {
     /// What it may do.
     pub scopes: Vec<Scope>,
     /// When it was made.
+    #[serde(with = "millis")]
     pub created_at: DateTime<Utc>,
     /// When it was last sent, to the minute; `null` if never.
+    #[serde(with = "millis_opt")]
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
