@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing AsyncVoter needs, and skips whatever is already there:
 # the wasm target, trunk, wasm-bindgen-cli (the version Cargo.lock pins), wasm-opt and
-# spectral and axe-core from npm, Chromium, ChromeDriver, PostgreSQL, nginx, Caddy and systemd-analyze
+# spectral, axe-core and oidc-provider from npm, Chromium, ChromeDriver, PostgreSQL, nginx, Caddy and systemd-analyze
 # (the deployment snippets' tests), schemathesis and aiosmtpd. A first run takes ~25 minutes
 # (trunk and wasm-bindgen-cli are compiled from source); later runs take seconds.
 set -euo pipefail
@@ -35,8 +35,9 @@ fi
 
 if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132" ||
   ! node_modules/.bin/spectral --version >/dev/null 2>&1 ||
-  ! [ -f node_modules/axe-core/axe.min.js ]; then
-  say "Installing wasm-opt (binaryen 132), spectral (the OpenAPI linter) and axe-core (the accessibility checker) from npm"
+  ! [ -f node_modules/axe-core/axe.min.js ] ||
+  ! [ -f node_modules/oidc-provider/package.json ]; then
+  say "Installing wasm-opt (binaryen 132), spectral (the OpenAPI linter), axe-core (the accessibility checker) and oidc-provider (the tests' identity provider) from npm"
   npm ci --no-audit --no-fund
 fi
 

@@ -28,6 +28,14 @@ fn members_only() -> bool {
     boot().is_some_and(|boot| boot.get_attribute("data-members-only").as_deref() == Some("true"))
 }
 
+/// The single sign-on provider's name, and whether passwords are off, when the server
+/// logs members in through one; from the page the server wrote.
+pub fn single_sign_on() -> Option<(String, bool)> {
+    let boot = boot()?;
+    let name = boot.get_attribute("data-sso")?;
+    Some((name, boot.has_attribute("data-sso-only")))
+}
+
 /// The element the server wrote into the page about the visitor, when it wrote one (not
 /// under `trunk serve` or in component tests).
 fn boot() -> Option<web_sys::Element> {

@@ -53,9 +53,27 @@ fn AlreadyLoggedIn(member: Member, next: Signal<String>) -> impl IntoView {
     }
 }
 
-/// The username and password form; sends the member to `next` once logged in.
+/// "Log in with …" when the server has a single sign-on provider, then the username and
+/// password form unless passwords are off; sends the member to `next` once logged in.
 #[component]
 fn LoginForm(next: Signal<String>) -> impl IntoView {
+    let sso = crate::session::single_sign_on();
+    let passwords = !sso.as_ref().is_some_and(|(_, only)| *only);
+    view! {
+        {sso.map(|(name, _)| view! {
+            <p class="sso">
+                <a class="button sso__button" rel="external" href=move || format!("/auth/oidc/login?next={}", routes::encode(&next.get()))>
+                    {format!("Log in with {name}")}
+                </a>
+            </p>
+        })}
+        {passwords.then(|| view! { <PasswordForm next /> })}
+    }
+}
+
+/// The username and password form.
+#[component]
+fn PasswordForm(next: Signal<String>) -> impl IntoView {
     let session = use_session();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

@@ -18,5 +18,6 @@ mod pages;
 mod results_charts;
 mod security_in_browser;
 mod shared_links;
+mod single_sign_on;
 mod slack_in_browser;
 mod vote_page;

@@ -245,6 +245,38 @@ pub struct ServeArgs {
     /// `127.0.0.1:9464`. On the main address it needs a token with the `metrics` scope.
     #[arg(long, env = "ASYNCVOTER_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,
+    /// The OpenID Connect provider members log in through, e.g.
+    /// `https://login.example.com/realms/team` (its discovery document is read from
+    /// `/.well-known/openid-configuration` under it). Needs `--public-url`: the provider
+    /// sends people back to `{public-url}/auth/oidc/callback`.
+    #[arg(
+        long,
+        env = "ASYNCVOTER_OIDC_ISSUER",
+        requires_all = ["oidc_client_id", "oidc_client_secret", "public_url"]
+    )]
+    pub oidc_issuer: Option<url::Url>,
+    /// AsyncVoter's client id at the provider.
+    #[arg(long, env = "ASYNCVOTER_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// AsyncVoter's client secret at the provider.
+    #[arg(
+        long,
+        env = "ASYNCVOTER_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// `claim=value` in the ID token that makes a member an admin, checked at every
+    /// login, e.g. `groups=estimation-admins` (the claim's name is also asked for as a
+    /// scope).
+    #[arg(long, env = "ASYNCVOTER_OIDC_ADMIN_CLAIM", requires = "oidc_issuer")]
+    pub oidc_admin_claim: Option<String>,
+    /// What the login page's button names, e.g. `Okta` (default: the issuer's host).
+    #[arg(long, env = "ASYNCVOTER_OIDC_NAME", requires = "oidc_issuer")]
+    pub oidc_name: Option<String>,
+    /// Members log in through the provider only: passwords are refused.
+    #[arg(long, env = "ASYNCVOTER_OIDC_ONLY", requires = "oidc_issuer")]
+    pub oidc_only: bool,
     /// How long before a deadline expected voters who have not voted are reminded.
     #[arg(long, env = "ASYNCVOTER_REMIND_BEFORE", default_value = "12h,2h", value_parser = parse_leads)]
     pub remind_before: Leads,

@@ -7,6 +7,7 @@ use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
+use asyncvoter_server::auth::oidc::Oidc;
 use asyncvoter_server::auth::{self, passwords};
 use asyncvoter_server::cli::{Cli, Command, DatabaseArgs, MemberCommand, ServeArgs, TokenCommand};
 use std::sync::Arc;
@@ -243,6 +244,24 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
             _ => None,
         },
         metrics_bind: args.metrics_bind,
+        oidc: match (
+            &args.oidc_issuer,
+            &args.oidc_client_id,
+            &args.oidc_client_secret,
+        ) {
+            (Some(issuer), Some(id), Some(secret)) => Some(Arc::new(
+                Oidc::new(
+                    issuer.as_str(),
+                    id,
+                    secret,
+                    args.oidc_admin_claim.as_deref(),
+                    args.oidc_only,
+                    args.oidc_name.as_deref(),
+                )
+                .map_err(|e| anyhow::anyhow!(e))?,
+            )),
+            _ => None,
+        },
         ..Settings::default()
     };
     settings

@@ -89,6 +89,8 @@ pub struct Settings {
     pub slack: Option<Arc<Slack>>,
     /// An address of its own where `/metrics` is served without a token.
     pub metrics_bind: Option<std::net::SocketAddr>,
+    /// The OpenID Connect provider members log in through, when one is set up.
+    pub oidc: Option<Arc<crate::auth::oidc::Oidc>>,
 }
 
 impl Settings {
@@ -115,6 +117,13 @@ impl Settings {
                     .into(),
             );
         }
+        if self.oidc.is_some() && self.public_url.is_none() {
+            return Err(
+                "single sign-on needs `--public-url`: the provider sends people back to \
+                 `{public-url}/auth/oidc/callback`"
+                    .into(),
+            );
+        }
         Ok(())
     }
 }
@@ -134,6 +143,7 @@ impl Default for Settings {
             clock: Clock::system(),
             slack: None,
             metrics_bind: None,
+            oidc: None,
         }
     }
 }

@@ -65,6 +65,12 @@ impl TestServer {
     }
 
     async fn start_on(listener: TcpListener, db_path: &Path, settings: Settings) -> TestServer {
+        let address = listener.local_addr().expect("a bound address");
+        let mut settings = settings;
+        if settings.oidc.is_some() && settings.public_url.is_none() {
+            // The provider sends people back under the public URL.
+            settings.public_url = Some(format!("http://{address}"));
+        }
         settings
             .check()
             .expect("the test's settings are consistent");
@@ -82,8 +88,6 @@ impl TestServer {
             )
             .await
             .expect("the test token is stored");
-        let address = listener.local_addr().expect("a bound address");
-        let mut settings = settings;
         if settings.notify.link_base == NotifySettings::default().link_base {
             settings.notify.link_base = format!("http://{address}");
         }

@@ -2,6 +2,7 @@
 
 pub mod first_run;
 pub mod login_limit;
+pub mod oidc;
 pub mod passwords;
 pub mod sessions;
 pub mod tokens;

@@ -259,6 +259,25 @@ impl MemberRecord {
     }
 }
 
+/// What a single sign-on says of a member, to find, make or update them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoProfile {
+    /// The provider's issuer URL.
+    pub issuer: String,
+    /// The provider's stable id of the person.
+    pub subject: String,
+    /// Usernames to try, best first, for a member made at their first login.
+    pub usernames: Vec<String>,
+    pub display_name: String,
+    pub email: Option<String>,
+    /// The role the admin claim gives; `None` when no admin claim is configured.
+    pub role: Option<Role>,
+}
+
+/// What marks a member made by single sign-on instead of a password hash: no password
+/// verifies against it.
+pub const NO_PASSWORD: &str = "!sso";
+
 /// What an admin changes of a member; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberChanges {

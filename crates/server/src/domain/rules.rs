@@ -99,6 +99,50 @@ pub fn username(raw: &str) -> Result<String, DomainError> {
     }
 }
 
+/// Usernames for a member single sign-on makes, best first: the provider's
+/// `preferred_username`, else the email's local part, else `member`, folded into the
+/// username alphabet; then numbered (`ana`, `ana-2`, … `ana-50`) for when one is taken.
+pub fn sso_usernames(preferred: Option<&str>, email: Option<&str>) -> Vec<String> {
+    let source = preferred
+        .filter(|p| !p.trim().is_empty())
+        .or_else(|| email.and_then(|e| e.split('@').next()))
+        .unwrap_or_default();
+    let folded: String = source
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let folded = folded.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let mut base: String = folded.chars().take(28).collect();
+    if username(&base).is_err() {
+        base = "member".to_owned();
+    }
+    std::iter::once(base.clone())
+        .chain((2..=50).map(|n| format!("{base}-{n}")))
+        .collect()
+}
+
+/// Where to send someone after logging in: `next` when it is a path on this site, else
+/// `/` (no other host, no `//` or `\\`, no control characters or spaces).
+pub fn local_path(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if local {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 /// A display name: trimmed, 1–60 printable characters.
 pub fn display_name(raw: &str) -> Result<String, DomainError> {
     let name = raw.trim();

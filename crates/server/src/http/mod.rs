@@ -7,6 +7,7 @@ pub mod guards;
 pub mod headers;
 pub mod routes;
 pub mod setup;
+pub mod sso;
 pub mod ui;
 
 use std::future::Future;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(routes::metrics::router())
         .merge(setup::router())
+        .merge(sso::router())
         .merge(routes::legacy(state.settings.legacy_api));
     let router = match &state.settings.slack {
         Some(_) => router.merge(routes::slack::router()),

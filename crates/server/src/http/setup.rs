@@ -132,7 +132,7 @@ fn used_up() -> Response {
         the dashboard, or with <code>asyncvoter member add NAME --admin</code> on the server; \
         restarting a server nobody is a member of prints a new link.</p>\
         <p><a href=\"/login\">Log in</a></p>";
-    (StatusCode::GONE, shell(body)).into_response()
+    (StatusCode::GONE, shell("Setup link used", body)).into_response()
 }
 
 /// The form, with what was typed (never the passwords) and what to fix.
@@ -160,20 +160,24 @@ fn page(status: StatusCode, form: &SetupForm, problem: Option<&str>) -> Response
         display_name = escape(&form.display_name),
         min = passwords::MIN_CHARS,
     );
-    (status, shell(&body)).into_response()
+    (status, shell("Set up AsyncVoter", &body)).into_response()
 }
 
-fn shell(body: &str) -> Html<String> {
+/// A plain page with the setup stylesheet, titled `title`: the setup form and the single
+/// sign-on failures.
+pub(crate) fn shell(title: &str, body: &str) -> Html<String> {
+    let title = escape(title);
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\">\
-         <title>Set up AsyncVoter</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/setup.css\"></head>\
+         <title>{title} · AsyncVoter</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/setup.css\"></head>\
          <body><main>{body}</main></body></html>"
     ))
 }
 
-fn escape(text: &str) -> String {
+/// `text` safe inside HTML text and attribute values.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -252,6 +252,16 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<MemberRecord, StoreError>;
 
+    /// The member a single sign-on identity is, in step with what the provider says now
+    /// (display name, email, and the role when an admin claim is configured, except that
+    /// the last active admin stays one); made at its first login under the first free
+    /// username of `profile.usernames`. Disabled members are returned as they are.
+    async fn sso_member(
+        &self,
+        profile: &SsoProfile,
+        at: DateTime<Utc>,
+    ) -> Result<MemberRecord, StoreError>;
+
     /// Every member, by username.
     async fn members(&self) -> Result<Vec<MemberRecord>, StoreError>;
 

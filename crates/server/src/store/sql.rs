@@ -1325,6 +1325,109 @@ macro_rules! sql_store {
                 Ok(after)
             }
 
+            async fn sso_member(
+                &self,
+                profile: &SsoProfile,
+                at: DateTime<Utc>,
+            ) -> Result<MemberRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let known: Option<String> = sqlx::query_scalar(
+                    "SELECT username FROM sso_identities WHERE issuer = $1 AND subject = $2",
+                )
+                .bind(&profile.issuer)
+                .bind(&profile.subject)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(username) = known else {
+                    let mut free = None;
+                    for candidate in &profile.usernames {
+                        let taken: Option<String> =
+                            sqlx::query_scalar("SELECT username FROM members WHERE username = $1")
+                                .bind(candidate)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        if taken.is_none() {
+                            free = Some(candidate.clone());
+                            break;
+                        }
+                    }
+                    let username = free.ok_or_else(|| {
+                        StoreError::Conflict("no free username for this sign-on".into())
+                    })?;
+                    let record = MemberRecord {
+                        username,
+                        display_name: profile.display_name.clone(),
+                        role: profile.role.unwrap_or(asyncvoter_wire::Role::Member),
+                        password_hash: NO_PASSWORD.to_owned(),
+                        email: profile.email.clone(),
+                        disabled: false,
+                    };
+                    sqlx::query(
+                        "INSERT INTO members (username, display_name, role, password_hash, email, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                    )
+                    .bind(&record.username)
+                    .bind(&record.display_name)
+                    .bind(record.role.as_str())
+                    .bind(&record.password_hash)
+                    .bind(&record.email)
+                    .bind(ms(at))
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO sso_identities (issuer, subject, username, created_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(&profile.issuer)
+                    .bind(&profile.subject)
+                    .bind(&record.username)
+                    .bind(ms(at))
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(record);
+                };
+                let row: MemberRow = sqlx::query_as(&format!(
+                    "SELECT {MEMBER_COLUMNS} FROM members WHERE username = $1"
+                ))
+                .bind(&username)
+                .fetch_one(&mut *tx)
+                .await?;
+                let before = MemberRecord::try_from(row)?;
+                let mut role = profile.role.unwrap_or(before.role);
+                if before.is_active_admin() && role != asyncvoter_wire::Role::Admin {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM members \
+                         WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1",
+                    )
+                    .bind(&username)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        role = asyncvoter_wire::Role::Admin;
+                    }
+                }
+                let after = MemberRecord {
+                    display_name: profile.display_name.clone(),
+                    email: profile.email.clone().or(before.email.clone()),
+                    role,
+                    ..before
+                };
+                sqlx::query(
+                    "UPDATE members SET display_name = $1, email = $2, role = $3, updated_at = $4 \
+                     WHERE username = $5",
+                )
+                .bind(&after.display_name)
+                .bind(&after.email)
+                .bind(after.role.as_str())
+                .bind(ms(at))
+                .bind(&username)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
             async fn members(&self) -> Result<Vec<MemberRecord>, StoreError> {
                 let rows: Vec<MemberRow> = sqlx::query_as(&format!(
                     "SELECT {MEMBER_COLUMNS} FROM members ORDER BY username"

@@ -49,6 +49,12 @@ async fn log_in(
     session: Session,
     Json(login): Json<Login>,
 ) -> ApiResult<Json<Member>> {
+    if let Some(oidc) = state.settings.oidc.as_deref().filter(|o| o.only) {
+        return Err(ApiError::Forbidden(format!(
+            "this server logs members in through {} only",
+            oidc.name
+        )));
+    }
     let username = login.username.trim().to_lowercase();
     let keys = login_limit::keys(&username, address);
     let _checking = login_limit::one_at_a_time(&state.checking, &username)?;

@@ -22,6 +22,7 @@ use asyncvoter_wire::pages::{self, BOOT_ELEMENT, Page};
 use axum::extract::FromRequestParts;
 
 use crate::auth::Caller;
+use crate::auth::oidc::Oidc;
 use crate::http::headers;
 use crate::{AppState, Visibility};
 use preview::Preview;
@@ -73,7 +74,7 @@ async fn index_page(
             // The nonce goes in before the preview: a vote's name is never read for it.
             let html = preview::apply(&html.replace(headers::NONCE_PLACEHOLDER, &nonce), &preview);
             let members_only = state.settings.visibility == Visibility::Members;
-            let html = with_boot(&html, member, members_only);
+            let html = with_boot(&html, member, members_only, state.settings.oidc.as_deref());
             (
                 status,
                 [
@@ -109,16 +110,33 @@ async fn page_member(state: &AppState, request: Request) -> Option<Member> {
 }
 
 /// `html` with the boot element (see [`BOOT_ELEMENT`]) before `</head>`. `<`, `>` and `&`
-/// are escaped in the JSON, so no display name can end the script element.
-fn with_boot(html: &str, member: Option<&Member>, members_only: bool) -> String {
+/// are escaped in the JSON, so no display name can end the script element. With single
+/// sign-on, `data-sso` names the provider (and `data-sso-only` says passwords are off).
+fn with_boot(
+    html: &str,
+    member: Option<&Member>,
+    members_only: bool,
+    sso: Option<&Oidc>,
+) -> String {
     let json = member
         .map(|m| serde_json::to_string(m).unwrap_or_default())
         .unwrap_or_default()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
+    let sso = sso.map_or_else(String::new, |oidc| {
+        let only = if oidc.only {
+            " data-sso-only=\"true\""
+        } else {
+            ""
+        };
+        format!(
+            " data-sso=\"{}\"{only}",
+            crate::http::setup::escape(&oidc.name)
+        )
+    });
     let script = format!(
-        "<script type=\"application/json\" id=\"{BOOT_ELEMENT}\" data-members-only=\"{members_only}\">{json}</script>\n"
+        "<script type=\"application/json\" id=\"{BOOT_ELEMENT}\" data-members-only=\"{members_only}\"{sso}>{json}</script>\n"
     );
     match html.find("</head>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
@@ -170,15 +188,30 @@ mod tests {
             "<html><head></head><body></body></html>",
             Some(&member),
             false,
+            None,
         );
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = &html[html.find('{').unwrap()..html.rfind("}</script>").unwrap() + 1];
         let back: Member = serde_json::from_str(json).unwrap();
         assert_eq!(back, member);
-        let nobody = with_boot("<head></head>", None, true);
+        let nobody = with_boot("<head></head>", None, true, None);
         assert!(
             nobody.contains("data-members-only=\"true\"></script>"),
             "{nobody}"
+        );
+        let provider = Oidc::new(
+            "https://id.example.com",
+            "av",
+            "s",
+            None,
+            true,
+            Some("Ok\"ta"),
+        )
+        .unwrap();
+        let sso = with_boot("<head></head>", None, false, Some(&provider));
+        assert!(
+            sso.contains("data-sso=\"Ok&quot;ta\" data-sso-only=\"true\">"),
+            "{sso}"
         );
     }
 
