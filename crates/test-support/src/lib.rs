@@ -3,11 +3,13 @@
 //! binary as a process of its own, a fresh PostgreSQL database per test, and a reader of
 //! Server-Sent Events.
 
+mod oidc;
 mod proxy;
 mod receiver;
 mod slack;
 mod smtp;
 
+pub use oidc::{Mischief, OidcStandIn};
 pub use proxy::{Proxy, deploy_file};
 pub use receiver::{Received, Receiver};
 pub use slack::{SlackCall, SlackStandIn, slack_headers};

@@ -415,6 +415,33 @@ fn truncate_to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn single_sign_on_usernames_fold_into_the_alphabet_and_number_on() {
+        let names = sso_usernames(Some("Ana Lima"), Some("x@example.com"));
+        assert_eq!(&names[..3], ["ana-lima", "ana-lima-2", "ana-lima-3"]);
+        assert_eq!(sso_usernames(None, Some("Ben.O@example.com"))[0], "ben.o");
+        assert_eq!(sso_usernames(Some("  "), None)[0], "member");
+        assert_eq!(sso_usernames(Some("__é"), None)[0], "member");
+        let long = sso_usernames(Some(&"x".repeat(40)), None);
+        assert!(long.iter().all(|n| username(n).is_ok()), "{long:?}");
+    }
+
+    #[test]
+    fn after_a_login_only_paths_on_this_site_are_followed() {
+        assert_eq!(local_path("/votes/1?x=2"), "/votes/1?x=2");
+        for elsewhere in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\t/evil",
+            "",
+            "votes",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -23,6 +23,7 @@ mod reveals;
 mod sealing;
 mod security;
 mod setup;
+mod single_sign_on;
 mod slack;
 mod team_loop;
 mod tokens;

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use asyncvoter_server::rules;
 use asyncvoter_server::store::{
-    MemberChanges, MemberRecord, Reservation, SessionRecord, Store, StoreError,
+    MemberChanges, MemberRecord, NO_PASSWORD, Reservation, SessionRecord, SsoProfile, Store,
+    StoreError,
 };
 use asyncvoter_wire::{Role, Scope};
 use chrono::Duration;
@@ -330,6 +331,57 @@ async fn disabling_ends_sessions_keeps_the_record_and_never_leaves_no_active_adm
             store.update_member("nobody", &email, now).await,
             Err(StoreError::NotFound(_))
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn single_sign_on_makes_a_member_once_keeps_them_in_step_and_never_drops_the_last_admin() {
+    on_every_backend(|store, backend| async move {
+        let now = rules::now();
+        let taken = MemberRecord {
+            username: "ana".into(),
+            display_name: "Another Ana".into(),
+            role: Role::Member,
+            password_hash: "$argon2id$fake".into(),
+            email: None,
+            disabled: false,
+        };
+        store.create_member(&taken, now).await.unwrap();
+        let profile = SsoProfile {
+            issuer: "https://id.example.com".into(),
+            subject: "s-1".into(),
+            usernames: rules::sso_usernames(Some("Ana"), None),
+            display_name: "Ana Lima".into(),
+            email: Some("ana@example.com".into()),
+            role: Some(Role::Admin),
+        };
+        let made = store.sso_member(&profile, now).await.unwrap();
+        assert_eq!(
+            (made.username.as_str(), made.role),
+            ("ana-2", Role::Admin),
+            "{backend}"
+        );
+        assert_eq!(made.password_hash, NO_PASSWORD);
+        let renamed = SsoProfile {
+            display_name: "Ana L.".into(),
+            email: Some("ana@corp.example.com".into()),
+            role: Some(Role::Member),
+            ..profile.clone()
+        };
+        let again = store.sso_member(&renamed, now).await.unwrap();
+        assert_eq!(
+            again.username, "ana-2",
+            "{backend}: one identity, one member"
+        );
+        assert_eq!(again.display_name, "Ana L.");
+        assert_eq!(again.email.as_deref(), Some("ana@corp.example.com"));
+        assert_eq!(
+            again.role,
+            Role::Admin,
+            "{backend}: the last active admin stays one"
+        );
+        assert_eq!(store.members().await.unwrap().len(), 2);
     })
     .await;
 }
