@@ -47,11 +47,26 @@ pub struct Member {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberPatch {
-    /// The name to show, 1 to 60 characters.
+    /// The name to show, 1 to 60 printable characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 60,
+            pattern = "^[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f])?$"
+        )
+    )]
     pub display_name: Option<String>,
     /// Their email address; `""` removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = "^$|^[^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s<>,;\"@.\\x00-\\x1f\\x7f-\\x9f][^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]*[^\\s<>,;\"@.\\x00-\\x1f\\x7f-\\x9f]$"
+        )
+    )]
     pub email: Option<String>,
     /// Their role.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -89,6 +89,13 @@ pub struct Delivery {
 pub struct MemberSettings {
     /// Where emails go; none without it.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = "^$|^[^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]+@[^\\s<>,;\"@.\\x00-\\x1f\\x7f-\\x9f][^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]*\\.[^\\s<>,;\"@\\x00-\\x1f\\x7f-\\x9f]*[^\\s<>,;\"@.\\x00-\\x1f\\x7f-\\x9f]$"
+        )
+    )]
     pub email: Option<String>,
     /// Reminders before a deadline, for votes that wait on me.
     #[serde(default = "yes")]

@@ -187,7 +187,7 @@ pub fn email(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     let Some(address) = raw.map(str::trim).filter(|a| !a.is_empty()) else {
         return Ok(None);
     };
-    let well_formed = address.len() <= 254
+    let well_formed = address.chars().count() <= 254
         && !address
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))

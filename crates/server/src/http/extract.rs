@@ -3,12 +3,13 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
+use serde::de::DeserializeOwned;
 
 use crate::auth::{Caller, hash_token, sessions};
 use crate::domain::rules;
@@ -16,9 +17,25 @@ use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// `axum::Json` whose rejections are [`ApiError`]s, so malformed bodies get the same shape.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// Every request body is a JSON object: an array is refused even where serde would read
+/// a struct from one (`[null, null]` for a struct of two optional fields).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::Invalid("the body must be a JSON object".into()));
+        }
+        serde_json::from_value(value)
+            .map(Json)
+            .map_err(|e| ApiError::Invalid(format!("the body does not fit: {e}")))
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
