@@ -1,6 +1,7 @@
 //! Two `asyncvoter` processes on one PostgreSQL database, as behind a load balancer:
 //! events cross instances (and survive a killed listener), deadline reveals happen once,
-//! and a login on one instance works on the other.
+//! a login on one instance works on the other, and a token revoked or a member disabled
+//! through one is refused by the other on its next request.
 //!
 //! Needs `ASYNCVOTER_TEST_POSTGRES` (the test command sets it); without it each test says
 //! so and passes, so a machine without PostgreSQL can still run the rest.
@@ -482,6 +483,137 @@ async fn two_instances_deliver_each_notification_once_and_in_order() {
     assert!(
         event_ids.windows(2).all(|w| w[0] < w[1]),
         "in order: {event_ids:?}"
+    );
+    cluster.stop().await;
+}
+
+/// Logs `name` in on instance `on`; the session cookie.
+async fn session_on(on: &Instance, name: &str, password: &str) -> String {
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/session", on.base))
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"username": name, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("asyncvoter="))
+        .expect("a session cookie")
+}
+
+/// `method path` on instance `on` with a session cookie or a bearer token; the status.
+async fn status_on(
+    on: &Instance,
+    method: reqwest::Method,
+    path: &str,
+    cookie: Option<&str>,
+    token: Option<&str>,
+    body: Value,
+) -> StatusCode {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", on.base))
+        .header("x-asyncvoter-csrf", "1")
+        .json(&body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_token_revoked_or_a_member_disabled_on_one_instance_is_refused_by_the_other_at_once() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    let url = &cluster.database.url;
+    asyncvoter_test_support::add_member(BINARY, url, "root", "root passphrase", true).await;
+    asyncvoter_test_support::add_member(BINARY, url, "ana", "ana passphrase", false).await;
+    let root = session_on(&cluster.a, "root", "root passphrase").await;
+    let ana = session_on(&cluster.b, "ana", "ana passphrase").await;
+
+    let made: Value = reqwest::Client::new()
+        .post(format!("{}/api/tokens", cluster.a.base))
+        .header("cookie", &root)
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"name": "relay", "scopes": ["votes:write"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = made["secret"].as_str().expect("a secret").to_owned();
+    let start = json!({"name": "Across instances", "deck": "tshirt"});
+    let post = reqwest::Method::POST;
+    assert_eq!(
+        status_on(
+            &cluster.b,
+            post.clone(),
+            "/api/votes",
+            None,
+            Some(&secret),
+            start.clone()
+        )
+        .await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        status_on(
+            &cluster.b,
+            reqwest::Method::GET,
+            "/api/me/settings",
+            Some(&ana),
+            None,
+            json!({})
+        )
+        .await,
+        StatusCode::OK
+    );
+
+    let revoked = status_on(
+        &cluster.a,
+        reqwest::Method::DELETE,
+        "/api/tokens/relay",
+        Some(&root),
+        None,
+        json!({}),
+    )
+    .await;
+    assert_eq!(revoked, StatusCode::NO_CONTENT);
+    assert_eq!(
+        status_on(&cluster.b, post, "/api/votes", None, Some(&secret), start).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let disabled = status_on(
+        &cluster.a,
+        reqwest::Method::PATCH,
+        "/api/members/ana",
+        Some(&root),
+        None,
+        json!({"disabled": true}),
+    )
+    .await;
+    assert_eq!(disabled, StatusCode::OK);
+    assert_eq!(
+        status_on(
+            &cluster.b,
+            reqwest::Method::GET,
+            "/api/me/settings",
+            Some(&ana),
+            None,
+            json!({})
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
     );
     cluster.stop().await;
 }
