@@ -78,6 +78,11 @@ async fn a_visitor_logs_in_through_the_provider_and_lands_back_on_the_vote() {
     tab.click(".login-prompt a").await;
     tab.wait_for_text(".sso__button", "Log in with Test ID")
         .await;
+    tab.assert_accessible("the login page with single sign-on")
+        .await;
+    for width in [1440, 390] {
+        tab.screenshot("login-single-sign-on", width).await;
+    }
     tab.click(".sso__button").await;
     poll_until("the provider's login form", || async {
         tab.client.current_url().await.unwrap().port() == Some(port)
