@@ -63,7 +63,8 @@ impl Drop for SmallDisk {
 #[tokio::test]
 async fn a_full_or_read_only_disk_gives_clear_errors_and_loses_no_acknowledged_ballot() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(disk) = SmallDisk::mount(&dir.path().join("disk"), "768k") else {
+    // Room for the schema and a few thousand ballots; the schema alone outgrew 768 KiB.
+    let Some(disk) = SmallDisk::mount(&dir.path().join("disk"), "1m") else {
         return;
     };
     let database = disk.path.join("full.db");
