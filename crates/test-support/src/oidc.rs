@@ -2,7 +2,8 @@
 //! does: ID tokens answering another login's nonce, issued for another application, or
 //! expired. It follows the protocol otherwise (discovery, JWKS, a code for the state it
 //! was given, a token endpoint) and signs with a real RS256 key (`oidc-test-key.pem`,
-//! made for these tests only). The happy path is tested against the real provider,
+//! made for these tests only), or after [`OidcStandIn::rotate_keys`] with another one
+//! (`oidc-test-key-2.pem`), as providers rotate theirs. The happy path is tested against the real provider,
 //! `scripts/oidc-provider.mjs`.
 
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub struct OidcStandIn {
 struct Shared {
     issuer: String,
     mischief: Mutex<Mischief>,
+    /// Signing with the second key, which the JWKS then lists instead of the first.
+    rotated: Mutex<bool>,
     /// The nonce each code was given for.
     nonces: Mutex<HashMap<String, String>>,
 }
@@ -65,6 +68,7 @@ impl OidcStandIn {
         let state = Arc::new(Shared {
             issuer: issuer.clone(),
             mischief: Mutex::new(Mischief::None),
+            rotated: Mutex::new(false),
             nonces: Mutex::default(),
         });
         let app = Router::new()
@@ -77,18 +81,25 @@ impl OidcStandIn {
         OidcStandIn { issuer, state }
     }
 
+    /// Signs from now on with a new key, listed alone in the JWKS.
+    pub fn rotate_keys(&self) {
+        *self.state.rotated.lock().unwrap() = true;
+    }
+
     /// Makes the next ID tokens wrong in this way.
     pub fn misbehave(&self, mischief: Mischief) {
         *self.state.mischief.lock().unwrap() = mischief;
     }
 }
 
-fn signing_key() -> CoreRsaPrivateSigningKey {
-    CoreRsaPrivateSigningKey::from_pem(
-        include_str!("oidc-test-key.pem"),
-        Some(JsonWebKeyId::new("test-key".into())),
-    )
-    .expect("the test key reads")
+fn signing_key(shared: &Shared) -> CoreRsaPrivateSigningKey {
+    let (pem, kid) = if *shared.rotated.lock().unwrap() {
+        (include_str!("oidc-test-key-2.pem"), "test-key-2")
+    } else {
+        (include_str!("oidc-test-key.pem"), "test-key")
+    };
+    CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(kid.into())))
+        .expect("the test key reads")
 }
 
 async fn discovery(State(state): State<Arc<Shared>>) -> impl IntoResponse {
@@ -106,9 +117,9 @@ async fn discovery(State(state): State<Arc<Shared>>) -> impl IntoResponse {
     }))
 }
 
-async fn jwks() -> impl IntoResponse {
+async fn jwks(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     Json(CoreJsonWebKeySet::new(vec![
-        signing_key().as_verification_key(),
+        signing_key(&shared).as_verification_key(),
     ]))
 }
 
@@ -175,7 +186,7 @@ async fn token(
     .set_nonce(Some(Nonce::new(nonce)));
     let id_token = CoreIdToken::new(
         claims,
-        &signing_key(),
+        &signing_key(&shared),
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
         None,
         None,

@@ -1,7 +1,8 @@
 //! Single sign-on with OpenID Connect, on the `openidconnect` crate: the authorization
 //! code flow with PKCE, `state` and `nonce`; the provider found by discovery (on the
-//! first login, then kept); the ID token's signature, issuer, audience, expiry and nonce
-//! checked before anyone is let in.
+//! first login, then kept, and read again once when a token's signature does not verify
+//! with the keys it listed: providers rotate their keys); the ID token's signature,
+//! issuer, audience, expiry and nonce checked before anyone is let in.
 
 use base64::Engine;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
@@ -11,7 +12,7 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
+use tokio::sync::RwLock;
 
 /// Where the provider sends the visitor back, under the public URL.
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
@@ -29,7 +30,7 @@ pub struct Oidc {
     /// What "Log in with …" names: `--oidc-name`, or the issuer's host.
     pub name: String,
     http: reqwest::Client,
-    metadata: OnceCell<CoreProviderMetadata>,
+    metadata: RwLock<Option<CoreProviderMetadata>>,
 }
 
 impl std::fmt::Debug for Oidc {
@@ -113,7 +114,7 @@ impl Oidc {
             only,
             name: name.map_or(host, str::to_owned),
             http,
-            metadata: OnceCell::new(),
+            metadata: RwLock::new(None),
         })
     }
 
@@ -127,9 +128,12 @@ impl Oidc {
         self.issuer.as_str()
     }
 
-    async fn metadata(&self) -> Result<&CoreProviderMetadata, SsoError> {
-        self.metadata
-            .get_or_try_init(|| CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http))
+    /// The provider's metadata and keys: as discovered before, unless `again`.
+    async fn metadata(&self, again: bool) -> Result<CoreProviderMetadata, SsoError> {
+        if !again && let Some(known) = self.metadata.read().await.as_ref() {
+            return Ok(known.clone());
+        }
+        let found = CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http)
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, issuer = %self.issuer.as_str(), "OpenID discovery failed");
@@ -137,18 +141,39 @@ impl Oidc {
                     "{} cannot be reached just now. Try again in a moment.",
                     self.name
                 ))
-            })
+            })?;
+        *self.metadata.write().await = Some(found.clone());
+        Ok(found)
+    }
+
+    /// A client of the provider as `metadata` describes it, returning to `redirect`.
+    fn client(
+        &self,
+        metadata: CoreProviderMetadata,
+        redirect: &str,
+    ) -> Result<
+        CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        SsoError,
+    > {
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            self.client_id.clone(),
+            Some(self.client_secret.clone()),
+        )
+        .set_redirect_uri(redirect_url(redirect)?))
     }
 
     /// Where to send the visitor to log in, and what to keep in their session meanwhile.
     /// `redirect` is this server's callback URL.
     pub async fn start(&self, redirect: &str, next: String) -> Result<(String, Pending), SsoError> {
-        let client = CoreClient::from_provider_metadata(
-            self.metadata().await?.clone(),
-            self.client_id.clone(),
-            Some(self.client_secret.clone()),
-        )
-        .set_redirect_uri(redirect_url(redirect)?);
+        let client = self.client(self.metadata(false).await?, redirect)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(
@@ -187,12 +212,7 @@ impl Oidc {
                 "The answer does not belong to the login started here (its state differs).".into(),
             ));
         }
-        let client = CoreClient::from_provider_metadata(
-            self.metadata().await?.clone(),
-            self.client_id.clone(),
-            Some(self.client_secret.clone()),
-        )
-        .set_redirect_uri(redirect_url(redirect)?);
+        let client = self.client(self.metadata(false).await?, redirect)?;
         let exchange = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| SsoError::Provider(format!("{} has no token endpoint: {e}", self.name)))?;
@@ -207,9 +227,19 @@ impl Oidc {
         let token = response
             .id_token()
             .ok_or_else(|| SsoError::Provider(format!("{} sent no ID token.", self.name)))?;
-        let claims = token
-            .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
-            .map_err(|e| SsoError::Refused(refusal(&e)))?;
+        let nonce = Nonce::new(pending.nonce);
+        let claims = match token.claims(&client.id_token_verifier(), &nonce) {
+            Ok(claims) => claims.clone(),
+            // Signed with a key not listed when the provider was last read: read it again.
+            Err(openidconnect::ClaimsVerificationError::SignatureVerification(_)) => {
+                let fresh = self.client(self.metadata(true).await?, redirect)?;
+                token
+                    .claims(&fresh.id_token_verifier(), &nonce)
+                    .map_err(|e| SsoError::Refused(refusal(&e)))?
+                    .clone()
+            }
+            Err(e) => return Err(SsoError::Refused(refusal(&e))),
+        };
         let admin = self
             .admin_claim
             .as_ref()

@@ -239,3 +239,15 @@ async fn without_a_provider_the_sign_on_routes_do_not_exist() {
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_provider_that_rotates_its_keys_is_read_again_and_logins_go_on() {
+    let stand_in = OidcStandIn::start().await;
+    let app = app_with(&stand_in, false).await;
+    let first = log_in(&app, "/", |url| url).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    stand_in.rotate_keys();
+    let after = log_in(&app, "/", |url| url).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "{}", after.body);
+    assert_eq!(who(&app, &after.cookie).await, StatusCode::OK);
+}
