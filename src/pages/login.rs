@@ -14,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let next = Signal::derive(move || {
-        on_this_site(&routes::safe_next(query.read().get("next").as_deref()))
+        on_this_site(&routes::local_path(query.read().get("next").as_deref()))
     });
     view! {
         <section class="narrow">

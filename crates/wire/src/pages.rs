@@ -81,6 +81,25 @@ pub fn vote_id(path: &str) -> Option<&str> {
     (!id.is_empty() && !id.contains('/')).then_some(id)
 }
 
+/// Where to go after logging in (a password, or single sign-on): `next` when it is a path
+/// on this site, else home. Refused: anything but a path, `//` (another host), `\\` (read
+/// as `/`), and control characters or spaces, which URL parsers drop (`/%09/evil.example`
+/// is `//evil.example` to a browser). The login page also resolves the result against
+/// its own origin.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            path.to_owned()
+        }
+        _ => HOME.to_owned(),
+    }
+}
+
 /// The element the server writes into every page it serves, so the dashboard knows who
 /// is there before its first request: `<script type="application/json" id="asyncvoter-boot"
 /// data-members-only="true|false">` holding the member of the page's session cookie as
@@ -91,6 +110,26 @@ pub const BOOT_ELEMENT: &str = "asyncvoter-boot";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_a_login_only_paths_on_this_site_are_followed() {
+        assert_eq!(local_path(Some("/votes/abc?x=1")), "/votes/abc?x=1");
+        for elsewhere in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "",
+            "votes",
+        ] {
+            assert_eq!(local_path(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 
     #[test]
     fn every_path_shows_its_page() {

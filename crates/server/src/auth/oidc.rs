@@ -11,8 +11,9 @@ use openidconnect::{
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
+
+use crate::auth::hash_token;
 
 /// Where the provider sends the visitor back, under the public URL.
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
@@ -263,9 +264,10 @@ fn redirect_url(redirect: &str) -> Result<RedirectUrl, SsoError> {
         .map_err(|e| SsoError::Provider(format!("the callback URL {redirect} is not a URL: {e}")))
 }
 
-/// Compares two secrets without telling how much of them matched.
+/// Compares two secrets without telling how much of them matched: their hashes, as
+/// tokens and setup links are compared.
 fn same(a: &str, b: &str) -> bool {
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+    hash_token(a) == hash_token(b)
 }
 
 /// Why an ID token was refused, for the visitor.

@@ -12,7 +12,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use asyncvoter_wire::Role;
+use asyncvoter_wire::{Role, pages};
 
 use crate::AppState;
 use crate::auth::oidc::{CALLBACK_PATH, Identity, Oidc, Pending, SsoError};
@@ -34,8 +34,7 @@ pub fn router() -> Router<AppState> {
 /// `?next=`: where to return afterwards.
 #[derive(Debug, Deserialize)]
 struct Start {
-    #[serde(default)]
-    next: String,
+    next: Option<String>,
 }
 
 /// What the provider sends back.
@@ -64,7 +63,7 @@ async fn start(
     let Some((oidc, callback)) = provider(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let next = rules::local_path(&start.next);
+    let next = pages::local_path(start.next.as_deref());
     let (url, pending) = match oidc.start(&callback, next).await {
         Ok(started) => started,
         Err(error) => return failure(oidc, &error),

@@ -42,6 +42,44 @@ macro_rules! sql_store {
                 Ok(done.rows_affected())
             }
 
+            /// Adds `member` unless the username is taken; true when it did.
+            async fn insert_member(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                member: &MemberRecord,
+                at: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                let added = sqlx::query(
+                    "INSERT INTO members (username, display_name, role, password_hash, email, \
+                     disabled_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (username) DO NOTHING",
+                )
+                .bind(&member.username)
+                .bind(&member.display_name)
+                .bind(member.role.as_str())
+                .bind(&member.password_hash)
+                .bind(&member.email)
+                .bind(member.disabled.then(|| ms(at)))
+                .bind(ms(at))
+                .execute(&mut **tx)
+                .await?;
+                Ok(added.rows_affected() == 1)
+            }
+
+            /// How many admins who can log in there are besides `username`: read before a
+            /// change that would leave none.
+            async fn other_active_admins(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                username: &str,
+            ) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM members \
+                     WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1",
+                )
+                .bind(username)
+                .fetch_one(&mut **tx)
+                .await?)
+            }
+
             /// A vote, locked for the transaction.
             async fn lock_vote(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -1241,25 +1279,15 @@ macro_rules! sql_store {
                 member: &MemberRecord,
                 at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let statement = sqlx::query(
-                    "INSERT INTO members (username, display_name, role, password_hash, email, \
-                     disabled_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (username) DO NOTHING",
-                )
-                .bind(&member.username)
-                .bind(&member.display_name)
-                .bind(member.role.as_str())
-                .bind(&member.password_hash)
-                .bind(&member.email)
-                .bind(member.disabled.then(|| ms(at)))
-                .bind(ms(at));
-                match self.write_one(statement).await? {
-                    0 => Err(StoreError::Conflict(format!(
+                let mut tx = self.begin_write().await?;
+                if !Self::insert_member(&mut tx, member, at).await? {
+                    return Err(StoreError::Conflict(format!(
                         "a member named `{}` already exists",
                         member.username
-                    ))),
-                    _ => Ok(()),
+                    )));
                 }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn member(&self, username: &str) -> Result<Option<MemberRecord>, StoreError> {
@@ -1289,14 +1317,7 @@ macro_rules! sql_store {
                 let before = MemberRecord::try_from(row)?;
                 let after = before.changed(changes);
                 if before.is_active_admin() && !after.is_active_admin() {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM members \
-                         WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1",
-                    )
-                    .bind(username)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if others == 0 {
+                    if Self::other_active_admins(&mut tx, username).await? == 0 {
                         return Err(StoreError::Conflict(format!(
                             "`{username}` is the last active admin: make another member an admin first"
                         )));
@@ -1362,18 +1383,12 @@ macro_rules! sql_store {
                         email: profile.email.clone(),
                         disabled: false,
                     };
-                    sqlx::query(
-                        "INSERT INTO members (username, display_name, role, password_hash, email, \
-                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                    )
-                    .bind(&record.username)
-                    .bind(&record.display_name)
-                    .bind(record.role.as_str())
-                    .bind(&record.password_hash)
-                    .bind(&record.email)
-                    .bind(ms(at))
-                    .execute(&mut *tx)
-                    .await?;
+                    if !Self::insert_member(&mut tx, &record, at).await? {
+                        return Err(StoreError::Conflict(format!(
+                            "a member named `{}` already exists",
+                            record.username
+                        )));
+                    }
                     sqlx::query(
                         "INSERT INTO sso_identities (issuer, subject, username, created_at) \
                          VALUES ($1, $2, $3, $4)",
@@ -1396,14 +1411,7 @@ macro_rules! sql_store {
                 let before = MemberRecord::try_from(row)?;
                 let mut role = profile.role.unwrap_or(before.role);
                 if before.is_active_admin() && role != asyncvoter_wire::Role::Admin {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM members \
-                         WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1",
-                    )
-                    .bind(&username)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if others == 0 {
+                    if Self::other_active_admins(&mut tx, &username).await? == 0 {
                         role = asyncvoter_wire::Role::Admin;
                     }
                 }

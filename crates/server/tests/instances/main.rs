@@ -318,21 +318,7 @@ async fn a_login_on_one_instance_votes_through_the_other_and_failures_count_on_b
     let id = vote["vote"]["id"].as_str().unwrap();
 
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{}/api/session", cluster.a.base))
-        .header("x-asyncvoter-csrf", "1")
-        .json(&json!({"username": "ana", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .find(|c| c.starts_with("asyncvoter="))
-        .expect("a session cookie");
+    let cookie = session_on(&cluster.a, "ana", "correct horse battery").await;
     let cast = http
         .put(format!("{}/api/votes/{id}/ballots/me", cluster.b.base))
         .header("cookie", &cookie)
