@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use leptos::prelude::{document, window};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -382,7 +383,27 @@ async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiErr
             },
         });
     }
-    parse(&exchange(request.header("accept", "application/json").build()).await?)
+    let request = request.header("accept", "application/json").build();
+    if let Some(answer) = request.as_ref().ok().and_then(|r| embedded(&r.url())) {
+        return parse(&answer);
+    }
+    parse(&exchange(request).await?)
+}
+
+/// The answer the server embedded in the page for `url` (see
+/// [`asyncvoter_wire::pages::FIRST_SCREEN_ATTRIBUTE`]), taken once: asking again asks the
+/// server. Events since the page was written reach the page through its stream.
+fn embedded(url: &str) -> Option<String> {
+    let origin = window().location().origin().ok()?;
+    let path = url.strip_prefix(&origin)?;
+    // A CSS string: only `"` and `\` need escaping.
+    let quoted = path.replace('\\', "\\\\").replace('"', "\\\"");
+    let attribute = asyncvoter_wire::pages::FIRST_SCREEN_ATTRIBUTE;
+    let element = document()
+        .query_selector(&format!("script[{attribute}=\"{quoted}\"]"))
+        .ok()??;
+    element.remove();
+    element.text_content()
 }
 
 /// A state change, answered with `T`.

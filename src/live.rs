@@ -107,7 +107,8 @@ pub fn provide_live() {
     let stream = Rc::new(Stream {
         live,
         source: RefCell::new(None),
-        last_id: RefCell::new(None),
+        // The page's embedded answers are as of this event: resume after it.
+        last_id: RefCell::new(crate::session::boot_event_id()),
         failures: Cell::new(0),
     });
     Stream::open(&stream);

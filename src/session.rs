@@ -36,6 +36,11 @@ pub fn single_sign_on() -> Option<(String, bool)> {
     Some((name, boot.has_attribute("data-sso-only")))
 }
 
+/// The newest event when the server wrote the page, if it said.
+pub fn boot_event_id() -> Option<String> {
+    boot()?.get_attribute("data-event-id")
+}
+
 /// The element the server wrote into the page about the visitor, when it wrote one (not
 /// under `trunk serve` or in component tests).
 fn boot() -> Option<web_sys::Element> {

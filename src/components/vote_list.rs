@@ -10,8 +10,8 @@ use crate::live::{Heard, progress, use_live};
 use crate::routes;
 use crate::task::Task;
 
-/// Votes per page fetched from the server.
-const PAGE: u32 = 50;
+/// Votes per page fetched from the server; the server embeds the first one in the page.
+const PAGE: u32 = asyncvoter_wire::pages::LIST_PAGE;
 
 /// Votes in one state with their filters, loading, empty and error states, and more on
 /// demand.

@@ -339,34 +339,50 @@ impl Tab {
         all
     }
 
-    /// Makes this tab's clock read in `zone` (an IANA name), as a viewer there would see
-    /// it (Chrome's `Emulation.setTimezoneOverride`, through chromedriver).
-    pub async fn emulate_time_zone(&self, zone: &str) {
+    /// Runs a DevTools command in this tab (through chromedriver's `goog/cdp/execute`)
+    /// and returns its result.
+    pub async fn devtools(&self, cmd: &str, params: Value) -> Value {
         self.client
             .issue_cmd(ChromeCommand {
                 path: "goog/cdp/execute",
-                body: json!({
-                    "cmd": "Emulation.setTimezoneOverride",
-                    "params": {"timezoneId": zone},
-                }),
+                body: json!({"cmd": cmd, "params": params}),
             })
             .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
+    }
+
+    /// Makes this tab's clock read in `zone` (an IANA name), as a viewer there would see
+    /// it (Chrome's `Emulation.setTimezoneOverride`).
+    pub async fn emulate_time_zone(&self, zone: &str) {
+        self.devtools("Emulation.setTimezoneOverride", json!({"timezoneId": zone}))
+            .await;
     }
 
     /// Makes this tab's pages render for a system in `scheme` (`light` or `dark`), as
     /// `prefers-color-scheme` reads it (Chrome's `Emulation.setEmulatedMedia`).
     pub async fn emulate_color_scheme(&self, scheme: &str) {
-        self.client
-            .issue_cmd(ChromeCommand {
-                path: "goog/cdp/execute",
-                body: json!({
-                    "cmd": "Emulation.setEmulatedMedia",
-                    "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
-                }),
-            })
-            .await
-            .unwrap();
+        self.devtools(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await;
+    }
+
+    /// Slows this tab's network as DevTools does: `latency_ms` from each request to its
+    /// answer, `down_bits_per_second` shared by all downloads (0: no limit).
+    #[allow(dead_code)] // The first-load benchmark's.
+    pub async fn emulate_network(&self, latency_ms: u64, down_bits_per_second: u64) {
+        self.devtools("Network.enable", json!({})).await;
+        let down = if down_bits_per_second == 0 {
+            -1.0
+        } else {
+            down_bits_per_second as f64 / 8.0
+        };
+        self.devtools(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": latency_ms, "downloadThroughput": down, "uploadThroughput": -1}),
+        )
+        .await;
     }
 
     /// Runs axe-core (from npm, `node_modules/axe-core`) on the page as it is now and

@@ -8,6 +8,7 @@ mod admin_pages;
 mod api_docs;
 mod async_loop;
 mod content_security;
+mod first_screen;
 mod harness;
 mod history_page;
 mod live_updates;

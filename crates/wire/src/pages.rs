@@ -105,7 +105,19 @@ pub fn local_path(next: Option<&str>) -> String {
 /// data-members-only="true|false">` holding the member of the page's session cookie as
 /// JSON ([`crate::Member`]), or nothing when nobody is logged in. `data-members-only` is
 /// true under `--visibility members`: nobody reads votes without logging in.
+/// `data-event-id` on it names the newest event when the page was written: the
+/// dashboard's event stream resumes after it, so a change made while the page loaded is
+/// not missed.
 pub const BOOT_ELEMENT: &str = "asyncvoter-boot";
+
+/// The attribute of the API answers the server embeds in a page for its first screen:
+/// `<script type="application/json" data-api="/api/votes?state=ongoing&limit=50">` holds
+/// what `GET` of that path answered this caller. The dashboard takes it instead of asking,
+/// once.
+pub const FIRST_SCREEN_ATTRIBUTE: &str = "data-api";
+
+/// Votes per page of a list, as the dashboard asks for them.
+pub const LIST_PAGE: u32 = 50;
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ mod email;
 mod events;
 mod export;
 mod external_voters;
+mod first_screen;
 mod hardening;
 mod helpers;
 mod legacy;

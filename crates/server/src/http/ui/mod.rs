@@ -4,6 +4,7 @@
 //! other non-API path, so deep links such as `/votes/{id}` load the app (with link-preview
 //! tags naming the vote).
 
+mod first_screen;
 mod preview;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use crate::auth::Caller;
 use crate::auth::oidc::Oidc;
 use crate::http::headers;
 use crate::{AppState, Visibility};
+use first_screen::FirstScreen;
 use preview::Preview;
 
 const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
@@ -33,16 +35,31 @@ const CACHE_NEVER: &str = "no-cache";
 /// A router serving `dir`, for the app's fallback.
 pub fn router(dir: PathBuf, state: AppState) -> Router {
     let index = dir.join("index.html");
+    let first_screen = FirstScreen::new(&state);
     let spa = move |request: Request| {
         let index = index.clone();
         let state = state.clone();
+        let first_screen = first_screen.clone();
         async move {
-            let path = request.uri().path().to_owned();
-            let member = page_member(&state, request).await;
-            index_page(&index, &path, &state, member.as_ref()).await
+            let (mut parts, _) = request.into_parts();
+            let path = parts.uri.path().to_owned();
+            let member = page_member(&state, &mut parts).await;
+            // Read before the answers: events after it reach the page through its stream.
+            let newest_event = state.store.last_event_id().await.ok();
+            let page = PageFor {
+                member: member.as_ref(),
+                newest_event,
+                answers: first_screen
+                    .elements(&parts, &path, parts.uri.query(), member.is_some())
+                    .await,
+            };
+            index_page(&index, &path, &state, page).await
         }
     };
+    // A release build ships `.br` and `.gz` beside each file (`scripts/precompress.mjs`).
     let files = ServeDir::new(&dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(false)
         .fallback(spa.into_service());
     Router::new()
@@ -50,14 +67,19 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
         .layer(middleware::from_fn(cache_control))
 }
 
+/// What one page's `index.html` carries for its caller.
+struct PageFor<'a> {
+    /// The member of the session cookie.
+    member: Option<&'a Member>,
+    /// The newest event when the page was written.
+    newest_event: Option<i64>,
+    /// The first screen's API answers, as elements.
+    answers: String,
+}
+
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
 /// unknown votes (the app then shows its not-found page).
-async fn index_page(
-    index: &Path,
-    path: &str,
-    state: &AppState,
-    member: Option<&Member>,
-) -> Response {
+async fn index_page(index: &Path, path: &str, state: &AppState, page: PageFor<'_>) -> Response {
     let preview = match pages::page(path) {
         Page::NotFound => Preview::Missing,
         Page::Vote => preview::for_vote(state, pages::vote_id(path).unwrap_or_default()).await,
@@ -74,7 +96,13 @@ async fn index_page(
             // The nonce goes in before the preview: a vote's name is never read for it.
             let html = preview::apply(&html.replace(headers::NONCE_PLACEHOLDER, &nonce), &preview);
             let members_only = state.settings.visibility == Visibility::Members;
-            let html = with_boot(&html, member, members_only, state.settings.oidc.as_deref());
+            let boot = Boot {
+                member: page.member,
+                members_only,
+                sso: state.settings.oidc.as_deref(),
+                newest_event: page.newest_event,
+            };
+            let html = with_boot(&html, &boot, &page.answers);
             (
                 status,
                 [
@@ -101,30 +129,31 @@ async fn index_page(
 
 /// Who the page is for: the member of its session cookie (a session that ended, or a
 /// token, is nobody).
-async fn page_member(state: &AppState, request: Request) -> Option<Member> {
-    let (mut parts, _) = request.into_parts();
-    match Caller::from_request_parts(&mut parts, state).await {
+async fn page_member(state: &AppState, parts: &mut axum::http::request::Parts) -> Option<Member> {
+    match Caller::from_request_parts(parts, state).await {
         Ok(Caller::Member(member)) => Some(member),
         _ => None,
     }
 }
 
-/// `html` with the boot element (see [`BOOT_ELEMENT`]) before `</head>`. `<`, `>` and `&`
-/// are escaped in the JSON, so no display name can end the script element. With single
-/// sign-on, `data-sso` names the provider (and `data-sso-only` says passwords are off).
-fn with_boot(
-    html: &str,
-    member: Option<&Member>,
+/// What the boot element says (see [`BOOT_ELEMENT`]).
+struct Boot<'a> {
+    member: Option<&'a Member>,
     members_only: bool,
-    sso: Option<&Oidc>,
-) -> String {
-    let json = member
-        .map(|m| serde_json::to_string(m).unwrap_or_default())
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
-    let sso = sso.map_or_else(String::new, |oidc| {
+    /// The single sign-on provider, when there is one.
+    sso: Option<&'a Oidc>,
+    newest_event: Option<i64>,
+}
+
+/// `html` with the boot element and then `answers` before `</head>`. No display name can
+/// end the script element (see [`first_screen::script_json`]). With single sign-on,
+/// `data-sso` names the provider (and `data-sso-only` says passwords are off).
+fn with_boot(html: &str, boot: &Boot<'_>, answers: &str) -> String {
+    let json = boot
+        .member
+        .map(|m| first_screen::script_json(&serde_json::to_string(m).unwrap_or_default()))
+        .unwrap_or_default();
+    let sso = boot.sso.map_or_else(String::new, |oidc| {
         let only = if oidc.only {
             " data-sso-only=\"true\""
         } else {
@@ -135,8 +164,12 @@ fn with_boot(
             crate::http::setup::escape(&oidc.name)
         )
     });
+    let event = boot
+        .newest_event
+        .map_or_else(String::new, |id| format!(" data-event-id=\"{id}\""));
+    let members_only = boot.members_only;
     let script = format!(
-        "<script type=\"application/json\" id=\"{BOOT_ELEMENT}\" data-members-only=\"{members_only}\"{sso}>{json}</script>\n"
+        "<script type=\"application/json\" id=\"{BOOT_ELEMENT}\" data-members-only=\"{members_only}\"{sso}{event}>{json}</script>\n{answers}"
     );
     match html.find("</head>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
@@ -184,19 +217,24 @@ mod tests {
             disabled: false,
             email: None,
         };
+        let boot = |member, members_only, sso, newest_event| Boot {
+            member,
+            members_only,
+            sso,
+            newest_event,
+        };
         let html = with_boot(
             "<html><head></head><body></body></html>",
-            Some(&member),
-            false,
-            None,
+            &boot(Some(&member), false, None, None),
+            "",
         );
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
         let json = &html[html.find('{').unwrap()..html.rfind("}</script>").unwrap() + 1];
         let back: Member = serde_json::from_str(json).unwrap();
         assert_eq!(back, member);
-        let nobody = with_boot("<head></head>", None, true, None);
+        let nobody = with_boot("<head></head>", &boot(None, true, None, Some(42)), "");
         assert!(
-            nobody.contains("data-members-only=\"true\"></script>"),
+            nobody.contains("data-members-only=\"true\" data-event-id=\"42\"></script>"),
             "{nobody}"
         );
         let provider = Oidc::new(
@@ -208,7 +246,11 @@ mod tests {
             Some("Ok\"ta"),
         )
         .unwrap();
-        let sso = with_boot("<head></head>", None, false, Some(&provider));
+        let sso = with_boot(
+            "<head></head>",
+            &boot(None, false, Some(&provider), None),
+            "",
+        );
         assert!(
             sso.contains("data-sso=\"Ok&quot;ta\" data-sso-only=\"true\">"),
             "{sso}"

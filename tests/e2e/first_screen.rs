@@ -1,0 +1,87 @@
+//! The first screen drawn from the answers the server embedded in the page: no request
+//! for them, and a page written before a change catches up through its event stream.
+
+use serde_json::json;
+
+use crate::harness::{World, poll_until};
+use crate::pages::ListPage;
+
+/// The API paths this tab has fetched since the page loaded.
+async fn api_requests(world: &World) -> Vec<String> {
+    let script = "return performance.getEntriesByType('resource')
+        .map(e => new URL(e.name).pathname + new URL(e.name).search)
+        .filter(p => p.startsWith('/api/'));";
+    serde_json::from_value(world.browser.execute(script, vec![]).await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_list_and_a_vote_come_with_their_page_not_from_another_request() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Embedded story", "deck": "fibonacci", "project": "web"}))
+        .await;
+    world.cast(&id, "slack:Ana", "8").await;
+
+    let page = ListPage::open(&world, "/").await;
+    page.wait_for_names(&["Embedded story"]).await;
+    let rows = page.rows().await;
+    assert!(rows[0].text.contains("Ana"), "{}", rows[0].text);
+    let asked = api_requests(&world).await;
+    assert!(
+        !asked.iter().any(|p| p.starts_with("/api/votes")),
+        "the first page came with `/`: {asked:?}"
+    );
+
+    world.open(&format!("/votes/{id}")).await;
+    world.browser.wait_for_text("h1", "Embedded story").await;
+    let asked = api_requests(&world).await;
+    assert!(
+        !asked.iter().any(|p| p.starts_with("/api/votes")),
+        "the vote came with its page: {asked:?}"
+    );
+    // Taken once: a new visit to `/` in the app asks the server.
+    world.browser.click("nav a[href=\"/\"]").await;
+    page.wait_for_names(&["Embedded story"]).await;
+    let asked = api_requests(&world).await;
+    assert!(
+        asked
+            .iter()
+            .any(|p| p.starts_with("/api/votes?state=ongoing")),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_written_before_a_ballot_catches_up_through_its_stream() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Stale page", "deck": "fibonacci"}))
+        .await;
+    world.cast(&id, "slack:Ana", "8").await;
+    let tab = &world.browser;
+    // The page loads and draws, but its event stream cannot reach the server yet.
+    tab.devtools("Network.enable", json!({})).await;
+    tab.devtools("Network.setBlockedURLs", json!({"urls": ["*/api/events*"]}))
+        .await;
+    tab.expect_console_error("api/events");
+    world.open(&format!("/votes/{id}")).await;
+    tab.wait_for_text("h1", "Stale page").await;
+    poll_until("the stream to have failed", || async {
+        tab.text_from("return String(document.documentElement.dataset.live)")
+            .await
+            == "offline"
+    })
+    .await;
+    // Ben votes after the page was written: what it shows is now stale.
+    world.cast(&id, "slack:Ben", "5").await;
+    let shown = || async { tab.text_from("return document.body.innerText").await };
+    assert!(shown().await.contains("Ana") && !shown().await.contains("Ben"));
+    // The stream comes back and resumes after the page's newest event: Ben's ballot.
+    tab.devtools("Network.setBlockedURLs", json!({"urls": []}))
+        .await;
+    poll_until(
+        "Ben's ballot to reach the page written before it",
+        || async { shown().await.contains("Ben") },
+    )
+    .await;
+}
