@@ -34,6 +34,9 @@ cargo bench --locked -p asyncvoter-server --bench api
 step "Live events: fan-out to 1,000 streams"
 cargo bench --locked -p asyncvoter-server --bench fanout
 
+step "First load: cold-cache Chromium on emulated 4G and Fast 3G, against the floor"
+cargo bench --locked -p asyncvoter-dashboard --bench first_load
+
 step "Rendering in headless Chromium against a plain JavaScript page"
 cargo bench --locked -p asyncvoter-dashboard --bench render
 

@@ -204,3 +204,31 @@ where
         requests: latencies.len(),
     }
 }
+
+/// Several runs of one figure: the median the verdict uses, and the range beside it.
+pub struct Runs {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Runs {
+    /// The runs' median and range.
+    pub fn of(values: &[f64]) -> Runs {
+        Runs {
+            median: median(values),
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+            max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
+    }
+
+    /// "median (min–max)", each written by `show`.
+    pub fn show(&self, show: impl Fn(f64) -> String) -> String {
+        format!(
+            "{} ({}–{})",
+            show(self.median),
+            show(self.min),
+            show(self.max)
+        )
+    }
+}

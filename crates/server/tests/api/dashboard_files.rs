@@ -182,6 +182,32 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed() {
 }
 
 #[tokio::test]
+async fn a_release_builds_precompressed_files_are_sent_as_they_are() {
+    let (server, dir) = serve_dashboard().await;
+    // What `scripts/precompress.mjs` writes beside each file (marked, to tell them apart).
+    let ui = dir.path().join("dist");
+    std::fs::write(ui.join("app-0123456789abcdef.js.br"), b"BROTLI-11").unwrap();
+    std::fs::write(ui.join("app-0123456789abcdef.js.gz"), b"GZIP-9").unwrap();
+    let url = format!("{}/app-0123456789abcdef.js", server.base);
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br, zstd", "br", "BROTLI-11"),
+        ("gzip", "gzip", "GZIP-9"),
+    ] {
+        let response = get(&url, Some(accepted)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(header(&response, "content-encoding"), encoding);
+        assert_eq!(
+            header(&response, "cache-control"),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(header(&response, "content-type").starts_with("text/javascript"));
+        assert_eq!(response.text().await.unwrap(), body);
+    }
+    let plain = get(&url, None).await;
+    assert!(plain.text().await.unwrap().starts_with("console.log"));
+}
+
+#[tokio::test]
 async fn api_paths_stay_json_next_to_the_dashboard() {
     let (server, _dir) = serve_dashboard().await;
     let response = get(&format!("{}/api/nothing", server.base), None).await;

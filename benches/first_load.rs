@@ -1,0 +1,251 @@
+//! The first visit users feel: a cold-cache Chromium opening `/` until the first vote's
+//! link is on screen, on this machine's loopback and under DevTools' emulation of a 4G
+//! link and of Fast 3G with a 4× slower CPU. Beside each emulated figure, its floor: the
+//! round trips the page really made one after another × the link's round-trip time, plus
+//! the bytes it really transferred ÷ the link's bandwidth. The ratio to the floor says how
+//! much of the time is ours rather than the link's.
+//!
+//! Run: `cargo bench -p asyncvoter-dashboard --bench first_load` after `trunk build
+//! --release` (`BENCH_RUNS` sets the runs, 5 by default).
+
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(dead_code)] // Shared with the browser tests; this uses part of it.
+#[path = "../tests/e2e/harness.rs"]
+mod harness;
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../crates/server/benches/common/mod.rs"]
+mod common;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[tokio::main]
+async fn main() {
+    native::run().await;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use crate::common::{Row, Runs, env_number, report};
+    use crate::harness::{Tab, World, poll_until};
+
+    /// Ongoing votes on the server; `/` shows the first 50.
+    const VOTES: usize = 100;
+
+    /// A link as DevTools emulates it.
+    struct Profile {
+        name: &'static str,
+        /// Round-trip time added to every request, ms.
+        rtt_ms: f64,
+        /// Download bandwidth shared by all requests, bits/s (0: unlimited).
+        down_bps: f64,
+        /// CPU slowdown (1: none).
+        cpu: f64,
+        /// The goal, ms.
+        goal_ms: Option<f64>,
+    }
+
+    const PROFILES: [Profile; 3] = [
+        Profile {
+            name: "local",
+            rtt_ms: 0.0,
+            down_bps: 0.0,
+            cpu: 1.0,
+            goal_ms: None,
+        },
+        Profile {
+            name: "4G (170 ms RTT, 9 Mbps)",
+            rtt_ms: 170.0,
+            down_bps: 9_000_000.0,
+            cpu: 1.0,
+            goal_ms: Some(600.0),
+        },
+        Profile {
+            name: "Fast 3G (563 ms RTT, 1.44 Mbps) + 4× CPU",
+            rtt_ms: 563.0,
+            down_bps: 1_440_000.0,
+            cpu: 4.0,
+            goal_ms: Some(2300.0),
+        },
+    ];
+
+    /// Records when a vote's link first appears, from before the page's own scripts run.
+    const WATCH_FIRST_VOTE: &str = "
+        new MutationObserver((_, observer) => {
+            if (document.querySelector('.vote-list a[href^=\"/votes/\"]')) {
+                window.__firstVote = performance.now();
+                observer.disconnect();
+            }
+        }).observe(document, { subtree: true, childList: true });";
+
+    /// What one load transferred before the first vote showed, as the page saw it.
+    const TRANSFERS: &str = "
+        const until = window.__firstVote;
+        const nav = performance.getEntriesByType('navigation')[0];
+        const entries = [nav, ...performance.getEntriesByType('resource')]
+            .filter(e => e.responseEnd > 0 && e.responseEnd <= until)
+            .map(e => ({ start: e.startTime, end: e.responseEnd, bytes: e.transferSize }));
+        return { first_vote: until, entries };";
+
+    #[derive(Deserialize)]
+    struct Load {
+        first_vote: f64,
+        entries: Vec<Transfer>,
+    }
+
+    #[derive(Deserialize)]
+    struct Transfer {
+        start: f64,
+        end: f64,
+        bytes: f64,
+    }
+
+    impl Load {
+        /// Requests made one after another on the way to the last one to finish (the
+        /// wasm): each is one more than the deepest request that had finished before it
+        /// started. A request off that path (the favicon) costs bytes, not a round trip.
+        fn round_trips(&self) -> usize {
+            let mut order: Vec<usize> = (0..self.entries.len()).collect();
+            order.sort_by(|&a, &b| self.entries[a].start.total_cmp(&self.entries[b].start));
+            let mut depth = vec![0usize; self.entries.len()];
+            for &i in &order {
+                let before = order
+                    .iter()
+                    .filter(|&&j| self.entries[j].end <= self.entries[i].start)
+                    .map(|&j| depth[j])
+                    .max()
+                    .unwrap_or(0);
+                depth[i] = before + 1;
+            }
+            let last = (0..self.entries.len())
+                .max_by(|&a, &b| self.entries[a].end.total_cmp(&self.entries[b].end));
+            last.map_or(0, |i| depth[i])
+        }
+
+        fn bytes(&self) -> f64 {
+            self.entries.iter().map(|e| e.bytes).sum()
+        }
+    }
+
+    pub async fn run() {
+        let runs = env_number("BENCH_RUNS", 5);
+        let world = World::start().await;
+        for i in 0..VOTES {
+            world
+                .create_vote(json!({
+                    "name": format!("Story {i}: a realistic name for a story"),
+                    "url": format!("https://tracker.example/STORY-{i}"),
+                    "project": format!("project-{}", i % 5),
+                    "deck": "fibonacci",
+                }))
+                .await;
+        }
+        let tab = &world.browser;
+        tab.devtools("Network.enable", json!({})).await;
+        tab.devtools("Network.setCacheDisabled", json!({"cacheDisabled": true}))
+            .await;
+        tab.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": WATCH_FIRST_VOTE}),
+        )
+        .await;
+        let mut rows = Vec::new();
+        for profile in &PROFILES {
+            let mut times = Vec::new();
+            let mut floors = Vec::new();
+            let mut trips = Vec::new();
+            let mut bytes = Vec::new();
+            for _ in 0..runs {
+                let load = load(tab, &world, profile).await;
+                let floor = load.round_trips() as f64 * profile.rtt_ms
+                    + if profile.down_bps > 0.0 {
+                        load.bytes() * 8.0 / profile.down_bps * 1000.0
+                    } else {
+                        0.0
+                    };
+                times.push(load.first_vote);
+                floors.push(floor);
+                trips.push(load.round_trips() as f64);
+                bytes.push(load.bytes() / 1024.0);
+            }
+            rows.push((
+                profile,
+                Runs::of(&times),
+                Runs::of(&floors),
+                Runs::of(&trips),
+                Runs::of(&bytes),
+            ));
+        }
+        let rows: Vec<Row> = rows
+            .iter()
+            .map(|(profile, time, floor, trips, bytes)| {
+                let emulated = profile.rtt_ms > 0.0;
+                Row {
+                    figure: Box::leak(
+                        format!("first vote link visible on `/`, {}", profile.name)
+                            .into_boxed_str(),
+                    ),
+                    value: time.show(|ms| format!("{ms:.0} ms")),
+                    baseline: if emulated {
+                        format!(
+                            "floor {:.0} ms ({:.0} round trips, {:.1} KB)",
+                            floor.median, trips.median, bytes.median
+                        )
+                    } else {
+                        format!("{:.0} round trips, {:.1} KB", trips.median, bytes.median)
+                    },
+                    ratio: if emulated {
+                        format!("{:.2}x floor", time.median / floor.median)
+                    } else {
+                        String::new()
+                    },
+                    target: profile
+                        .goal_ms
+                        .map_or_else(String::new, |goal| format!("≤ {goal:.0} ms")),
+                    met: profile.goal_ms.map(|goal| time.median <= goal),
+                }
+            })
+            .collect();
+        report(
+            &format!(
+                "First load in Chromium, cold cache, {VOTES} ongoing votes, median (min–max) of {runs} runs"
+            ),
+            &rows,
+        );
+    }
+
+    /// One cold load of `/` under `profile`.
+    async fn load(tab: &Tab, world: &World, profile: &Profile) -> Load {
+        tab.client.goto("about:blank").await.unwrap();
+        tab.devtools("Network.clearBrowserCache", json!({})).await;
+        tab.emulate_network(profile.rtt_ms as u64, profile.down_bps as u64)
+            .await;
+        tab.devtools(
+            "Emulation.setCPUThrottlingRate",
+            json!({"rate": profile.cpu}),
+        )
+        .await;
+        tab.client
+            .goto(&format!("{}/", world.server.base))
+            .await
+            .unwrap();
+        poll_until("the first vote's link", || async {
+            tab.client
+                .execute("return typeof window.__firstVote === 'number';", vec![])
+                .await
+                .unwrap()
+                == json!(true)
+        })
+        .await;
+        let load = tab.client.execute(TRANSFERS, vec![]).await.unwrap();
+        tab.emulate_network(0, 0).await;
+        tab.devtools("Emulation.setCPUThrottlingRate", json!({"rate": 1}))
+            .await;
+        serde_json::from_value(load).unwrap()
+    }
+}
