@@ -16,6 +16,7 @@ pub mod domain;
 pub mod events;
 pub mod http;
 pub mod notify;
+pub mod read_cache;
 pub mod slack;
 pub mod state;
 pub mod store;

@@ -14,6 +14,7 @@ use crate::auth::passwords::Hasher;
 use crate::clock::Clock;
 use crate::events;
 use crate::notify::NotifySettings;
+use crate::read_cache::ReadCache;
 use crate::slack::Slack;
 use crate::store::{self, Store};
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub checking: Arc<InFlight>,
     /// The one-time link that makes the first admin, while nobody is a member.
     pub first_run: Arc<FirstRun>,
+    /// List reads kept while nothing they show has changed.
+    pub reads: Arc<ReadCache>,
 }
 
 impl AppState {
@@ -48,6 +51,7 @@ impl AppState {
             hasher: Arc::new(Hasher::per_core()),
             checking: Arc::default(),
             first_run: Arc::default(),
+            reads: Arc::default(),
         })
     }
 

@@ -202,6 +202,11 @@ pub trait Store: Send + Sync + 'static {
     /// The newest event's id (0 when there is none).
     async fn last_event_id(&self) -> Result<i64, StoreError>;
 
+    /// What a list read shows can only have changed when this has: the newest event's id
+    /// and how often a shown name changed (counted by triggers, whoever writes). Read
+    /// before the list, it keys the list's cached answer (`read_cache`).
+    async fn read_version(&self) -> Result<ReadVersion, StoreError>;
+
     /// Woken after every commit that appended events, so the event hub reads them at once.
     fn appended(&self) -> std::sync::Arc<tokio::sync::Notify>;
 
@@ -492,6 +497,15 @@ pub async fn unknown_members(store: &dyn Store, ids: &[String]) -> Result<Vec<St
         .into_iter()
         .filter(|m| !known.iter().any(|(username, _)| username == m))
         .collect())
+}
+
+/// See [`Store::read_version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::FromRow)]
+pub struct ReadVersion {
+    /// The newest event's id (0 when there is none).
+    pub event: i64,
+    /// Changes to the names lists show.
+    pub names: i64,
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (created if missing) or

@@ -1181,6 +1181,15 @@ macro_rules! sql_store {
                     .await?)
             }
 
+            async fn read_version(&self) -> Result<ReadVersion, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT COALESCE((SELECT MAX(id) FROM events), 0) AS event, \
+                     (SELECT version FROM names_version) AS names",
+                )
+                .fetch_one(&self.reader)
+                .await?)
+            }
+
             fn appended(&self) -> std::sync::Arc<tokio::sync::Notify> {
                 self.appended.clone()
             }

@@ -170,7 +170,9 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed() {
         header(&plain, "cache-control"),
         "public, max-age=31536000, immutable"
     );
-    for encoding in ["br", "gzip"] {
+    // Brotli comes from a release build's precompressed files (next test); on the fly,
+    // gzip.
+    for encoding in ["gzip"] {
         let compressed = get(&url, Some(encoding)).await;
         assert_eq!(header(&compressed, "content-encoding"), encoding);
         let size = compressed.bytes().await.unwrap().len();

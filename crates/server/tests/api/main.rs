@@ -14,6 +14,7 @@ mod first_screen;
 mod hardening;
 mod helpers;
 mod legacy;
+mod list_reads;
 mod members;
 mod metrics;
 mod notifications;

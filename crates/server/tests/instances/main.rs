@@ -603,3 +603,48 @@ async fn a_token_revoked_or_a_member_disabled_on_one_instance_is_refused_by_the_
     );
     cluster.stop().await;
 }
+
+#[tokio::test]
+async fn a_list_kept_by_one_instance_shows_a_write_through_the_other_on_the_next_read() {
+    let Some(cluster) = Cluster::start().await else {
+        return;
+    };
+    let vote = cluster
+        .call(
+            &cluster.a,
+            reqwest::Method::POST,
+            "/api/votes",
+            json!({"name": "Kept list", "deck": "fibonacci"}),
+        )
+        .await;
+    let id = vote["vote"]["id"].as_str().unwrap().to_owned();
+    let list = "/api/votes?state=ongoing&limit=100";
+    let voters = |list: Value| list["items"][0]["voters"].as_array().unwrap().len();
+    // Read twice on A: the second read is A's kept answer.
+    for _ in 0..2 {
+        let read = cluster
+            .call(&cluster.a, reqwest::Method::GET, list, Value::Null)
+            .await;
+        assert_eq!(voters(read), 0);
+    }
+    for (n, (through, voter)) in [(&cluster.b, "slack:Ana"), (&cluster.a, "slack:Ben")]
+        .into_iter()
+        .enumerate()
+    {
+        cluster
+            .call(
+                through,
+                reqwest::Method::PUT,
+                &format!("/api/votes/{id}/ballots/{voter}"),
+                json!({"card": "5"}),
+            )
+            .await;
+        for on in [&cluster.a, &cluster.b] {
+            let read = cluster
+                .call(on, reqwest::Method::GET, list, Value::Null)
+                .await;
+            assert_eq!(voters(read), n + 1, "the very next read on {}", on.base);
+        }
+    }
+    cluster.stop().await;
+}

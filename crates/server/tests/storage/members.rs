@@ -385,3 +385,67 @@ async fn single_sign_on_makes_a_member_once_keeps_them_in_step_and_never_drops_t
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_read_version_moves_with_every_event_and_every_shown_name_only() {
+    on_every_backend(|store, backend| async move {
+        let at = rules::now();
+        let start = store.read_version().await.unwrap();
+        let ana = MemberRecord {
+            username: "ana".into(),
+            display_name: "Ana Lima".into(),
+            role: Role::Admin,
+            password_hash: "$argon2id$fake".into(),
+            email: None,
+            disabled: false,
+        };
+        store.create_member(&ana, at).await.unwrap();
+        let added = store.read_version().await.unwrap();
+        assert_ne!(added.names, start.names, "{backend}: a new name");
+        // What lists do not show moves nothing.
+        store
+            .set_password("ana", "$argon2id$new", at)
+            .await
+            .unwrap();
+        let email = MemberChanges {
+            email: Some(Some("ana@example.com".into())),
+            ..MemberChanges::default()
+        };
+        store.update_member("ana", &email, at).await.unwrap();
+        assert_eq!(store.read_version().await.unwrap(), added, "{backend}");
+        let rename = MemberChanges {
+            display_name: Some("Ana Lima-Souza".into()),
+            ..MemberChanges::default()
+        };
+        store.update_member("ana", &rename, at).await.unwrap();
+        let renamed = store.read_version().await.unwrap();
+        assert!(renamed.names > added.names, "{backend}: a rename");
+        assert_eq!(renamed.event, added.event);
+        // An event, and an external voter's new name.
+        let vote = store
+            .create_vote(crate::backends::story("Checkout", None), at)
+            .await
+            .unwrap();
+        let created = store.read_version().await.unwrap();
+        assert!(created.event > renamed.event, "{backend}");
+        let mut ballot = crate::backends::cast(&vote.id, "slack:T1:U1", "5");
+        ballot.name = Some("Ben".into());
+        store.cast_ballot(ballot).await.unwrap();
+        let cast = store.read_version().await.unwrap();
+        assert!(
+            cast.event > created.event && cast.names > created.names,
+            "{backend}"
+        );
+        // The same name again is no change to it.
+        let mut again = crate::backends::cast(&vote.id, "slack:T1:U1", "8");
+        again.name = Some("Ben".into());
+        store.cast_ballot(again).await.unwrap();
+        let recast = store.read_version().await.unwrap();
+        assert!(recast.event > cast.event, "{backend}");
+        if backend == "sqlite" {
+            // PostgreSQL counts each upsert statement; SQLite only a changed name.
+            assert_eq!(recast.names, cast.names);
+        }
+    })
+    .await;
+}

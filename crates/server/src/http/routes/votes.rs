@@ -1,8 +1,8 @@
 //! `/api/votes`: list, start, read, and the owner's actions (reveal, new round, close).
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,6 +22,7 @@ use crate::domain::rules;
 use crate::domain::views;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Path, Query};
+use crate::read_cache::Encoding;
 use crate::store::{self, ListCursor, RevealCause, StateFilter, TimeRange, VoteQuery};
 
 /// The routes of this module.
@@ -91,8 +92,44 @@ fn decode_cursor(text: &str) -> Result<ListCursor, ApiError> {
 )]
 async fn list_votes(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
-) -> ApiResult<Json<VoteList>> {
+) -> ApiResult<Response> {
+    // Read before the list, so a kept answer is never older than the version it is kept
+    // under (see `read_cache`).
+    let version = state.store.read_version().await?;
+    let key = format!("{params:?}");
+    let cached = match state.reads.get(&key, version) {
+        Some(cached) => cached,
+        None => {
+            let list = read_list(&state, params).await?;
+            let json =
+                serde_json::to_vec(&list).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+            state.reads.put(&key, version, json.into())
+        }
+    };
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let (encoding, body) = cached.body(Encoding::preferred(accepted));
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::VARY, "accept-encoding"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(encoding) = encoding.header() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    Ok(response)
+}
+
+/// A page of votes for `params`, from the store.
+async fn read_list(state: &AppState, params: ListParams) -> ApiResult<VoteList> {
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest(format!(
@@ -123,8 +160,8 @@ async fn list_votes(
     };
     let names = store::names(state.store.as_ref(), views::listing_ids(&listings)).await?;
     let mut items: Vec<VoteSummary> = listings.iter().map(|l| views::summary(l, &names)).collect();
-    with_agreement(&state, &listings, &mut items).await?;
-    Ok(Json(VoteList { items, next_cursor }))
+    with_agreement(state, &listings, &mut items).await?;
+    Ok(VoteList { items, next_cursor })
 }
 
 /// Fills in how much each revealed or closed vote's last round agreed: one read for the
