@@ -8,6 +8,8 @@ bash scripts/install.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export BENCH_RESULTS="${BENCH_RESULTS:-$PWD/target/bench/results.md}"
+# The PostgreSQL rows run on this machine's server (started here if it is down).
+export ASYNCVOTER_TEST_POSTGRES="${ASYNCVOTER_TEST_POSTGRES:-$(bash scripts/postgres.sh)}"
 mkdir -p "$(dirname "$BENCH_RESULTS")"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
