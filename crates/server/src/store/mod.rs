@@ -499,6 +499,47 @@ pub async fn unknown_members(store: &dyn Store, ids: &[String]) -> Result<Vec<St
         .collect())
 }
 
+/// Ballots waiting for a write transaction, for group commit: concurrent casts share one
+/// transaction (see `cast_ballot` in `sql.rs`), each answered only after its commit.
+#[derive(Default)]
+pub struct BallotQueue {
+    waiting: std::sync::Mutex<Vec<PendingBallot>>,
+    /// Held by the caller writing a batch; the next holder writes what queued meanwhile.
+    writing: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A ballot and where its outcome goes.
+pub type PendingBallot = (
+    BallotCast,
+    tokio::sync::oneshot::Sender<Result<CastOutcome, StoreError>>,
+);
+
+impl BallotQueue {
+    /// Queues `cast`; its outcome arrives on the returned receiver.
+    pub fn push(
+        &self,
+        cast: BallotCast,
+    ) -> tokio::sync::oneshot::Receiver<Result<CastOutcome, StoreError>> {
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        self.lock().push((cast, reply));
+        outcome
+    }
+
+    /// Everything queued, to write now.
+    pub fn take(&self) -> Vec<PendingBallot> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    /// The turn to write a batch.
+    pub async fn turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.writing.clone().lock_owned().await
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<PendingBallot>> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// See [`Store::read_version`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::FromRow)]
 pub struct ReadVersion {

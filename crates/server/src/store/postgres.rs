@@ -35,6 +35,8 @@ pub struct PostgresStore {
     writer: PgPool,
     reader: PgPool,
     appended: std::sync::Arc<tokio::sync::Notify>,
+    /// Ballots waiting to be written together.
+    ballots: std::sync::Arc<BallotQueue>,
 }
 
 impl PostgresStore {
@@ -60,6 +62,7 @@ impl PostgresStore {
             writer: pool.clone(),
             reader: pool,
             appended,
+            ballots: Default::default(),
         })
     }
 

@@ -42,6 +42,137 @@ macro_rules! sql_store {
                 Ok(done.rows_affected())
             }
 
+            /// Writes `batch` in one transaction and answers each ballot after the commit. A
+            /// ballot refused before it wrote anything (no such vote, not open) is refused
+            /// alone; when the database fails, each is tried again in a transaction of its
+            /// own, so one bad ballot never fails the others.
+            async fn cast_batch(&self, batch: Vec<PendingBallot>) {
+                let casts: Vec<&BallotCast> = batch.iter().map(|(cast, _)| cast).collect();
+                let outcomes = match self.cast_together(&casts).await {
+                    Ok(outcomes) => outcomes,
+                    Err(_) if batch.len() > 1 => {
+                        let mut alone = Vec::with_capacity(batch.len());
+                        for cast in &casts {
+                            alone.push(self.cast_together(&[cast]).await.map_or_else(
+                                |error| Err(error),
+                                |mut one| one.remove(0),
+                            ));
+                        }
+                        alone
+                    }
+                    Err(error) => vec![Err(error)],
+                };
+                for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+
+            /// Casts `casts` in one write transaction: each one's outcome, or the database's
+            /// error (then nothing was written).
+            async fn cast_together(
+                &self,
+                casts: &[&BallotCast],
+            ) -> Result<Vec<Result<CastOutcome, StoreError>>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let mut outcomes = Vec::with_capacity(casts.len());
+                for cast in casts {
+                    outcomes.push(Self::cast_in(&mut tx, cast).await?);
+                }
+                self.commit(tx).await?;
+                let cast = outcomes.iter().filter(|o| o.is_ok()).count();
+                metrics::counter!(crate::telemetry::BALLOTS).increment(cast as u64);
+                Ok(outcomes)
+            }
+
+            /// Casts one ballot in `tx`: `Ok(Err(…))` when it is refused before writing
+            /// anything, `Err` when the database fails.
+            async fn cast_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                cast: &BallotCast,
+            ) -> Result<Result<CastOutcome, StoreError>, StoreError> {
+                let now = ms(cast.at);
+                let vote = match Self::lock_vote(tx, &cast.vote_id).await {
+                    Ok(vote) => vote,
+                    Err(refused @ StoreError::NotFound(_)) => return Ok(Err(refused)),
+                    Err(failed) => return Err(failed),
+                };
+                if let Err(refused) = lifecycle::allows(vote.state, Change::Cast) {
+                    return Ok(Err(refused.into()));
+                }
+                let round = i64::from(vote.round);
+                // One statement for a first ballot and a replaced one; a replaced ballot keeps
+                // its id and creation time.
+                let new_ballot = new_id();
+                let (ballot_id, created_at): (String, i64) = sqlx::query_as(
+                    "INSERT INTO ballots (id, vote_id, round, voter, card, reason, created_at, cast_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+                     ON CONFLICT (vote_id, round, voter) \
+                     DO UPDATE SET card = excluded.card, reason = excluded.reason, \
+                     cast_at = excluded.cast_at \
+                     RETURNING id, created_at",
+                )
+                .bind(&new_ballot)
+                .bind(&cast.vote_id)
+                .bind(round)
+                .bind(&cast.voter)
+                .bind(&cast.card)
+                .bind(&cast.reason)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?;
+                let replaced = ballot_id != new_ballot;
+                if let Some(name) = &cast.name {
+                    sqlx::query(
+                        "INSERT INTO external_voters (id, name, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                    )
+                    .bind(&cast.voter)
+                    .bind(name)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                let voters = Self::voters_of(tx, &cast.vote_id, round).await?;
+                sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&cast.vote_id)
+                    .execute(&mut **tx)
+                    .await?;
+                Self::record_event(
+                    tx,
+                    &cast.vote_id,
+                    EventKind::BallotCast,
+                    Some(&cast.voter),
+                    round,
+                    now,
+                )
+                .await?;
+                let reveal = AutoReveal::of(&vote).after(&voters);
+                if let Some(cause) = reveal {
+                    Self::reveal_in(tx, &cast.vote_id, round, cause, now).await?;
+                }
+                if let Some(owner) = &vote.owner
+                    && lifecycle::completes_the_expected(&vote.expected_voters, &voters, &cast.voter, replaced)
+                {
+                    Self::enqueue_email(tx, owner, "notify_all_voted", notices::ALL_VOTED, &cast.vote_id, round, now)
+                        .await?;
+                }
+                Ok(Ok(CastOutcome {
+                    ballot: BallotRecord {
+                        id: ballot_id,
+                        round: vote.round,
+                        voter: cast.voter.clone(),
+                        card: cast.card.clone(),
+                        reason: cast.reason.clone(),
+                        created_at: time(created_at),
+                        cast_at: time(now),
+                    },
+                    replaced,
+                    state: if reveal.is_some() { VoteState::Revealed } else { VoteState::Open },
+                    ballots_cast: count(voters.len() as i64),
+                }))
+            }
+
             /// Adds `member` unless the username is taken; true when it did.
             async fn insert_member(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -729,84 +860,33 @@ macro_rules! sql_store {
             }
 
             async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
-                let now = ms(cast.at);
-                let mut tx = self.begin_write().await?;
-                let vote = Self::lock_vote(&mut tx, &cast.vote_id).await?;
-                lifecycle::allows(vote.state, Change::Cast)?;
-                let round = i64::from(vote.round);
-                // One statement for a first ballot and a replaced one; a replaced ballot keeps
-                // its id and creation time.
-                let new_ballot = new_id();
-                let (ballot_id, created_at): (String, i64) = sqlx::query_as(
-                    "INSERT INTO ballots (id, vote_id, round, voter, card, reason, created_at, cast_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-                     ON CONFLICT (vote_id, round, voter) \
-                     DO UPDATE SET card = excluded.card, reason = excluded.reason, \
-                     cast_at = excluded.cast_at \
-                     RETURNING id, created_at",
-                )
-                .bind(&new_ballot)
-                .bind(&cast.vote_id)
-                .bind(round)
-                .bind(&cast.voter)
-                .bind(&cast.card)
-                .bind(&cast.reason)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let replaced = ballot_id != new_ballot;
-                if let Some(name) = &cast.name {
-                    sqlx::query(
-                        "INSERT INTO external_voters (id, name, updated_at) VALUES ($1, $2, $3) \
-                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
-                    )
-                    .bind(&cast.voter)
-                    .bind(name)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                // Group commit: ballots cast while another batch is being written wait for
+                // the next turn and are written together, in one transaction.
+                let mut outcome = self.ballots.push(cast);
+                loop {
+                    tokio::select! {
+                        biased;
+                        answered = &mut outcome => {
+                            return answered.unwrap_or_else(|_| {
+                                Err(StoreError::Conflict("the ballot was not written; try again".into()))
+                            });
+                        }
+                        turn = self.ballots.turn() => {
+                            let batch = self.ballots.take();
+                            if batch.is_empty() {
+                                // Ours was in the batch before: its outcome is there.
+                                continue;
+                            }
+                            let store = self.clone();
+                            // Spawned: a caller that goes away must not cancel the others' writes.
+                            let _ = tokio::spawn(async move {
+                                store.cast_batch(batch).await;
+                                drop(turn);
+                            })
+                            .await;
+                        }
+                    }
                 }
-                let voters = Self::voters_of(&mut tx, &cast.vote_id, round).await?;
-                sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(&cast.vote_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::record_event(
-                    &mut tx,
-                    &cast.vote_id,
-                    EventKind::BallotCast,
-                    Some(&cast.voter),
-                    round,
-                    now,
-                )
-                .await?;
-                let reveal = AutoReveal::of(&vote).after(&voters);
-                if let Some(cause) = reveal {
-                    Self::reveal_in(&mut tx, &cast.vote_id, round, cause, now).await?;
-                }
-                if let Some(owner) = &vote.owner
-                    && lifecycle::completes_the_expected(&vote.expected_voters, &voters, &cast.voter, replaced)
-                {
-                    Self::enqueue_email(&mut tx, owner, "notify_all_voted", notices::ALL_VOTED, &cast.vote_id, round, now)
-                        .await?;
-                }
-                self.commit(tx).await?;
-                metrics::counter!(crate::telemetry::BALLOTS).increment(1);
-                Ok(CastOutcome {
-                    ballot: BallotRecord {
-                        id: ballot_id,
-                        round: vote.round,
-                        voter: cast.voter,
-                        card: cast.card,
-                        reason: cast.reason,
-                        created_at: time(created_at),
-                        cast_at: time(now),
-                    },
-                    replaced,
-                    state: if reveal.is_some() { VoteState::Revealed } else { VoteState::Open },
-                    ballots_cast: count(voters.len() as i64),
-                })
             }
 
             async fn withdraw_ballot(

@@ -53,6 +53,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     appended: std::sync::Arc<tokio::sync::Notify>,
+    /// Ballots waiting to be written together.
+    ballots: std::sync::Arc<BallotQueue>,
 }
 
 impl SqliteStore {
@@ -98,6 +100,7 @@ impl SqliteStore {
             writer,
             reader,
             appended: Default::default(),
+            ballots: Default::default(),
         })
     }
 

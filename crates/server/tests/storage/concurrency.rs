@@ -86,3 +86,53 @@ async fn revealed_events(store: &Arc<dyn Store>, after: i64) -> usize {
         .filter(|e| e.kind == EventKind::Revealed)
         .count()
 }
+
+#[tokio::test]
+async fn ballots_written_together_fail_alone() {
+    on_every_backend(|store, backend| async move {
+        let vote = store
+            .create_vote(story("Together", None), rules::now())
+            .await
+            .unwrap();
+        // 48 ballots at once, every third for a vote that does not exist: they share
+        // transactions with the others, and only they are refused.
+        let casts = (0..48).map(|i| {
+            let store = store.clone();
+            let vote_id = if i % 3 == 0 {
+                "no-such-vote".to_owned()
+            } else {
+                vote.id.clone()
+            };
+            tokio::spawn(async move {
+                let mut ballot = crate::backends::cast(&vote_id, &format!("slack:U{i}"), "8");
+                ballot.at = rules::now();
+                store.cast_ballot(ballot).await
+            })
+        });
+        let outcomes: Vec<_> = futures::future::join_all(casts).await;
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let outcome = outcome.as_ref().unwrap();
+            if i % 3 == 0 {
+                assert!(
+                    matches!(
+                        outcome,
+                        Err(asyncvoter_server::store::StoreError::NotFound(_))
+                    ),
+                    "{backend} {i}: {outcome:?}"
+                );
+            } else {
+                assert_eq!(
+                    outcome.as_ref().unwrap().ballot.voter,
+                    format!("slack:U{i}")
+                );
+            }
+        }
+        let history = store.vote(&vote.id).await.unwrap();
+        assert_eq!(
+            history.ballots.len(),
+            32,
+            "{backend}: every acknowledged ballot"
+        );
+    })
+    .await;
+}
