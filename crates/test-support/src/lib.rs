@@ -154,8 +154,10 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Runs `binary serve` on a free port with `database_url` and waits (up to 20 s) until
-    /// it listens; it binds only once its database is open and migrated.
+    /// Runs `binary serve` on a port the system picks, with `database_url`, and waits (up
+    /// to 20 s) until it says where it listens; it binds only once its database is open and
+    /// migrated. The port comes from the server itself: a port picked here and bound there
+    /// could be taken by another process in between.
     pub async fn start(binary: &str, database_url: &str) -> ServerProcess {
         ServerProcess::start_with(binary, database_url, &[], None).await
     }
@@ -168,25 +170,40 @@ impl ServerProcess {
         args: &[&str],
         open_files: Option<u32>,
     ) -> ServerProcess {
-        let port = free_port();
+        use tokio::io::AsyncBufReadExt;
         let limit = open_files.map_or_else(String::new, |n| format!("ulimit -n {n} && "));
-        let child = tokio::process::Command::new("sh")
+        let mut child = tokio::process::Command::new("sh")
             .arg("-c")
             .arg(format!("{limit}exec \"$0\" \"$@\""))
             .arg(binary)
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--bind", "127.0.0.1:0"])
             .args(["--database-url", database_url])
             .args(args)
             .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("the binary starts");
-        listening(port, "the server did not start").await;
-        ServerProcess {
-            base: format!("http://127.0.0.1:{port}"),
-            child,
-        }
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("its stdout")).lines();
+        let said = async {
+            while let Some(line) = lines.next_line().await.ok().flatten() {
+                if let Some(base) = line
+                    .strip_prefix("AsyncVoter is running at ")
+                    .map(|url| url.trim_end_matches('/').to_owned())
+                {
+                    return Some(base);
+                }
+            }
+            None
+        };
+        let base = tokio::time::timeout(Duration::from_secs(20), said)
+            .await
+            .ok()
+            .flatten()
+            .expect("the server did not start");
+        // The rest of what it says, read so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        ServerProcess { base, child }
     }
 
     /// Its process id.

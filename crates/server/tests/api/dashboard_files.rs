@@ -139,7 +139,11 @@ async fn dashboard_pages_and_deep_links_answer_the_index_uncached() {
     for path in ["/", "/history", "/insights", "/votes/new"] {
         let response = get(&format!("{}{path}", server.base), None).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
+        assert_eq!(
+            header(&response, "cache-control"),
+            "private, no-cache",
+            "{path}"
+        );
         assert!(
             header(&response, "content-type").starts_with("text/html"),
             "{path}"

@@ -1,8 +1,8 @@
 //! The dashboard's files, from the trunk-built `--ui-dir`, on the API's origin.
 //!
-//! Hashed assets are cached for a year; `index.html` is never cached and answers every
-//! other non-API path, so deep links such as `/votes/{id}` load the app (with link-preview
-//! tags naming the vote).
+//! Hashed assets are cached for a year; `index.html` is kept by no shared cache and
+//! answers every other non-API path, so deep links such as `/votes/{id}` load the app
+//! (with link-preview tags naming the vote).
 
 mod first_screen;
 mod preview;
@@ -30,7 +30,9 @@ use first_screen::FirstScreen;
 use preview::Preview;
 
 const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
-const CACHE_NEVER: &str = "no-cache";
+/// Pages carry what the API answered their caller (`first_screen`): never in a shared
+/// cache, and checked again each time.
+const CACHE_NEVER: &str = "private, no-cache";
 
 /// A router serving `dir`, for the app's fallback.
 pub fn router(dir: PathBuf, state: AppState) -> Router {
