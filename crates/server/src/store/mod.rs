@@ -499,13 +499,12 @@ pub async fn unknown_members(store: &dyn Store, ids: &[String]) -> Result<Vec<St
         .collect())
 }
 
-/// Ballots waiting for a write transaction, for group commit: concurrent casts share one
-/// transaction (see `cast_ballot` in `sql.rs`), each answered only after its commit.
+/// The way to the one task that writes a store's ballots, in batches (group commit):
+/// ballots that arrive while a batch is being written go together in the next
+/// transaction, each answered only after its commit (see `cast_ballot` in `sql.rs`).
 #[derive(Default)]
-pub struct BallotQueue {
-    waiting: std::sync::Mutex<Vec<PendingBallot>>,
-    /// Held by the caller writing a batch; the next holder writes what queued meanwhile.
-    writing: std::sync::Arc<tokio::sync::Mutex<()>>,
+pub struct BallotWriter {
+    queue: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<PendingBallot>>,
 }
 
 /// A ballot and where its outcome goes.
@@ -514,30 +513,42 @@ pub type PendingBallot = (
     tokio::sync::oneshot::Sender<Result<CastOutcome, StoreError>>,
 );
 
-impl BallotQueue {
-    /// Queues `cast`; its outcome arrives on the returned receiver.
-    pub fn push(
+/// Most ballots written in one transaction.
+pub const MOST_BATCHED: usize = 64;
+
+impl BallotWriter {
+    /// Hands `cast` to the writer, which `start` spawns on first use with the queue it
+    /// reads; the ballot's outcome once its transaction has committed.
+    pub async fn write(
         &self,
         cast: BallotCast,
-    ) -> tokio::sync::oneshot::Receiver<Result<CastOutcome, StoreError>> {
+        start: impl FnOnce(tokio::sync::mpsc::UnboundedReceiver<PendingBallot>),
+    ) -> Result<CastOutcome, StoreError> {
+        let queue = self.queue.get_or_init(|| {
+            let (queue, ballots) = tokio::sync::mpsc::unbounded_channel();
+            start(ballots);
+            queue
+        });
         let (reply, outcome) = tokio::sync::oneshot::channel();
-        self.lock().push((cast, reply));
-        outcome
+        let lost = || StoreError::Conflict("the ballot was not written; try again".into());
+        queue.send((cast, reply)).map_err(|_| lost())?;
+        outcome.await.unwrap_or_else(|_| Err(lost()))
     }
+}
 
-    /// Everything queued, to write now.
-    pub fn take(&self) -> Vec<PendingBallot> {
-        std::mem::take(&mut *self.lock())
+/// The next batch: the first ballot to arrive and those queued behind it.
+pub async fn next_batch(
+    ballots: &mut tokio::sync::mpsc::UnboundedReceiver<PendingBallot>,
+) -> Option<Vec<PendingBallot>> {
+    let first = ballots.recv().await?;
+    let mut batch = vec![first];
+    while batch.len() < MOST_BATCHED {
+        match ballots.try_recv() {
+            Ok(next) => batch.push(next),
+            Err(_) => break,
+        }
     }
-
-    /// The turn to write a batch.
-    pub async fn turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
-        self.writing.clone().lock_owned().await
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<PendingBallot>> {
-        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
-    }
+    Some(batch)
 }
 
 /// See [`Store::read_version`].

@@ -35,8 +35,8 @@ pub struct PostgresStore {
     writer: PgPool,
     reader: PgPool,
     appended: std::sync::Arc<tokio::sync::Notify>,
-    /// Ballots waiting to be written together.
-    ballots: std::sync::Arc<BallotQueue>,
+    /// Ballots on their way to be written together.
+    ballots: std::sync::Arc<BallotWriter>,
 }
 
 impl PostgresStore {

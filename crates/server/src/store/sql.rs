@@ -42,6 +42,16 @@ macro_rules! sql_store {
                 Ok(done.rows_affected())
             }
 
+            /// The store's ballot writer: batch after batch, until the store is gone.
+            async fn write_ballots(
+                self,
+                mut ballots: tokio::sync::mpsc::UnboundedReceiver<PendingBallot>,
+            ) {
+                while let Some(batch) = next_batch(&mut ballots).await {
+                    self.cast_batch(batch).await;
+                }
+            }
+
             /// Writes `batch` in one transaction and answers each ballot after the commit. A
             /// ballot refused before it wrote anything (no such vote, not open) is refused
             /// alone; when the database fails, each is tried again in a transaction of its
@@ -860,33 +870,15 @@ macro_rules! sql_store {
             }
 
             async fn cast_ballot(&self, cast: BallotCast) -> Result<CastOutcome, StoreError> {
-                // Group commit: ballots cast while another batch is being written wait for
-                // the next turn and are written together, in one transaction.
-                let mut outcome = self.ballots.push(cast);
-                loop {
-                    tokio::select! {
-                        biased;
-                        answered = &mut outcome => {
-                            return answered.unwrap_or_else(|_| {
-                                Err(StoreError::Conflict("the ballot was not written; try again".into()))
-                            });
-                        }
-                        turn = self.ballots.turn() => {
-                            let batch = self.ballots.take();
-                            if batch.is_empty() {
-                                // Ours was in the batch before: its outcome is there.
-                                continue;
-                            }
-                            let store = self.clone();
-                            // Spawned: a caller that goes away must not cancel the others' writes.
-                            let _ = tokio::spawn(async move {
-                                store.cast_batch(batch).await;
-                                drop(turn);
-                            })
-                            .await;
-                        }
-                    }
-                }
+                // The writer's copy has no way to the writer of its own: when every other
+                // copy of the store is gone, its queue closes and the writer ends.
+                let mut store = self.clone();
+                store.ballots = Default::default();
+                self.ballots
+                    .write(cast, move |ballots| {
+                        tokio::spawn(store.write_ballots(ballots));
+                    })
+                    .await
             }
 
             async fn withdraw_ballot(

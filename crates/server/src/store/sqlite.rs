@@ -53,8 +53,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     appended: std::sync::Arc<tokio::sync::Notify>,
-    /// Ballots waiting to be written together.
-    ballots: std::sync::Arc<BallotQueue>,
+    /// Ballots on their way to be written together.
+    ballots: std::sync::Arc<BallotWriter>,
 }
 
 impl SqliteStore {
