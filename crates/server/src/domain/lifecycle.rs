@@ -75,16 +75,38 @@ impl<'a> AutoReveal<'a> {
         }
     }
 
-    /// Whether a round with these voters reveals now, and why: the quorum comes first.
-    pub fn after(&self, voters: &[String]) -> Option<RevealCause> {
+    /// Whether a round with this turnout reveals now, and why: the quorum comes first.
+    pub fn after(&self, turnout: &Turnout) -> Option<RevealCause> {
         if self
             .quorum
-            .is_some_and(|quorum| voters.len() >= quorum as usize)
+            .is_some_and(|quorum| turnout.ballots >= quorum as usize)
         {
             return Some(RevealCause::Quorum);
         }
-        let all_voted = !self.expected.is_empty() && waiting_on(self.expected, voters).is_empty();
+        let all_voted =
+            !self.expected.is_empty() && waiting_on(self.expected, &turnout.voted).is_empty();
         (self.when_all_voted && all_voted).then_some(RevealCause::AllVoted)
+    }
+}
+
+/// Who has voted in a round, as far as its rules look: how many ballots it has, and which
+/// expected voters cast one (reading every voter of a large round for each ballot would
+/// cost more than the ballot).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Turnout {
+    /// Ballots in the round.
+    pub ballots: usize,
+    /// Voters with a ballot: at least each expected voter who has one.
+    pub voted: Vec<String>,
+}
+
+impl Turnout {
+    /// The turnout of a round with exactly these voters.
+    pub fn of(voters: Vec<String>) -> Turnout {
+        Turnout {
+            ballots: voters.len(),
+            voted: voters,
+        }
     }
 }
 
@@ -97,11 +119,13 @@ pub fn waiting_on<'a>(expected: &'a [String], voters: &[String]) -> Vec<&'a Stri
 /// expected voter has voted: the vote's owner hears of it.
 pub fn completes_the_expected(
     expected: &[String],
-    voters: &[String],
+    turnout: &Turnout,
     voter: &str,
     replaced: bool,
 ) -> bool {
-    !replaced && expected.iter().any(|e| e == voter) && waiting_on(expected, voters).is_empty()
+    !replaced
+        && expected.iter().any(|e| e == voter)
+        && waiting_on(expected, &turnout.voted).is_empty()
 }
 
 /// Whether a vote in `state`, with ballots cast or not, takes these changes: a closed
@@ -168,6 +192,10 @@ mod tests {
         names.iter().map(|n| (*n).to_owned()).collect()
     }
 
+    fn turnout(names: &[&str]) -> Turnout {
+        Turnout::of(ids(names))
+    }
+
     #[test]
     fn the_quorum_or_the_last_expected_voter_reveals_the_round() {
         let nobody: Vec<String> = Vec::new();
@@ -176,10 +204,10 @@ mod tests {
             expected: &nobody,
             when_all_voted: true,
         };
-        assert_eq!(quorum(None).after(&ids(&["a"; 50])), None);
-        assert_eq!(quorum(Some(3)).after(&ids(&["a", "b"])), None);
+        assert_eq!(quorum(None).after(&turnout(&["a"; 50])), None);
+        assert_eq!(quorum(Some(3)).after(&turnout(&["a", "b"])), None);
         assert_eq!(
-            quorum(Some(3)).after(&ids(&["a", "b", "c"])),
+            quorum(Some(3)).after(&turnout(&["a", "b", "c"])),
             Some(RevealCause::Quorum)
         );
 
@@ -190,19 +218,27 @@ mod tests {
             when_all_voted,
         };
         assert_eq!(
-            team(true).after(&ids(&["ana", "ben"])),
+            team(true).after(&turnout(&["ana", "ben"])),
             None,
             "one still to vote"
         );
         assert_eq!(
-            team(true).after(&ids(&["ben", "slack:T1:U2", "ana"])),
+            team(true).after(&turnout(&["ben", "slack:T1:U2", "ana"])),
             Some(RevealCause::AllVoted)
         );
         assert_eq!(
-            team(false).after(&ids(&["slack:T1:U2", "ana"])),
+            team(false).after(&turnout(&["slack:T1:U2", "ana"])),
             None,
             "turned off"
         );
+        // A store reads only the expected voters among many.
+        let many = Turnout {
+            ballots: 40,
+            voted: ids(&["ana", "slack:T1:U2"]),
+        };
+        assert_eq!(team(true).after(&many), Some(RevealCause::AllVoted));
+        assert_eq!(quorum(Some(40)).after(&many), Some(RevealCause::Quorum));
+        assert_eq!(quorum(Some(41)).after(&many), None);
         assert_eq!(
             waiting_on(&expected, &ids(&["slack:T1:U2"])),
             [&"ana".to_owned()]

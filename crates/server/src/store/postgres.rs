@@ -18,7 +18,7 @@ use asyncvoter_wire::EventKind;
 
 use super::rows::*;
 use super::*;
-use crate::domain::lifecycle::{self, AutoReveal, Change, Closing};
+use crate::domain::lifecycle::{self, AutoReveal, Change, Closing, Turnout};
 use crate::domain::notices;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -142,7 +142,7 @@ macro_rules! sql_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                let voters = Self::voters_of(tx, &cast.vote_id, round).await?;
+                let turnout = Self::turnout(tx, &cast.vote_id, round, &vote.expected_voters).await?;
                 sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(&cast.vote_id)
@@ -157,12 +157,12 @@ macro_rules! sql_store {
                     now,
                 )
                 .await?;
-                let reveal = AutoReveal::of(&vote).after(&voters);
+                let reveal = AutoReveal::of(&vote).after(&turnout);
                 if let Some(cause) = reveal {
                     Self::reveal_in(tx, &cast.vote_id, round, cause, now).await?;
                 }
                 if let Some(owner) = &vote.owner
-                    && lifecycle::completes_the_expected(&vote.expected_voters, &voters, &cast.voter, replaced)
+                    && lifecycle::completes_the_expected(&vote.expected_voters, &turnout, &cast.voter, replaced)
                 {
                     Self::enqueue_email(tx, owner, "notify_all_voted", notices::ALL_VOTED, &cast.vote_id, round, now)
                         .await?;
@@ -179,7 +179,7 @@ macro_rules! sql_store {
                     },
                     replaced,
                     state: if reveal.is_some() { VoteState::Revealed } else { VoteState::Open },
-                    ballots_cast: count(voters.len() as i64),
+                    ballots_cast: count(turnout.ballots as i64),
                 }))
             }
 
@@ -237,20 +237,34 @@ macro_rules! sql_store {
                 row.try_into()
             }
 
-            /// Who has a ballot in a vote's round, earliest first.
-            async fn voters_of(
+            /// A vote's round as its reveal rules see it: its ballots counted, and which of
+            /// `expected` have one.
+            async fn turnout(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 id: &str,
                 round: i64,
-            ) -> Result<Vec<String>, StoreError> {
-                Ok(sqlx::query_scalar(
-                    "SELECT voter FROM ballots WHERE vote_id = $1 AND round = $2 \
-                     ORDER BY created_at, id",
-                )
-                .bind(id)
-                .bind(round)
-                .fetch_all(&mut **tx)
-                .await?)
+                expected: &[String],
+            ) -> Result<Turnout, StoreError> {
+                let ballots: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE vote_id = $1 AND round = $2")
+                        .bind(id)
+                        .bind(round)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let mut voted = Vec::new();
+                if !expected.is_empty() {
+                    let mut sql = sqlx::QueryBuilder::new("SELECT voter FROM ballots WHERE vote_id = ");
+                    sql.push_bind(id.to_owned())
+                        .push(" AND round = ")
+                        .push_bind(round)
+                        .push(" AND voter IN (");
+                    Self::push_ids(&mut sql, expected);
+                    voted = sql.build_query_scalar().fetch_all(&mut **tx).await?;
+                }
+                Ok(Turnout {
+                    ballots: count(ballots) as usize,
+                    voted,
+                })
             }
 
             /// Reveals an open round by `cause`: the vote's state, the round, the event.
@@ -338,21 +352,35 @@ macro_rules! sql_store {
                 round: i64,
                 at: i64,
             ) -> Result<(), StoreError> {
-                sqlx::query(
+                // Webhooks hear of every change, a vote's Slack message is redrawn for most:
+                // one statement for both, as a ballot costs one statement less.
+                let mut sql = String::from(
                     "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, voter, \
                      created_at, next_attempt_at) \
                      SELECT 'webhook', w.id, $1, $2, $3, $4, $5, $6, $6 FROM webhooks w \
                      WHERE (w.topics = '*' OR (' ' || w.topics || ' ') LIKE ('% ' || $1 || ' %')) \
                      AND (w.project IS NULL OR lower(w.project) = (SELECT lower(v.project) FROM votes v WHERE v.id = $2))",
-                )
-                .bind(kind.as_str())
-                .bind(vote_id)
-                .bind(event_id)
-                .bind(round)
-                .bind(voter)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
+                );
+                if notices::shown_in_slack(kind) {
+                    // The message is drawn as the vote stands when it is sent: one update
+                    // waiting to be sent stands for every change after it.
+                    sql.push_str(
+                        " UNION ALL SELECT 'slack', s.channel, $1, $2, $3, $4, NULL, $6, $6 \
+                         FROM slack_messages s \
+                         WHERE s.vote_id = $2 AND NOT EXISTS (SELECT 1 FROM outbox o \
+                         WHERE o.channel = 'slack' AND o.vote_id = $2 AND o.delivered_at IS NULL \
+                         AND o.gave_up_at IS NULL AND o.claimed_until IS NULL)",
+                    );
+                }
+                sqlx::query(&sql)
+                    .bind(kind.as_str())
+                    .bind(vote_id)
+                    .bind(event_id)
+                    .bind(round)
+                    .bind(voter)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
                 if notices::announced(kind) {
                     sqlx::query(
                         "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, \
@@ -360,25 +388,6 @@ macro_rules! sql_store {
                          SELECT 'chat', p.name, $1, $2, $3, $4, $5, $5 FROM projects p \
                          JOIN votes v ON v.project = p.name \
                          WHERE v.id = $2 AND p.chat_webhook_url IS NOT NULL",
-                    )
-                    .bind(kind.as_str())
-                    .bind(vote_id)
-                    .bind(event_id)
-                    .bind(round)
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                if notices::shown_in_slack(kind) {
-                    // The message is drawn as the vote stands when it is sent: one update
-                    // waiting to be sent stands for every change after it.
-                    sqlx::query(
-                        "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, \
-                         created_at, next_attempt_at) \
-                         SELECT 'slack', s.channel, $1, $2, $3, $4, $5, $5 FROM slack_messages s \
-                         WHERE s.vote_id = $2 AND NOT EXISTS (SELECT 1 FROM outbox o \
-                         WHERE o.channel = 'slack' AND o.vote_id = $2 AND o.delivered_at IS NULL \
-                         AND o.gave_up_at IS NULL AND o.claimed_until IS NULL)",
                     )
                     .bind(kind.as_str())
                     .bind(vote_id)
@@ -1087,8 +1096,9 @@ macro_rules! sql_store {
                 // A lower quorum or fewer expected voters may already be met.
                 if vote.state == VoteState::Open {
                     let changed = Self::lock_vote(&mut tx, vote_id).await?;
-                    let voters = Self::voters_of(&mut tx, vote_id, round).await?;
-                    if let Some(cause) = AutoReveal::of(&changed).after(&voters) {
+                    let turnout =
+                        Self::turnout(&mut tx, vote_id, round, &changed.expected_voters).await?;
+                    if let Some(cause) = AutoReveal::of(&changed).after(&turnout) {
                         Self::reveal_in(&mut tx, vote_id, round, cause, now).await?;
                     }
                 }
