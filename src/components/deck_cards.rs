@@ -1,15 +1,7 @@
-use asyncvoter_wire::{Card, DeckKind};
+use asyncvoter_wire::Card;
 use leptos::prelude::*;
 
-/// A deck's name for people.
-pub fn deck_label(kind: DeckKind) -> &'static str {
-    match kind {
-        DeckKind::Agileventures => "AgileVentures (1–3)",
-        DeckKind::Fibonacci => "Fibonacci",
-        DeckKind::Tshirt => "T-shirt sizes",
-        DeckKind::Custom => "Custom deck",
-    }
-}
+pub use asyncvoter_wire::words::deck_label;
 
 /// The cards of a vote's deck, in order, as a legend: flat text, nothing that looks like
 /// it could be pressed (the buttons to vote with are `CardPicker`'s).

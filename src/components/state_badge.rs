@@ -7,11 +7,7 @@ pub fn StateBadge(
     /// The state to show.
     state: VoteState,
 ) -> impl IntoView {
-    let (label, icon) = match state {
-        VoteState::Open => ("Voting", "●"),
-        VoteState::Revealed => ("Revealed", "◐"),
-        VoteState::Closed => ("Closed", "■"),
-    };
+    let (label, icon) = asyncvoter_wire::words::state(state);
     view! {
         <span class="badge" data-state=state.as_str()>
             <span aria-hidden="true">{icon}</span>

@@ -8,11 +8,7 @@ pub fn Tally(
     /// Ballots that reveal the vote.
     quorum: Option<u32>,
 ) -> impl IntoView {
-    let voted = match cast {
-        0 => "No votes yet".to_owned(),
-        1 => "1 vote".to_owned(),
-        n => format!("{n} votes"),
-    };
+    let voted = asyncvoter_wire::words::ballots(cast);
     view! {
         <div class="tally">
             <span class="tally__count">{voted}</span>

@@ -71,6 +71,13 @@ pub fn VoteListView(
     // events arrive, so a change renders only its own row's parts.
     let items = RwSignal::new(Vec::<Row>::new());
     follow_live_changes(items, filter, votes);
+    // Effects run once the list is in the page, before the browser paints again: the
+    // server's drawing of it goes then, never leaving "Loading" in its place.
+    Effect::new(move |_| {
+        if votes.with(Option::is_some) {
+            remove_first_paint();
+        }
+    });
     view! {
         <VoteFilters base projects=project_options history={state == ListState::Closed} />
         {loaded(votes, "Loading votes…", retry, move |result| {
@@ -96,7 +103,7 @@ pub fn VoteListView(
                                     view! { <p class="empty" role="status">{message} " " {start}</p> }
                                 }
                             >
-                                <p class="list-count">{move || count_label(items.with(Vec::len), next.with(Option::is_some))}</p>
+                                <p class="list-count">{move || asyncvoter_wire::words::listed(items.with(Vec::len), next.with(Option::is_some))}</p>
                                 <ul class="vote-list">
                                     <For each=move || items.get() key=|row| row.with_untracked(|v| v.id.clone()) let:vote>
                                         <VoteRow vote />
@@ -114,6 +121,15 @@ pub fn VoteListView(
                         .into_any()
                     })
         })}
+    }
+}
+
+/// Removes the first screen the server drew into the page, if it did
+/// ([`asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE`]).
+fn remove_first_paint() {
+    let attribute = asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE;
+    if let Ok(Some(paint)) = document().query_selector(&format!("[{attribute}]")) {
+        paint.remove();
     }
 }
 
@@ -265,12 +281,4 @@ fn show_more(
             next.set(fetched.next_cursor.clone());
         },
     );
-}
-
-fn count_label(count: usize, more: bool) -> String {
-    match (count, more) {
-        (1, _) => "1 vote".to_owned(),
-        (n, false) => format!("{n} votes"),
-        (n, true) => format!("{n} votes shown"),
-    }
 }

@@ -109,11 +109,6 @@ fn waiting_on(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
         return None;
     }
     let names: Vec<&str> = vote.waiting_on.iter().map(|v| v.name.as_str()).collect();
-    let text = match names.as_slice() {
-        [one] => (*one).to_owned(),
-        [first, second] => format!("{first} and {second}"),
-        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
-        [] => return None,
-    };
+    let text = asyncvoter_wire::words::waiting_on(&names)?;
     Some(view! { <span class="vote-row__waiting">"Waiting on " {text}</span> })
 }

@@ -1,4 +1,4 @@
-use asyncvoter_wire::{ListState, VoteSummary};
+use asyncvoter_wire::{ListState, VoteSummary, words};
 use leptos::prelude::*;
 
 use crate::clock::use_now;
@@ -11,14 +11,14 @@ use crate::{routes, time};
 pub fn OngoingPage() -> impl IntoView {
     view! {
         <div class="page-head">
-            <h1>"Ongoing votes"</h1>
-            <p class="lede">"Sealed estimates in progress. Values stay hidden until a vote is revealed."</p>
+            <h1>{words::ONGOING_TITLE}</h1>
+            <p class="lede">{words::ONGOING_LEDE}</p>
         </div>
         <WaitingOnYou />
         <VoteListView
             base=routes::HOME
             state=ListState::Ongoing
-            empty="No votes are in progress. Start one from Slack, a bot or the API, and it appears here."
+            empty=words::NOTHING_ONGOING
         />
     }
 }

@@ -85,3 +85,64 @@ async fn a_page_written_before_a_ballot_catches_up_through_its_stream() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_home_page_shows_its_votes_before_the_dashboard_loads_then_only_the_dashboards() {
+    let world = World::start().await;
+    let id = world
+        .create_vote(json!({"name": "Painted by the server", "deck": "fibonacci"}))
+        .await;
+    // The dashboard's code never arrives: the server's first screen is on screen, and
+    // its links lead to the vote.
+    let tab = &world.browser;
+    tab.devtools("Network.enable", json!({})).await;
+    tab.devtools("Network.setBlockedURLs", json!({"urls": ["*.wasm"]}))
+        .await;
+    tab.expect_console_error("ERR_BLOCKED_BY_CLIENT");
+    tab.expect_console_error("Failed to fetch");
+    tab.client
+        .goto(&format!("{}/", world.server.base))
+        .await
+        .unwrap();
+    let link = "[data-first-paint] .vote-row__link";
+    tab.wait_for_text(link, "Painted by the server").await;
+    let shown: bool = serde_json::from_value(
+        tab.execute(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+             return r.width > 0 && r.height > 0 && r.top < innerHeight;",
+            vec![json!(link)],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(shown, "the first vote is drawn in the window");
+    tab.click(link).await;
+    poll_until("the vote's page", || async {
+        world.path().await == format!("/votes/{id}")
+    })
+    .await;
+
+    // With its code, the dashboard draws `/` itself in place of the server's screen.
+    tab.devtools("Network.setBlockedURLs", json!({"urls": []}))
+        .await;
+    let page = ListPage::open(&world, "/").await;
+    page.wait_for_names(&["Painted by the server"]).await;
+    let counts: Vec<u64> = serde_json::from_value(
+        tab.execute(
+            "return ['[data-first-paint]', '.vote-list', 'h1', 'header.site-header']
+                .map(css => document.querySelectorAll(css).length);",
+            vec![],
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        counts,
+        [0, 1, 1, 1],
+        "first paint, lists, headings, headers"
+    );
+    tab.assert_accessible("`/` after the dashboard took over")
+        .await;
+}

@@ -264,13 +264,29 @@ async fn open_browser(driver_url: &str, profile: &std::path::Path, base: &str) -
 }
 
 impl Tab {
-    /// Opens a dashboard path, after checking the page left said nothing wrong.
+    /// Opens a dashboard path, after checking the page left said nothing wrong, and waits
+    /// for the dashboard to replace the server's drawing of the first screen, if any (the
+    /// tests act on the dashboard's).
     pub async fn open(&self, path: &str) {
         self.fail_on_console_errors().await;
         self.client
             .goto(&format!("{}{path}", self.base))
             .await
             .unwrap();
+        poll_until(
+            "the dashboard in place of the server's first screen",
+            || async {
+                self.client
+                    .execute(
+                        "return document.querySelector('[data-first-paint]') === null;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap()
+                    == Value::Bool(true)
+            },
+        )
+        .await;
     }
 
     /// The current path and query.

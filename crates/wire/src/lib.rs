@@ -15,6 +15,7 @@ pub mod statistics;
 pub mod timestamp;
 pub mod token;
 pub mod vote;
+pub mod words;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use event::{EventKind, Ready, Resync, StreamData, VoteEvent};

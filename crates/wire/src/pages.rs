@@ -116,6 +116,11 @@ pub const BOOT_ELEMENT: &str = "asyncvoter-boot";
 /// once.
 pub const FIRST_SCREEN_ATTRIBUTE: &str = "data-api";
 
+/// The attribute of the first screen the server draws into a page as HTML (today that of
+/// `/`), so it shows before the dashboard has loaded: `<div data-first-paint>`. The
+/// dashboard removes it when it mounts, having drawn the page itself.
+pub const FIRST_PAINT_ATTRIBUTE: &str = "data-first-paint";
+
 /// Votes per page of a list, as the dashboard asks for them.
 pub const LIST_PAGE: u32 = 50;
 

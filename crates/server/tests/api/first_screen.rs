@@ -1,6 +1,7 @@
 //! The first screen's data embedded in a page (`data-api` elements): exactly what the API
 //! answers the same caller, sealed alike, nothing for a visitor of a members-only server,
-//! and the newest event id so the page's stream catches up on what came after.
+//! and the newest event id so the page's stream catches up on what came after. The first
+//! screen of `/` drawn as HTML from that same answer (`data-first-paint`).
 
 use std::time::Duration;
 
@@ -153,6 +154,46 @@ async fn each_page_embeds_what_the_api_answers_its_caller_and_nothing_sealed() {
     assert_eq!(answers[0].1["rounds"][0]["ballots"][0]["card"], "8");
 }
 
+/// The first screen a page draws as HTML, if it has one.
+fn first_paint(page: &str) -> Option<&str> {
+    let at = page.find("<div data-first-paint>")?;
+    let end = at
+        + page[at..]
+            .find("</main></div>")
+            .expect("a closed first paint");
+    Some(&page[at..end])
+}
+
+#[tokio::test]
+async fn the_home_page_draws_its_first_screen_from_the_answer_it_embeds() {
+    let (app, _dir, ana, _ben, id) = with_a_sealed_ballot(Visibility::Public).await;
+    for who in [As::Anonymous, As::Member(&ana)] {
+        let (body, _) = page(&app, who, "/").await;
+        let paint = first_paint(&body).expect("`/` draws its first screen");
+        for part in [
+            format!(
+                "<a class=\"vote-row__link\" href=\"/votes/{id}\">Checkout &lt;b&gt;flow&lt;/b&gt;</a>"
+            ),
+            "<span class=\"tally__count\">1 vote</span>".to_owned(),
+            "<li class=\"voter\" title=\"ana\">".to_owned(),
+            "Waiting on BEN Tester".to_owned(),
+        ] {
+            assert!(paint.contains(&part), "{part} missing from {paint}");
+        }
+        assert!(!paint.contains(SEALED_REASON), "{paint}");
+        assert!(!paint.contains("<b>"), "{paint}");
+    }
+    // Only `/` unfiltered: the other pages' first screens are the dashboard's to draw.
+    for path in [
+        format!("/votes/{id}"),
+        "/history".to_owned(),
+        "/?project=web".to_owned(),
+    ] {
+        let (body, _) = page(&app, As::Anonymous, &path).await;
+        assert_eq!(first_paint(&body), None, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn a_members_only_server_embeds_nothing_for_a_visitor() {
     let (app, _dir, _ana, ben, id) = with_a_sealed_ballot(Visibility::Members).await;
@@ -164,9 +205,11 @@ async fn a_members_only_server_embeds_nothing_for_a_visitor() {
         let (body, answers) = page(&app, As::Anonymous, &path).await;
         assert!(answers.is_empty(), "{path}: {body}");
         assert!(!body.contains("Checkout"), "{path}: {body}");
+        assert_eq!(first_paint(&body), None, "{path}");
     }
-    let (_, answers) = page(&app, As::Member(&ben), "/").await;
+    let (body, answers) = page(&app, As::Member(&ben), "/").await;
     assert_eq!(answers[0].1["items"][0]["name"], "Checkout <b>flow</b>");
+    assert!(first_paint(&body).is_some_and(|paint| paint.contains(&id)));
 }
 
 #[tokio::test]

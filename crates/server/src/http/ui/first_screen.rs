@@ -43,22 +43,22 @@ impl FirstScreen {
         FirstScreen { api }
     }
 
-    /// The `<script type="application/json" data-api="…">` elements of the page at `path`
-    /// (with `query`, if any) for the caller of `page_request`.
-    pub async fn elements(
+    /// The answers the page at `path` (with `query`, if any) embeds for the caller of
+    /// `page_request`: each read with the API's answer.
+    pub async fn answers(
         &self,
         page_request: &Parts,
         path: &str,
         query: Option<&str>,
         member: bool,
-    ) -> String {
-        let mut elements = String::new();
+    ) -> Vec<(String, String)> {
+        let mut answers = Vec::new();
         for read in reads(path, query, member) {
             if let Some(json) = self.answer(page_request, &read).await {
-                elements.push_str(&element(&read, &json));
+                answers.push((read, json));
             }
         }
-        elements
+        answers
     }
 
     /// The API's answer to `GET read` for the caller of `page_request`, when it is a
@@ -90,7 +90,6 @@ impl FirstScreen {
 /// without filters, and the member's waiting votes, which the header counts everywhere.
 pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
     let unfiltered = query.is_none_or(str::is_empty);
-    let list = |state: ListState| format!("/api/votes?state={}&limit={LIST_PAGE}", state.as_str());
     let mut reads = match pages::page(path) {
         Page::Ongoing if unfiltered => vec![list(ListState::Ongoing)],
         Page::History if unfiltered => vec![list(ListState::Closed)],
@@ -104,6 +103,19 @@ pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
         reads.push("/api/me/waiting".to_owned());
     }
     reads
+}
+
+/// The first page of a list, as the dashboard reads it.
+pub fn list(state: ListState) -> String {
+    format!("/api/votes?state={}&limit={LIST_PAGE}", state.as_str())
+}
+
+/// The `<script type="application/json" data-api="…">` elements of `answers`.
+pub fn elements(answers: &[(String, String)]) -> String {
+    answers
+        .iter()
+        .map(|(read, json)| element(read, json))
+        .collect()
 }
 
 /// One embedded answer: nothing in a vote can end the element ([`script_json`]); the path

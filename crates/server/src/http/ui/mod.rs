@@ -4,6 +4,7 @@
 //! answers every other non-API path, so deep links such as `/votes/{id}` load the app
 //! (with link-preview tags naming the vote).
 
+mod first_paint;
 mod first_screen;
 mod preview;
 
@@ -48,12 +49,14 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
             let member = page_member(&state, &mut parts).await;
             // Read before the answers: events after it reach the page through its stream.
             let newest_event = state.store.last_event_id().await.ok();
+            let answers = first_screen
+                .answers(&parts, &path, parts.uri.query(), member.is_some())
+                .await;
             let page = PageFor {
                 member: member.as_ref(),
                 newest_event,
-                answers: first_screen
-                    .elements(&parts, &path, parts.uri.query(), member.is_some())
-                    .await,
+                answers: first_screen::elements(&answers),
+                first_paint: first_paint_of(&path, &answers),
             };
             index_page(&index, &path, &state, page).await
         }
@@ -77,6 +80,19 @@ struct PageFor<'a> {
     newest_event: Option<i64>,
     /// The first screen's API answers, as elements.
     answers: String,
+    /// The first screen as HTML, where the server draws one.
+    first_paint: Option<String>,
+}
+
+/// The first screen of the page at `path` as HTML, from its `answers`: that of `/` when
+/// its list was answered.
+fn first_paint_of(path: &str, answers: &[(String, String)]) -> Option<String> {
+    if pages::page(path) != Page::Ongoing {
+        return None;
+    }
+    let read = first_screen::list(asyncvoter_wire::ListState::Ongoing);
+    let (_, list) = answers.iter().find(|(r, _)| *r == read)?;
+    first_paint::ongoing(list, chrono::Utc::now())
 }
 
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
@@ -105,6 +121,7 @@ async fn index_page(index: &Path, path: &str, state: &AppState, page: PageFor<'_
                 newest_event: page.newest_event,
             };
             let html = with_boot(&html, &boot, &page.answers);
+            let html = with_first_paint(html, page.first_paint.as_deref());
             (
                 status,
                 [
@@ -176,6 +193,17 @@ fn with_boot(html: &str, boot: &Boot<'_>, answers: &str) -> String {
     match html.find("</head>") {
         Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
         None => html.to_owned(),
+    }
+}
+
+/// `html` with `paint` first in its body.
+fn with_first_paint(html: String, paint: Option<&str>) -> String {
+    match (paint, html.find("<body>")) {
+        (Some(paint), Some(at)) => {
+            let at = at + "<body>".len();
+            format!("{}{paint}{}", &html[..at], &html[at..])
+        }
+        _ => html,
     }
 }
 
