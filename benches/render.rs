@@ -7,7 +7,11 @@
 //!
 //! Run: `cargo bench -p asyncvoter-dashboard --bench render` after `trunk build --release`
 //! (`BENCH_RUNS` sets the runs, 5 by default). Targets: render and updates within 1.5x of
-//! the baseline, clearing within 2x.
+//! the baseline, clearing within 2x. After the timed runs, one more render and clearing of
+//! each page runs under V8's sampling profiler, and rows say where that time went: our
+//! Rust (the wasm), JavaScript with the DOM work it calls (for the dashboard, the
+//! wasm-bindgen glue through which Rust reaches the DOM), the browser's own style and
+//! layout work, and garbage collection.
 
 #[cfg(not(target_arch = "wasm32"))]
 #[allow(dead_code)] // Shared with the browser tests; this uses part of it.
@@ -66,12 +70,44 @@ mod native {
     };
 
     /// Milliseconds of each run of one page's render, updates and clearing, and when the
-    /// render's list answer had arrived.
+    /// render's list answer had arrived; where a profiled render and clearing spent theirs.
     struct Timings {
         render: Vec<f64>,
         fetched: Vec<f64>,
         updates: Vec<f64>,
         clear: Vec<f64>,
+        render_profile: Profile,
+        clear_profile: Profile,
+    }
+
+    /// Milliseconds of a profiled action by where they went.
+    #[derive(Default)]
+    struct Profile {
+        /// Compiled Rust: functions in the wasm.
+        wasm: f64,
+        /// The page's JavaScript, with the DOM calls it made (the dashboard's is the
+        /// wasm-bindgen glue through which Rust reaches the DOM).
+        script: f64,
+        /// The benchmark's own JavaScript: its timer's checks.
+        timer: f64,
+        /// The browser's own work between scripts: style, layout, parsing (`(program)`).
+        browser: f64,
+        /// Garbage collection.
+        gc: f64,
+    }
+
+    impl Profile {
+        fn show(&self, wasm: bool) -> String {
+            let wasm = if wasm {
+                format!("Rust {:.1} ms / ", self.wasm)
+            } else {
+                String::new()
+            };
+            format!(
+                "{wasm}JS + DOM {:.1} ms / browser {:.1} ms / GC {:.1} ms / timer {:.1} ms",
+                self.script, self.browser, self.gc, self.timer
+            )
+        }
     }
 
     pub async fn run() {
@@ -137,6 +173,14 @@ mod native {
             target: String::new(),
             met: None,
         };
+        let profile = |figure: &'static str, ours: &Profile, theirs: &Profile| Row {
+            figure,
+            value: ours.show(true),
+            baseline: format!("plain JavaScript {}", theirs.show(false)),
+            ratio: String::new(),
+            target: String::new(),
+            met: None,
+        };
         report(
             &format!(
                 "Rendering in headless Chromium, {VOTES} ongoing votes ({SHOWN} shown), median (min–max) of {runs} runs"
@@ -160,6 +204,16 @@ mod native {
                     &dashboard.clear,
                     &plain.clear,
                     2.0,
+                ),
+                profile(
+                    "profile of one render `/`",
+                    &dashboard.render_profile,
+                    &plain.render_profile,
+                ),
+                profile(
+                    "profile of one clearing",
+                    &dashboard.clear_profile,
+                    &plain.clear_profile,
                 ),
             ],
         );
@@ -233,17 +287,131 @@ mod native {
                 timed(
                     world,
                     "rows() === 0 && document.querySelector('.empty') !== null",
-                    "const q = document.querySelector('input[name=q]'); q.value = 'no vote has this name'; q.dispatchEvent(new Event('input', { bubbles: true }));",
+                    CLEAR,
                 )
                 .await,
             );
         }
+        // One more render and clearing, profiled: the profiler's cost stays out of the
+        // timed runs.
+        eval(world, page.leave).await;
+        poll_until("the list to go", || async {
+            eval(
+                world,
+                "return document.querySelectorAll('.vote-list > li').length;",
+            )
+            .await
+                == json!(0)
+        })
+        .await;
+        let render_profile = profiled(world, &format!("rows() === {SHOWN}"), page.show).await;
+        let clear_profile = profiled(
+            world,
+            "rows() === 0 && document.querySelector('.empty') !== null",
+            CLEAR,
+        )
+        .await;
         Timings {
             render,
             fetched,
             updates,
             clear,
+            render_profile,
+            clear_profile,
         }
+    }
+
+    /// Searching for a name no vote has.
+    const CLEAR: &str = "const q = document.querySelector('input[name=q]'); q.value = 'no vote has this name'; q.dispatchEvent(new Event('input', { bubbles: true }));";
+
+    /// Marks where a profiled window begins and ends: functions that keep the CPU busy
+    /// for 2 ms, so the profiler samples them (every 100 µs) and names them.
+    const MARKS: &str = "
+        const busy = () => { const t = performance.now(); while (performance.now() - t < 2) {} };
+        (function __profileFrom() { busy(); })();
+        window.__profileTo = function __profileTo() { busy(); return true; };";
+
+    /// Runs `action` until `condition` holds under V8's sampling profiler (every 100 µs),
+    /// and sums the time of the samples between the two marks by where it went.
+    async fn profiled(world: &World, condition: &str, action: &str) -> Profile {
+        let tab = &world.browser;
+        tab.devtools("Profiler.enable", json!({})).await;
+        tab.devtools("Profiler.setSamplingInterval", json!({"interval": 100}))
+            .await;
+        tab.devtools("Profiler.start", json!({})).await;
+        timed(
+            world,
+            &format!("({condition}) && window.__profileTo()"),
+            &format!("{MARKS} {action}"),
+        )
+        .await;
+        let stopped = tab.devtools("Profiler.stop", json!({})).await;
+        tab.devtools("Profiler.disable", json!({})).await;
+        sum_between_marks(&stopped["profile"])
+    }
+
+    /// The samples of a V8 CPU profile after `__profileFrom` and before `__profileTo`,
+    /// summed by where they were.
+    fn sum_between_marks(profile: &Value) -> Profile {
+        let nodes: std::collections::HashMap<u64, &Value> = profile["nodes"]
+            .as_array()
+            .expect("profile nodes")
+            .iter()
+            .map(|node| (node["id"].as_u64().unwrap(), node))
+            .collect();
+        let mut parents = std::collections::HashMap::new();
+        for node in nodes.values() {
+            for child in node["children"].as_array().into_iter().flatten() {
+                parents.insert(child.as_u64().unwrap(), node["id"].as_u64().unwrap());
+            }
+        }
+        let within = |mut id: u64, mark: &str| loop {
+            if nodes[&id]["callFrame"]["functionName"] == mark {
+                return true;
+            }
+            match parents.get(&id) {
+                Some(&parent) => id = parent,
+                None => return false,
+            }
+        };
+        let samples: Vec<u64> = profile["samples"]
+            .as_array()
+            .expect("samples")
+            .iter()
+            .map(|s| s.as_u64().unwrap())
+            .collect();
+        let deltas: Vec<f64> = profile["timeDeltas"]
+            .as_array()
+            .expect("time deltas")
+            .iter()
+            .map(|d| d.as_f64().unwrap() / 1000.0)
+            .collect();
+        let from = samples
+            .iter()
+            .rposition(|&s| within(s, "__profileFrom"))
+            .expect("the profile holds the start mark");
+        let to = samples
+            .iter()
+            .position(|&s| within(s, "__profileTo"))
+            .expect("the profile holds the end mark");
+        let mut spent = Profile::default();
+        // A sample's time is the gap to the next one.
+        for i in from + 1..to {
+            let ms = deltas[i + 1];
+            let frame = &nodes[&samples[i]]["callFrame"];
+            let function = frame["functionName"].as_str().unwrap_or_default();
+            let url = frame["url"].as_str().unwrap_or_default();
+            match function {
+                "(idle)" | "(root)" => {}
+                "(program)" => spent.browser += ms,
+                "(garbage collector)" => spent.gc += ms,
+                _ if url.ends_with(".wasm") || function.starts_with('$') => spent.wasm += ms,
+                _ if url.ends_with(".js") => spent.script += ms,
+                // Scripts run through WebDriver have no file.
+                _ => spent.timer += ms,
+            }
+        }
+        spent
     }
 
     /// Page helpers: rows shown, and the sum of their tallies.
