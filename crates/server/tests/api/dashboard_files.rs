@@ -48,11 +48,17 @@ fn header(response: &reqwest::Response, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A page as served, with the boot script and the first screen's answers taken out again.
+/// A page as served, with the boot script, the first screen's answers and its first paint
+/// taken out again.
 fn without_boot(page: &str) -> String {
     let mut page = page.to_owned();
     while let Some(start) = page.find("<script type=\"application/json\"") {
         let end = start + page[start..].find("</script>\n").unwrap() + "</script>\n".len();
+        page.replace_range(start..end, "");
+    }
+    // `/` also comes drawn (first_paint.rs; its content is tested with the first screen).
+    if let Some(start) = page.find("<div data-first-paint>") {
+        let end = start + page[start..].find("</main></div>").unwrap() + "</main></div>".len();
         page.replace_range(start..end, "");
     }
     page
