@@ -292,9 +292,19 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     // On stdout, so scripts and people can pick up where to go.
     say(&format!("AsyncVoter is running at {base}/"));
     if let Some(path) = state.open_setup_if_empty().await? {
+        let how = match state.settings.oidc.as_deref() {
+            Some(oidc) if oidc.only => {
+                format!(
+                    "and log in with {}: that account becomes the first admin",
+                    oidc.name
+                )
+            }
+            _ => "to choose the first admin's name and password (or run `asyncvoter member \
+                  add NAME --admin`)"
+                .to_owned(),
+        };
         say(&format!(
-            "Nobody is a member yet. Within the hour, open {base}{path} to choose the first \
-             admin's name and password (or run `asyncvoter member add NAME --admin`)."
+            "Nobody is a member yet. Within the hour, open {base}{path} {how}."
         ));
     }
     serve(listener, state, shutdown_signal()).await?;

@@ -52,6 +52,10 @@ pub struct Pending {
     verifier: String,
     /// Where to go afterwards: a path on this site.
     pub next: String,
+    /// The first-run setup link this login came from, if any: the member it makes is
+    /// the server's first admin.
+    #[serde(default)]
+    pub setup: Option<String>,
 }
 
 /// Who the provider says logged in.
@@ -195,6 +199,7 @@ impl Oidc {
             nonce: nonce.secret().clone(),
             verifier: verifier.secret().clone(),
             next,
+            setup: None,
         };
         Ok((url.to_string(), pending))
     }

@@ -1,6 +1,8 @@
 //! `/setup`: the page where the first admin of a new server chooses their name and
-//! password, from the one-time link `serve` prints. Plain HTML and a form: it works
-//! before anyone could log in to the dashboard, without JavaScript.
+//! password, from the one-time link `serve` prints; or, with single sign-on, logs in
+//! through the provider to become that admin (the only way under `--oidc-only`). Plain
+//! HTML and a form: it works before anyone could log in to the dashboard, without
+//! JavaScript.
 
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -54,6 +56,7 @@ async fn setup_page(State(state): State<AppState>, Query(link): Query<Link>) -> 
         return used_up();
     }
     page(
+        &state,
         StatusCode::OK,
         &SetupForm {
             token: link.token,
@@ -72,6 +75,10 @@ async fn set_up(
     if !state.first_run.is_valid(&form.token, now) {
         return used_up();
     }
+    if state.settings.oidc.as_deref().is_some_and(|o| o.only) {
+        let problem = "Passwords are off on this server: log in with the button below.";
+        return page(&state, StatusCode::FORBIDDEN, &form, Some(problem));
+    }
     let checked = (|| {
         let username = rules::username(&form.username).map_err(|e| e.to_string())?;
         let shown = if form.display_name.trim().is_empty() {
@@ -88,7 +95,14 @@ async fn set_up(
     })();
     let (username, display_name) = match checked {
         Ok(checked) => checked,
-        Err(problem) => return page(StatusCode::UNPROCESSABLE_ENTITY, &form, Some(&problem)),
+        Err(problem) => {
+            return page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                Some(&problem),
+            );
+        }
     };
     // Taken before the slow hash, so two tabs racing make one admin, not two.
     let Some(taken) = state.first_run.take(&form.token, now) else {
@@ -117,6 +131,7 @@ async fn set_up(
             tracing::warn!(%error, "the first admin was not made");
             state.first_run.give_back(taken);
             page(
+                &state,
                 StatusCode::SERVICE_UNAVAILABLE,
                 &form,
                 Some("The account could not be saved just now. Try again in a moment."),
@@ -126,7 +141,7 @@ async fn set_up(
 }
 
 /// A link that was used, has expired, or never was.
-fn used_up() -> Response {
+pub(crate) fn used_up() -> Response {
     let body = "<h1>This setup link no longer works</h1>\
         <p>It was used already, or its hour has passed. An admin can add members in \
         the dashboard, or with <code>asyncvoter member add NAME --admin</code> on the server; \
@@ -135,31 +150,51 @@ fn used_up() -> Response {
     (StatusCode::GONE, shell("Setup link used", body)).into_response()
 }
 
-/// The form, with what was typed (never the passwords) and what to fix.
-fn page(status: StatusCode, form: &SetupForm, problem: Option<&str>) -> Response {
+/// The form, with what was typed (never the passwords) and what to fix; with single
+/// sign-on, the way to become the admin through the provider (alone under `--oidc-only`).
+fn page(state: &AppState, status: StatusCode, form: &SetupForm, problem: Option<&str>) -> Response {
     let problem = problem.map_or_else(String::new, |p| {
         format!("<p class=\"problem\" role=\"alert\">{}</p>", escape(p))
     });
-    let body = format!(
-        "<h1>Set up AsyncVoter</h1>\
-         <p>Nobody is a member yet. Choose the first admin's name and password; you can add \
-         the rest of the team from the dashboard afterwards.</p>{problem}\
-         <form method=\"post\" action=\"/setup\">\
-         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-         <label>Username <small>2–32 of a–z, 0–9, dot, dash, underscore</small>\
-         <input name=\"username\" required minlength=\"2\" maxlength=\"32\" autocomplete=\"username\" value=\"{username}\"></label>\
-         <label>Name to show <small>optional</small>\
-         <input name=\"display_name\" maxlength=\"60\" autocomplete=\"name\" value=\"{display_name}\"></label>\
-         <label>Password <small>at least {min} characters</small>\
-         <input type=\"password\" name=\"password\" required minlength=\"{min}\" autocomplete=\"new-password\"></label>\
-         <label>Password again\
-         <input type=\"password\" name=\"repeat\" required minlength=\"{min}\" autocomplete=\"new-password\"></label>\
-         <button type=\"submit\">Create the admin and log in</button></form>",
-        token = escape(&form.token),
-        username = escape(&form.username),
-        display_name = escape(&form.display_name),
-        min = passwords::MIN_CHARS,
-    );
+    let sso = state.settings.oidc.as_deref().map(|oidc| {
+        let login = format!("/auth/oidc/login?setup={}", escape(&form.token));
+        (
+            oidc.only,
+            format!(
+                "<p><a class=\"sso\" href=\"{login}\">Log in with {name}</a></p>\
+             <p><small>The account you log in with becomes this server's first admin.</small></p>",
+                name = escape(&oidc.name),
+            ),
+        )
+    });
+    let body = match sso {
+        Some((true, sso)) => format!(
+            "<h1>Set up AsyncVoter</h1>\
+             <p>Nobody is a member yet. This server logs people in through its identity \
+             provider only; log in to become the first admin.</p>{problem}{sso}"
+        ),
+        sso => format!(
+            "<h1>Set up AsyncVoter</h1>\
+             <p>Nobody is a member yet. Choose the first admin's name and password; you can add \
+             the rest of the team from the dashboard afterwards.</p>{problem}\
+             <form method=\"post\" action=\"/setup\">\
+             <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <label>Username <small>2–32 of a–z, 0–9, dot, dash, underscore</small>\
+             <input name=\"username\" required minlength=\"2\" maxlength=\"32\" autocomplete=\"username\" value=\"{username}\"></label>\
+             <label>Name to show <small>optional</small>\
+             <input name=\"display_name\" maxlength=\"60\" autocomplete=\"name\" value=\"{display_name}\"></label>\
+             <label>Password <small>at least {min} characters</small>\
+             <input type=\"password\" name=\"password\" required minlength=\"{min}\" autocomplete=\"new-password\"></label>\
+             <label>Password again\
+             <input type=\"password\" name=\"repeat\" required minlength=\"{min}\" autocomplete=\"new-password\"></label>\
+             <button type=\"submit\">Create the admin and log in</button></form>{or}",
+            token = escape(&form.token),
+            username = escape(&form.username),
+            display_name = escape(&form.display_name),
+            min = passwords::MIN_CHARS,
+            or = sso.map_or_else(String::new, |(_, sso)| format!("<h2>Or</h2>{sso}")),
+        ),
+    };
     (status, shell("Set up AsyncVoter", &body)).into_response()
 }
 

@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::oidc::{CALLBACK_PATH, Identity, Oidc, Pending, SsoError};
 use crate::auth::sessions;
 use crate::domain::rules;
-use crate::http::setup::{escape, shell};
+use crate::http::setup::{self, escape, shell};
 use crate::store::SsoProfile;
 
 /// Where the login on its way is kept in the session.
@@ -31,10 +31,12 @@ pub fn router() -> Router<AppState> {
         .route(CALLBACK_PATH, get(finish))
 }
 
-/// `?next=`: where to return afterwards.
+/// `?next=`: where to return afterwards; `?setup=`: the first-run link's token, when the
+/// login is to make the server's first admin.
 #[derive(Debug, Deserialize)]
 struct Start {
     next: Option<String>,
+    setup: Option<String>,
 }
 
 /// What the provider sends back.
@@ -63,11 +65,17 @@ async fn start(
     let Some((oidc, callback)) = provider(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    if let Some(token) = &start.setup
+        && !state.first_run.is_valid(token, state.settings.clock.now())
+    {
+        return setup::used_up();
+    }
     let next = pages::local_path(start.next.as_deref());
-    let (url, pending) = match oidc.start(&callback, next).await {
+    let (url, mut pending) = match oidc.start(&callback, next).await {
         Ok(started) => started,
         Err(error) => return failure(oidc, &error),
     };
+    pending.setup = start.setup;
     if session.insert(PENDING_KEY, &pending).await.is_err() {
         return failure(
             oidc,
@@ -87,6 +95,7 @@ async fn finish(
     };
     // Taken out whatever happens next: one answer per login started.
     let pending = session.remove::<Pending>(PENDING_KEY).await.ok().flatten();
+    let setup = pending.as_ref().and_then(|p| p.setup.clone());
     let outcome = async {
         let pending = pending.ok_or_else(|| {
             SsoError::Refused("This login was not started here, or was finished already.".into())
@@ -110,13 +119,29 @@ async fn finish(
         Ok(done) => done,
         Err(error) => return failure(oidc, &error),
     };
-    let member = match state
-        .store
-        .sso_member(&profile(oidc, identity), rules::now())
-        .await
-    {
+    let mut profile = profile(oidc, identity);
+    // From the first-run link: taken for this login alone, and only while nobody is a
+    // member, so two racing logins make one admin.
+    let taken = match setup {
+        Some(token) => {
+            let taken = state.first_run.take(&token, state.settings.clock.now());
+            let nobody = matches!(state.store.members().await.map(|m| m.is_empty()), Ok(true));
+            match taken {
+                Some(taken) if nobody => {
+                    profile.role = Some(Role::Admin);
+                    Some(taken)
+                }
+                _ => return setup::used_up(),
+            }
+        }
+        None => None,
+    };
+    let member = match state.store.sso_member(&profile, rules::now()).await {
         Ok(member) => member,
         Err(error) => {
+            if let Some(taken) = taken {
+                state.first_run.give_back(taken);
+            }
             tracing::error!(%error, "a single sign-on member could not be saved");
             let why = SsoError::Provider("Your account could not be saved just now.".into());
             return failure(oidc, &why);

@@ -45,12 +45,17 @@ struct Outcome {
 /// Goes from `/auth/oidc/login?next=` through the stand-in and back, changing the
 /// callback's query with `tamper` first.
 async fn log_in(app: &TestApp, next: &str, tamper: impl Fn(String) -> String) -> Outcome {
+    log_in_from(app, &format!("/auth/oidc/login?next={next}"), tamper).await
+}
+
+/// Goes from `start` (a login link) through the stand-in and back.
+async fn log_in_from(app: &TestApp, start: &str, tamper: impl Fn(String) -> String) -> Outcome {
     let browser = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .build()
         .unwrap();
     let started = browser
-        .get(format!("{}/auth/oidc/login?next={next}", app.base))
+        .get(format!("{}{start}", app.base))
         .send()
         .await
         .unwrap();
@@ -229,6 +234,66 @@ async fn with_single_sign_on_only_passwords_are_refused() {
         reply.body
     );
     assert!(cookie.is_none());
+}
+
+#[tokio::test]
+async fn with_single_sign_on_only_the_setup_link_makes_the_first_admin_through_the_provider() {
+    let stand_in = OidcStandIn::start().await;
+    let app = app_with(&stand_in, true).await;
+    let path = app
+        .setup_path
+        .clone()
+        .expect("an empty server opens a setup link");
+    let page = app.send(As::Anonymous, Method::GET, &path, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("type=\"password\""), "{}", page.body);
+    let token = path.trim_start_matches("/setup?token=");
+    let login = format!("/auth/oidc/login?setup={token}");
+    assert!(page.body.contains(&login), "{}", page.body);
+    assert!(
+        page.body.contains("Log in with Stand-in ID"),
+        "{}",
+        page.body
+    );
+
+    // A password posted to the link anyway makes nobody.
+    let form =
+        format!("token={token}&username=ana&password=a+long+passphrase&repeat=a+long+passphrase");
+    let posted = reqwest::Client::new()
+        .post(format!("{}/setup", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.members().await.unwrap().is_empty());
+
+    // A guessed token does not start a login.
+    let guessed = app
+        .send(
+            As::Anonymous,
+            Method::GET,
+            "/auth/oidc/login?setup=av_guess",
+            None,
+        )
+        .await;
+    assert_eq!(guessed.status, StatusCode::GONE);
+
+    let made = log_in_from(&app, &login, |url| url).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(who(&app, &made.cookie).await, StatusCode::OK);
+    let mallory = app.store.member("mallory").await.unwrap().expect("made");
+    assert_eq!(
+        mallory.role,
+        Role::Admin,
+        "the setup login's member is the admin"
+    );
+
+    // The link is spent: a second login through it is refused and makes nobody an admin.
+    let again = app.send(As::Anonymous, Method::GET, &login, None).await;
+    assert_eq!(again.status, StatusCode::GONE, "{}", again.body);
+    assert_eq!(app.store.members().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
