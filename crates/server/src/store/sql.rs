@@ -237,6 +237,59 @@ macro_rules! sql_store {
                 row.try_into()
             }
 
+            /// Reveals open vote `id`'s round if its quorum or its expected voters are met
+            /// as it now stands (after a change to either).
+            async fn reveal_if_met(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: &str,
+                round: i64,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                let vote = Self::lock_vote(tx, id).await?;
+                let turnout = Self::turnout(tx, id, round, &vote.expected_voters).await?;
+                if let Some(cause) = AutoReveal::of(&vote).after(&turnout) {
+                    Self::reveal_in(tx, id, round, cause, at).await?;
+                }
+                Ok(())
+            }
+
+            /// Takes member `username` off the expected voters of every open vote: a
+            /// disabled member is waited on by none. Each vote changed says so in an
+            /// event, and reveals if everyone left has voted.
+            async fn stop_expecting(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                username: &str,
+                at: i64,
+            ) -> Result<(), StoreError> {
+                // The JSON list holds the name quoted; LIKE narrows, the parsed list decides.
+                let open: Vec<VoteRow> = sqlx::query_as(&format!(
+                    "SELECT {VOTE_COLUMNS} FROM votes v WHERE v.state = 'open' \
+                     AND v.expected_voters LIKE $1{}",
+                    Self::FOR_UPDATE
+                ))
+                .bind(format!("%\"{username}\"%"))
+                .fetch_all(&mut **tx)
+                .await?;
+                for row in open {
+                    let vote = VoteRecord::try_from(row)?;
+                    if !vote.expected_voters.iter().any(|v| v == username) {
+                        continue;
+                    }
+                    let left: Vec<String> =
+                        vote.expected_voters.into_iter().filter(|v| v != username).collect();
+                    sqlx::query("UPDATE votes SET expected_voters = $1, updated_at = $2 WHERE id = $3")
+                        .bind(voters_json(&left))
+                        .bind(at)
+                        .bind(&vote.id)
+                        .execute(&mut **tx)
+                        .await?;
+                    let round = i64::from(vote.round);
+                    Self::record_event(tx, &vote.id, EventKind::VoteUpdated, None, round, at).await?;
+                    Self::reveal_if_met(tx, &vote.id, round, at).await?;
+                }
+                Ok(())
+            }
+
             /// A vote's round as its reveal rules see it: its ballots counted, and which of
             /// `expected` have one.
             async fn turnout(
@@ -402,7 +455,7 @@ macro_rules! sql_store {
                         "INSERT INTO outbox (channel, target, topic, vote_id, event_id, round, \
                          created_at, next_attempt_at) \
                          SELECT 'email', m.username, $1, $2, $3, $4, $5, $5 FROM members m, votes v \
-                         WHERE v.id = $2 AND m.email IS NOT NULL AND m.notify_results \
+                         WHERE v.id = $2 AND m.email IS NOT NULL AND m.notify_results AND m.disabled_at IS NULL \
                          AND (EXISTS (SELECT 1 FROM ballots b WHERE b.vote_id = v.id \
                          AND b.round = $4 AND b.voter = m.username) OR {}m.username{})",
                         Self::EXPECTS.0,
@@ -434,7 +487,8 @@ macro_rules! sql_store {
                 let written = sqlx::query(&format!(
                     "INSERT INTO outbox (channel, target, topic, vote_id, round, voter, created_at, \
                      next_attempt_at) SELECT 'email', m.username, $1, $2, $3, m.username, $4, $4 \
-                     FROM members m WHERE m.username = $5 AND m.email IS NOT NULL AND m.{wants}"
+                     FROM members m WHERE m.username = $5 AND m.email IS NOT NULL AND m.{wants} \
+                     AND m.disabled_at IS NULL"
                 ))
                 .bind(topic)
                 .bind(vote_id)
@@ -1095,12 +1149,7 @@ macro_rules! sql_store {
                 Self::record_event(&mut tx, vote_id, EventKind::VoteUpdated, None, round, now).await?;
                 // A lower quorum or fewer expected voters may already be met.
                 if vote.state == VoteState::Open {
-                    let changed = Self::lock_vote(&mut tx, vote_id).await?;
-                    let turnout =
-                        Self::turnout(&mut tx, vote_id, round, &changed.expected_voters).await?;
-                    if let Some(cause) = AutoReveal::of(&changed).after(&turnout) {
-                        Self::reveal_in(&mut tx, vote_id, round, cause, now).await?;
-                    }
+                    Self::reveal_if_met(&mut tx, vote_id, round, now).await?;
                 }
                 self.commit(tx).await
             }
@@ -1433,7 +1482,10 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                tx.commit().await?;
+                if after.disabled && !before.disabled {
+                    Self::stop_expecting(&mut tx, username, ms(at)).await?;
+                }
+                self.commit(tx).await?;
                 Ok(after)
             }
 
@@ -1866,7 +1918,8 @@ macro_rules! sql_store {
                         "INSERT INTO outbox (channel, target, topic, vote_id, round, voter, created_at, \
                          next_attempt_at) SELECT 'slack_dm', $1, $2, $3, $4, $1, $5, $5 \
                          WHERE $1 LIKE 'slack:%' OR EXISTS (SELECT 1 FROM slack_users s \
-                         JOIN members m ON m.username = s.member WHERE s.member = $1 AND m.notify_reminders)",
+                         JOIN members m ON m.username = s.member WHERE s.member = $1 AND m.notify_reminders \
+                         AND m.disabled_at IS NULL)",
                     )
                     .bind(&reminder.voter)
                     .bind(notices::REMINDER)

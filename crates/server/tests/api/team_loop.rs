@@ -558,3 +558,103 @@ async fn projects_match_ignoring_case_and_keep_their_first_spelling() {
         .await;
     assert_eq!(names.json(), json!(["Platform", "Web-Shop"]));
 }
+
+#[tokio::test]
+async fn a_disabled_member_is_waited_on_by_no_vote_and_mailed_nothing() {
+    let app = spawn_app().await;
+    let root = app.member("root", Role::Admin).await;
+    let ana = app.member("ana", Role::Member).await;
+    let ben = app.member("ben", Role::Member).await;
+    let set_email = app
+        .send(
+            As::Member(&ana),
+            Method::PUT,
+            "/api/me/settings",
+            Some(json!({"email": "ana@example.com", "reminders": true, "results": true, "all_voted": true})),
+        )
+        .await;
+    assert_eq!(set_email.status, StatusCode::OK, "{}", set_email.body);
+    let start = |name: &str, expected: Value| {
+        let body = json!({"name": name, "deck": "fibonacci", "expected_voters": expected});
+        let app = &app;
+        let root = &root;
+        async move {
+            let reply = app
+                .send(As::Member(root), Method::POST, "/api/votes", Some(body))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            reply.json()["vote"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    // Ana voted on one vote; the other waits on her and on ben, who voted.
+    let voted = start("Ana voted", json!(["ana", "slack:T1:U1"])).await;
+    let missing = start("Waits on ana", json!(["ana", "ben"])).await;
+    assert_eq!(
+        cast_as(&app, &ana, &voted, "5", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        cast_as(&app, &ben, &missing, "8", None).await.status,
+        StatusCode::OK
+    );
+    let mut stream = app.events(None).await;
+    assert_eq!(stream.expect().await.event, "ready");
+
+    let disabled = app
+        .send(
+            As::Member(&root),
+            Method::PATCH,
+            "/api/members/ana",
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+
+    // Nobody waits on her any more: the vote she alone held back reveals, as if she had
+    // voted last; the other waits on its external voter only and keeps her ballot.
+    let revealed = vote_json(&app, As::Member(&ben), &missing).await;
+    assert_eq!(revealed["vote"]["state"], "revealed", "{revealed}");
+    assert_eq!(ids(&revealed["vote"]["expected_voters"]), ["ben"]);
+    let open = vote_json(&app, As::Member(&ben), &voted).await;
+    assert_eq!(open["vote"]["state"], "open");
+    assert_eq!(ids(&open["vote"]["waiting_on"]), ["slack:T1:U1"]);
+    assert_eq!(ids(&open["vote"]["voters"]), ["ana"]);
+    let mut heard = Vec::new();
+    while heard.len() < 3 {
+        let event = stream.expect().await;
+        let data: Value = serde_json::from_str(&event.data).unwrap();
+        heard.push((event.event, data["vote_id"].as_str().unwrap().to_owned()));
+    }
+    for expected in [
+        ("vote_updated", &voted),
+        ("vote_updated", &missing),
+        ("revealed", &missing),
+    ] {
+        assert!(
+            heard.contains(&(expected.0.to_owned(), expected.1.clone())),
+            "{expected:?} in {heard:?}"
+        );
+    }
+
+    // Results of the vote she voted on go to its voters who are still members: not her.
+    let reveal = app
+        .send(
+            As::Member(&root),
+            Method::POST,
+            &format!("/api/votes/{voted}/reveal"),
+            None,
+        )
+        .await;
+    assert_eq!(reveal.status, StatusCode::OK, "{}", reveal.body);
+    let mails = app
+        .store
+        .deliveries(&asyncvoter_server::store::DeliveryQuery {
+            channel: Some(asyncvoter_server::store::Channel::Email),
+            target: Some("ana".into()),
+            failed_only: false,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert!(mails.is_empty(), "{mails:?}");
+}

@@ -388,6 +388,56 @@ async fn expected_voters_waiting_lists_changes_and_projects_on_every_backend() {
 }
 
 #[tokio::test]
+async fn disabling_a_member_takes_them_off_every_open_votes_expected_voters() {
+    on_every_backend(|store, backend| async move {
+        for name in ["ana", "ana_b"] {
+            let record = asyncvoter_server::store::MemberRecord {
+                username: name.into(),
+                display_name: name.into(),
+                role: asyncvoter_wire::Role::Member,
+                password_hash: "$argon2id$fake".into(),
+                email: None,
+                disabled: false,
+            };
+            store.create_member(&record, rules::now()).await.unwrap();
+        }
+        let mut held_back = story("Held back by ana", None);
+        held_back.expected_voters = vec!["ana".into(), "ben".into()];
+        held_back.reveal_when_all_voted = true;
+        let held_back = store.create_vote(held_back, rules::now()).await.unwrap();
+        store
+            .cast_ballot(cast(&held_back.id, "ben", "8"))
+            .await
+            .unwrap();
+        // `_` is a LIKE wildcard: "ana_b" must not match a search for "ana".
+        let mut lookalike = story("Waits on ana_b", None);
+        lookalike.expected_voters = vec!["ana_b".into(), "slack:T1:U2".into()];
+        let lookalike = store.create_vote(lookalike, rules::now()).await.unwrap();
+
+        let disable = asyncvoter_server::store::MemberChanges {
+            disabled: Some(true),
+            ..Default::default()
+        };
+        store
+            .update_member("ana", &disable, rules::now())
+            .await
+            .unwrap();
+        let revealed = store.vote(&held_back.id).await.unwrap();
+        assert_eq!(revealed.vote.expected_voters, ["ben"], "{backend}");
+        assert_eq!(revealed.vote.state, VoteState::Revealed, "{backend}");
+        assert_eq!(revealed.rounds[0].revealed_by, Some(RevealCause::AllVoted));
+        let untouched = store.vote(&lookalike.id).await.unwrap();
+        assert_eq!(
+            untouched.vote.expected_voters,
+            ["ana_b", "slack:T1:U2"],
+            "{backend}"
+        );
+        assert_eq!(untouched.vote.state, VoteState::Open);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn deleting_a_vote_takes_its_rounds_ballots_slack_message_and_pending_messages() {
     on_every_backend(|store, backend| async move {
         let mut new = story("Deleted", None);
