@@ -85,8 +85,9 @@ mod native {
     struct Profile {
         /// Compiled Rust: functions in the wasm.
         wasm: f64,
-        /// The page's JavaScript, with the DOM calls it made (the dashboard's is the
-        /// wasm-bindgen glue through which Rust reaches the DOM).
+        /// The page's JavaScript and the browser functions the page called (DOM calls,
+        /// decoding strings from the wasm); the dashboard's JavaScript is the
+        /// wasm-bindgen glue through which Rust reaches the DOM.
         script: f64,
         /// The benchmark's own JavaScript: its timer's checks.
         timer: f64,
@@ -321,9 +322,10 @@ mod native {
     const CLEAR: &str = "const q = document.querySelector('input[name=q]'); q.value = 'no vote has this name'; q.dispatchEvent(new Event('input', { bubbles: true }));";
 
     /// Marks where a profiled window begins and ends: functions that keep the CPU busy
-    /// for 2 ms, so the profiler samples them (every 100 µs) and names them.
+    /// for 5 ms, so the profiler samples them (every 100 µs asked, every 200–400 µs seen
+    /// on a busy machine; 2 ms once went unsampled) and names them.
     const MARKS: &str = "
-        const busy = () => { const t = performance.now(); while (performance.now() - t < 2) {} };
+        const busy = () => { const t = performance.now(); while (performance.now() - t < 5) {} };
         (function __profileFrom() { busy(); })();
         window.__profileTo = function __profileTo() { busy(); return true; };";
 
@@ -335,6 +337,8 @@ mod native {
         tab.devtools("Profiler.setSamplingInterval", json!({"interval": 100}))
             .await;
         tab.devtools("Profiler.start", json!({})).await;
+        // A round trip to the page, so the sampler runs before the action does.
+        eval(world, "return 0;").await;
         timed(
             world,
             &format!("({condition}) && window.__profileTo()"),
@@ -382,6 +386,38 @@ mod native {
             .iter()
             .map(|d| d.as_f64().unwrap() / 1000.0)
             .collect();
+        // Whose a sample is. The browser's own functions (a DOM call, `TextDecoder.decode`,
+        // the step from wasm to JavaScript) have no file: they count as the page's DOM
+        // work when the page called them, the timer's when its script (which WebDriver
+        // ran, so it has no file either) did.
+        enum From {
+            Wasm,
+            Page,
+            WebDriver,
+        }
+        let where_from = |id: u64| {
+            let is_wasm = |frame: &Value| {
+                let url = frame["url"].as_str().unwrap_or_default();
+                url.ends_with(".wasm")
+                    || url.starts_with("wasm://")
+                    || frame["functionName"]
+                        .as_str()
+                        .is_some_and(|f| f.starts_with('$'))
+            };
+            let own = &nodes[&id]["callFrame"];
+            if is_wasm(own) {
+                return From::Wasm;
+            }
+            let mut at = Some(id);
+            while let Some(node) = at {
+                let frame = &nodes[&node]["callFrame"];
+                if is_wasm(frame) || !frame["url"].as_str().unwrap_or_default().is_empty() {
+                    return From::Page;
+                }
+                at = parents.get(&node).copied();
+            }
+            From::WebDriver
+        };
         let from = samples
             .iter()
             .rposition(|&s| within(s, "__profileFrom"))
@@ -394,17 +430,18 @@ mod native {
         // A sample's time is the gap to the next one.
         for i in from + 1..to {
             let ms = deltas[i + 1];
-            let frame = &nodes[&samples[i]]["callFrame"];
-            let function = frame["functionName"].as_str().unwrap_or_default();
-            let url = frame["url"].as_str().unwrap_or_default();
+            let function = nodes[&samples[i]]["callFrame"]["functionName"]
+                .as_str()
+                .unwrap_or_default();
             match function {
                 "(idle)" | "(root)" => {}
                 "(program)" => spent.browser += ms,
                 "(garbage collector)" => spent.gc += ms,
-                _ if url.ends_with(".wasm") || function.starts_with('$') => spent.wasm += ms,
-                _ if url.ends_with(".js") => spent.script += ms,
-                // Scripts run through WebDriver have no file.
-                _ => spent.timer += ms,
+                _ => match where_from(samples[i]) {
+                    From::Wasm => spent.wasm += ms,
+                    From::Page => spent.script += ms,
+                    From::WebDriver => spent.timer += ms,
+                },
             }
         }
         spent

@@ -9,6 +9,7 @@ use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use leptos::prelude::{document, window};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
 
 use asyncvoter_wire::{
     BallotReceipt, CastBallot, CloseVote, CreatedToken, CreatedWebhook, Delivery, ErrorBody,
@@ -141,11 +142,7 @@ pub async fn who_am_i() -> Result<Option<Member>, ApiError> {
             .build(),
     )
     .await?;
-    if text.is_empty() {
-        Ok(None)
-    } else {
-        parse(&text).map(Some)
-    }
+    text.map(decode).transpose()
 }
 
 /// `GET /api/stats/overview`.
@@ -367,8 +364,9 @@ fn vote_path(id: &str) -> String {
 }
 
 /// A call's answer, boxed: every call shares one copy of the request code instead of
-/// inlining it into its own state machine (measured: a smaller wasm).
-type Answer = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
+/// inlining it into its own state machine (measured: a smaller wasm). The body as the
+/// browser's JSON parser read it; `None` for a success without one (204, 202).
+type Answer = Pin<Box<dyn Future<Output = Result<Option<JsValue>, ApiError>>>>;
 
 /// A read: the answer's body as `T`.
 async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
@@ -387,7 +385,7 @@ async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiErr
     if let Some(answer) = request.as_ref().ok().and_then(|r| embedded(&r.url())) {
         return parse(&answer);
     }
-    parse(&exchange(request).await?)
+    decode(exchange(request).await?.unwrap_or(JsValue::NULL))
 }
 
 /// The answer the server embedded in the page for `url` (see
@@ -412,7 +410,11 @@ async fn change<T: DeserializeOwned, B: Serialize>(
     url: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    parse(&exchange(changing(method, url, body)).await?)
+    decode(
+        exchange(changing(method, url, body))
+            .await?
+            .unwrap_or(JsValue::NULL),
+    )
 }
 
 /// A state change answered with 204.
@@ -439,8 +441,8 @@ fn changing<B: Serialize>(
     }
 }
 
-/// Sends `request` and reads the answer's text: the body on success, otherwise the
-/// server's error as an [`ApiError`].
+/// Sends `request` and reads the answer: its body on success, otherwise the server's
+/// error as an [`ApiError`].
 fn exchange(request: Result<Request, gloo_net::Error>) -> Answer {
     Box::pin(async move {
         let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
@@ -449,24 +451,49 @@ fn exchange(request: Result<Request, gloo_net::Error>) -> Answer {
     })
 }
 
-/// Reads a response: its text on success, otherwise the server's error body (or, failing
-/// that, its status) as an [`ApiError`].
-pub async fn read_answer(response: Response) -> Result<String, ApiError> {
+/// Reads a response: its body on success (parsed by the browser, never copied into the
+/// wasm as text), otherwise the server's error body (or, failing that, its status) as an
+/// [`ApiError`].
+pub async fn read_answer(response: Response) -> Result<Option<JsValue>, ApiError> {
     let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        return Ok(text);
+    let json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|kind| kind.contains("json"));
+    // 204, or 202 with nothing to say.
+    if response.ok() && !json {
+        return Ok(None);
     }
-    let body = parse::<ErrorBody>(&text).unwrap_or_else(|_| ErrorBody {
-        error: asyncvoter_wire::ErrorDetail {
-            code: "http".to_owned(),
-            message: format!("The server answered {status} {}.", response.status_text()),
-        },
-    });
+    let response = web_sys::Response::from(response);
+    let body = match response.json() {
+        Ok(parsing) => wasm_bindgen_futures::JsFuture::from(parsing).await,
+        Err(error) => Err(error),
+    };
+    if response.ok() {
+        return body.map(Some).map_err(|error| {
+            if error.is_instance_of::<js_sys::SyntaxError>() {
+                ApiError::Decode("the answer is not JSON".to_owned())
+            } else {
+                ApiError::Network(format!("{error:?}"))
+            }
+        });
+    }
+    let body = body
+        .ok()
+        .and_then(|value| crate::json::from_value::<ErrorBody>(value).ok())
+        .unwrap_or_else(|| ErrorBody {
+            error: asyncvoter_wire::ErrorDetail {
+                code: "http".to_owned(),
+                message: format!("The server answered {status} {}.", response.status_text()),
+            },
+        });
     Err(ApiError::Api { status, body })
+}
+
+/// Reads an answer's body as `T`.
+#[inline(never)]
+fn decode<T: DeserializeOwned>(body: JsValue) -> Result<T, ApiError> {
+    crate::json::from_value(body).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// Reads a successful answer's body as `T`.

@@ -45,7 +45,10 @@ impl<T: Clone + Send + Sync + 'static> Fetch<T> {
             asked: StoredValue::new(0),
             ask: StoredValue::new_local(Box::new(move || Box::pin(request()) as Asking<T>)),
         };
-        Effect::new(move |_| fetch.start(fetch.ask.with_value(|ask| ask())));
+        // A render effect asks at once, while the rest of the page is still being built
+        // (an effect would ask only after it is); it lives as long as the part.
+        let asking = RenderEffect::new(move |_| fetch.start(fetch.ask.with_value(|ask| ask())));
+        on_cleanup(move || drop(asking));
         fetch
     }
 

@@ -46,6 +46,12 @@ impl de::Error for DecodeError {
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
     let value =
         js_sys::JSON::parse(text).map_err(|_| DecodeError("the text is not JSON".to_owned()))?;
+    from_value(value)
+}
+
+/// Reads a value the browser's JSON parser built (`JSON.parse`, `Response.json()`) as a
+/// `T`.
+pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, DecodeError> {
     T::deserialize(Value(value))
 }
 

@@ -3,13 +3,8 @@
 
 pub use asyncvoter_wire::pages::{
     ACCOUNT, ADMIN, HISTORY, HOME, INSIGHTS, LOGIN, NEW_VOTE, NOTIFICATIONS, Page, TOKENS,
-    VOTE_PREFIX, local_path, page, vote_id,
+    VOTE_PREFIX, encode, local_path, page, vote, vote_id,
 };
-
-/// The shareable page of one vote.
-pub fn vote(id: &str) -> String {
-    format!("{VOTE_PREFIX}{}", encode(id))
-}
 
 /// The login page, returning to `next` afterwards.
 pub fn login_then(next: &str) -> String {
@@ -28,20 +23,6 @@ pub fn filtered(base: &str, pairs: &[(&str, String)]) -> String {
     } else {
         format!("{base}?{}", params.join("&"))
     }
-}
-
-/// Percent-encodes everything but unreserved characters.
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// Undoes [`encode`]: `%XX` becomes its byte; text that is not UTF-8 afterwards keeps

@@ -1,6 +1,7 @@
 //! Times as people read them: "3 h ago", "in 20 min".
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+#[cfg(target_arch = "wasm32")]
+use chrono::{DateTime, Utc};
 
 pub use asyncvoter_wire::words::{ago, span, until};
 
@@ -42,34 +43,15 @@ pub fn exact(at: DateTime<Utc>) -> String {
 
 /// Outside a browser (unit tests): UTC, named.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn exact(at: DateTime<Utc>) -> String {
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02} UTC",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
-}
+pub use asyncvoter_wire::markup::utc as exact;
 
 /// The machine-readable form for `<time datetime>`: `2026-11-28T14:05:09Z`.
-pub fn iso(at: DateTime<Utc>) -> String {
-    format!(
-        "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
-}
+pub use asyncvoter_wire::markup::iso;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
+    use chrono::{DateTime, Duration};
 
     #[test]
     fn exact_times_name_their_zone() {

@@ -129,6 +129,22 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     assert!(li.is_same_node(Some(&same)), "the row was not rebuilt");
     let title = root.query_selector(".vote-row__link").unwrap().unwrap();
     assert!(name.is_same_node(Some(&title)), "the title was not rebuilt");
+
+    // A reveal redraws the head and the tally: the new state, no deadline.
+    row.update(|v| v.state = VoteState::Revealed);
+    leptos::task::tick().await;
+    assert_eq!(texts(&root, ".badge"), ["◐ Revealed"]);
+    assert_eq!(li.get_attribute("data-state").as_deref(), Some("revealed"));
+    assert!(texts(&root, ".vote-row__deadline").is_empty());
+    let copy = root.query_selector(".copy-link button").unwrap().unwrap();
+    assert_eq!(
+        copy.get_attribute("data-copy").as_deref(),
+        Some("/votes/abc123")
+    );
+    assert_eq!(
+        copy.text_content().unwrap(),
+        "Copy link to Checkout coupons"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,3 +1,4 @@
+use asyncvoter_wire::markup::{COPY_ATTRIBUTE, escape};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -71,7 +72,7 @@ pub fn CopyText(
     let copy = move |_| {
         let text = text.get_value();
         spawn_local(async move {
-            let copied = write_clipboard(&text).await || copy_with_selection(&text);
+            let copied = copy(&text).await;
             state.set(if copied {
                 Copied::Done
             } else {
@@ -105,6 +106,52 @@ pub fn CopyText(
             </span>
         </span>
     }
+}
+
+/// Answers a click on a copy button drawn as markup
+/// ([`asyncvoter_wire::markup::copy_link`]), as a list's rows have: one handler on the
+/// list serves all of them. Copies the button's link and says so beside it, as
+/// [`CopyText`] does.
+pub fn copy_clicked(event: &web_sys::MouseEvent) {
+    let selector = format!("[{COPY_ATTRIBUTE}]");
+    let Some(button) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|clicked| clicked.closest(&selector).ok().flatten())
+    else {
+        return;
+    };
+    let (Some(path), Some(status)) = (
+        button.get_attribute(COPY_ATTRIBUTE),
+        button.next_element_sibling(),
+    ) else {
+        return;
+    };
+    let link = absolute(&path);
+    spawn_local(async move {
+        if copy(&link).await {
+            status.set_inner_html("<span>Link copied</span>");
+            set_timeout(
+                move || status.set_inner_html(""),
+                std::time::Duration::from_secs(3),
+            );
+        } else {
+            status.set_inner_html(&format!(
+                "<label>Copy this: <input class=\"copy-link__url\" readonly value=\"{}\"></label>",
+                escape(&link)
+            ));
+            if let Ok(Some(field)) = status.query_selector("input") {
+                let field: web_sys::HtmlInputElement = field.unchecked_into();
+                let _ = field.focus();
+                field.select();
+            }
+        }
+    });
+}
+
+/// Copies `text` to the clipboard; whether it worked.
+async fn copy(text: &str) -> bool {
+    write_clipboard(text).await || copy_with_selection(text)
 }
 
 /// `path` on this site's origin.

@@ -4,7 +4,7 @@ mod ballot_table;
 mod card_picker;
 pub mod chart;
 mod checkbox;
-mod copy_link;
+pub mod copy_link;
 mod deck_cards;
 mod disclosure;
 mod error_view;

@@ -1,7 +1,7 @@
 //! A revealed round's numbers: its distribution chart and the statistics a team talks
 //! about, computed by the server's estimation crate.
 
-use asyncvoter_wire::{AgreementLabel, Ballot, Round, Statistics};
+use asyncvoter_wire::{Ballot, Round, Statistics};
 use leptos::prelude::*;
 
 use crate::components::chart::{Bar, ColumnChart, Headers};
@@ -76,7 +76,7 @@ fn ResultFacts(statistics: Statistics, ballots: Vec<Ballot>) -> impl IntoView {
     let agreement = statistics.agreement_label.map(|label| {
         format!(
             "{} · {}",
-            agreement_word(label),
+            asyncvoter_wire::words::agreement(label),
             percent(statistics.agreement)
         )
     });
@@ -117,16 +117,6 @@ fn ResultFacts(statistics: Statistics, ballots: Vec<Ballot>) -> impl IntoView {
 #[component]
 fn Fact(term: &'static str, value: Option<String>) -> impl IntoView {
     value.map(|value| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
-}
-
-/// How much a round agreed, in a word.
-pub fn agreement_word(label: AgreementLabel) -> &'static str {
-    match label {
-        AgreementLabel::Unanimous => "Unanimous",
-        AgreementLabel::Consensus => "Consensus",
-        AgreementLabel::Majority => "Majority",
-        AgreementLabel::Plurality => "Plurality",
-    }
 }
 
 /// The voters on an extreme card by name, with their card: "Ada, Bob (13)".

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, VoteFilter};
+use crate::components::copy_link::copy_clicked;
 use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
 use crate::fetch::Fetch;
 use crate::live::{Heard, progress, use_live};
@@ -104,7 +105,7 @@ pub fn VoteListView(
                                 }
                             >
                                 <p class="list-count">{move || asyncvoter_wire::words::listed(items.with(Vec::len), next.with(Option::is_some))}</p>
-                                <ul class="vote-list">
+                                <ul class="vote-list" on:click=|event| copy_clicked(&event)>
                                     <For each=move || items.get() key=|row| row.with_untracked(|v| v.id.clone()) let:vote>
                                         <VoteRow vote />
                                     </For>

@@ -1,114 +1,81 @@
-use asyncvoter_wire::{VoteState, VoteSummary};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use asyncvoter_wire::VoteSummary;
+use asyncvoter_wire::markup::{RowParts, copy_link, row_content};
 use leptos::prelude::*;
 
 use crate::clock::use_now;
-use crate::components::round_results::agreement_word;
-use crate::components::{CopyLink, StateBadge, Tally, VoterList, deck_label};
 use crate::{routes, time};
 
-/// One vote in a list: its story, state, who has voted and what comes next. The row
-/// reads its own signal: a live change re-renders the parts it changed, not the row.
+/// One vote in a list: its story, state, who has voted and what comes next, and a button
+/// that copies its link (the list answers its clicks: `copy_clicked`).
+///
+/// The row is drawn by the markup the server's first paint uses too
+/// (`asyncvoter_wire::markup`), in one step: building its ~30 nodes one by one through
+/// the wasm glue took most of a list's render. It reads its own signal, and a change
+/// redraws only the parts whose text changed, so a ballot redraws the tally and never
+/// the links a visitor may have focused.
 #[component]
 pub fn VoteRow(
     /// The vote, changed in place by the list.
     vote: ArcRwSignal<VoteSummary>,
 ) -> impl IntoView {
     let now = use_now();
-    // What a vote keeps for its whole life.
-    let (id, name, url, project, deck, created) = vote.with_untracked(|v| {
-        (
-            v.id.clone(),
-            v.name.clone(),
-            v.url.clone(),
-            v.project.clone(),
-            v.deck,
-            v.created_at,
-        )
+    let (id, name) = vote.with_untracked(|v| (v.id.clone(), v.name.clone()));
+    let actions = copy_link(&routes::vote(&id), &format!("to {name}"));
+    let row = Rc::new(RefCell::new(Drawn::Pending(None)));
+    let redraw = RenderEffect::new({
+        let (vote, row) = (vote.clone(), row.clone());
+        move |_| {
+            let parts = vote.with(|v| RowParts::of(v, now.get(), time::exact));
+            row.borrow_mut().show(parts);
+        }
     });
-    // The title opens the vote; the ticket is its own small link beside it.
-    let title = view! {
-        <a class="vote-row__link" href=routes::vote(&id)>{name.clone()}</a>
-        {url.map(|url| view! {
-            " "
-            <a
-                class="vote-row__ticket"
-                href=url
-                target="_blank"
-                rel="noopener noreferrer"
-                aria-label=format!("The ticket of {name} (opens in a new tab)")
-                title="Open the ticket"
-            >
-                "↗"
-            </a>
-        })}
-    };
-    let read = |field: fn(&VoteSummary) -> AnyView| {
-        let vote = vote.clone();
-        move || vote.with(field)
-    };
-    let state = {
-        let vote = vote.clone();
-        move || vote.with(|v| v.state.as_str())
-    };
+    // The effect lives as long as the row: dropping it stops the redrawing.
+    on_cleanup(move || drop(redraw));
+    let state = move || vote.with(|v| v.state.as_str());
     view! {
-        <li class="vote-row" data-state=state data-vote-id=id.clone()>
-            <div class="vote-row__head">
-                <h2 class="vote-row__title">{title}</h2>
-                {read(|v| view! { <StateBadge state=v.state /> }.into_any())}
-            </div>
-            <p class="vote-row__meta">
-                {project.map(|project| view! { <span class="chip">{project}</span> })}
-                <span>{deck_label(deck)}</span>
-                {read(|v| (v.round > 1).then(|| view! { <span>{format!("Round {}", v.round)}</span> }).into_any())}
-                <span>
-                    "Started "
-                    <time datetime=time::iso(created) title=time::exact(created)>
-                        {move || time::ago(created, now.get())}
-                    </time>
-                </span>
-            </p>
-            <div class="vote-row__tally">
-                // One effect for what a ballot or a close changes (fewer effects per row
-                // render the list sooner).
-                {read(|v| view! {
-                    <Tally cast=v.ballots_cast quorum=v.quorum />
-                    <VoterList voters=v.voters.clone() limit=8 />
-                    {deadline(v)}
-                    {waiting_on(v)}
-                    {v.final_size.clone().map(|size| view! {
-                        <span class="vote-row__final">
-                            "Final size " <strong>{size}</strong>
-                            {format!(" · {} round{}", v.round, if v.round == 1 { "" } else { "s" })}
-                            {v.agreement.map(|a| format!(" · {}", agreement_word(a)))}
-                        </span>
-                    })}
-                }.into_any())}
-            </div>
-            <div class="vote-row__actions">
-                <CopyLink path=routes::vote(&id) about=format!("to {name}") />
-            </div>
-        </li>
+        <li class="vote-row" data-state=state data-vote-id=id use:draw=(row, actions)></li>
     }
 }
 
-/// When an open vote reveals by itself.
-fn deadline(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
-    let at = vote.deadline.filter(|_| vote.state == VoteState::Open)?;
-    let now = use_now();
-    Some(view! {
-        <span class="vote-row__deadline">
-            "Reveals "
-            <time datetime=time::iso(at) title=time::exact(at)>{move || time::until(at, now.get())}</time>
-        </span>
-    })
+/// A row's element and what it shows, once it is built.
+enum Drawn {
+    /// Not built yet: the parts to draw first.
+    Pending(Option<RowParts>),
+    /// In the page.
+    Shown(web_sys::Element, RowParts),
 }
 
-/// Who an open vote still waits on: "Waiting on Ana, Ben and 2 more".
-fn waiting_on(vote: &VoteSummary) -> Option<impl IntoView + use<>> {
-    if vote.state != VoteState::Open || vote.waiting_on.is_empty() {
-        return None;
+impl Drawn {
+    /// Shows `parts`: kept for the first drawing, or each changed part redrawn.
+    fn show(&mut self, parts: RowParts) {
+        match self {
+            Drawn::Pending(first) => *first = Some(parts),
+            Drawn::Shown(element, shown) => {
+                let children = element.children();
+                for (index, (new, old)) in parts.in_order().iter().zip(shown.in_order()).enumerate()
+                {
+                    if *new != old
+                        && let Some(part) = children.item(index as u32)
+                    {
+                        part.set_inner_html(new);
+                    }
+                }
+                *shown = parts;
+            }
+        }
     }
-    let names: Vec<&str> = vote.waiting_on.iter().map(|v| v.name.as_str()).collect();
-    let text = asyncvoter_wire::words::waiting_on(&names)?;
-    Some(view! { <span class="vote-row__waiting">"Waiting on " {text}</span> })
+}
+
+/// Draws a row's content into its `<li>` as it is built.
+fn draw(element: web_sys::Element, (row, actions): (Rc<RefCell<Drawn>>, String)) {
+    let mut drawn = row.borrow_mut();
+    if let Drawn::Pending(first) = &mut *drawn
+        && let Some(parts) = first.take()
+    {
+        element.set_inner_html(&row_content(&parts, Some(&actions)));
+        *drawn = Drawn::Shown(element, parts);
+    }
 }

@@ -116,3 +116,47 @@ async fn the_copy_link_button_copies_the_votes_address() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_rows_copy_link_button_on_the_list_copies_that_votes_address() {
+    let world = World::start().await;
+    let first = world
+        .create_vote(json!({"name": "Coupon stacking", "deck": "fibonacci"}))
+        .await;
+    let second = world
+        .create_vote(json!({"name": "Gift cards", "deck": "fibonacci"}))
+        .await;
+    world.browser.open("/").await;
+    let row = format!(".vote-row[data-vote-id=\"{first}\"]");
+    world
+        .browser
+        .click(&format!("{row} .copy-link button"))
+        .await;
+    let url = format!("{}/votes/{first}", world.server.base);
+    poll_until("the row's link to be copied or offered", || {
+        let (url, row) = (url.clone(), row.clone());
+        let world = &world;
+        async move {
+            let copied = world.texts_of(&format!("{row} .copy-link__status")).await;
+            let by_hand = world
+                .browser
+                .execute(
+                    &format!("const f = document.querySelector('{row} .copy-link__url'); return f && f.value;"),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            copied.iter().any(|t| t == "Link copied") || by_hand.as_str() == Some(url.as_str())
+        }
+    })
+    .await;
+    let other = world
+        .texts_of(&format!(
+            ".vote-row[data-vote-id=\"{second}\"] .copy-link__status"
+        ))
+        .await;
+    assert!(
+        other.iter().all(String::is_empty),
+        "only the clicked row answers: {other:?}"
+    );
+}

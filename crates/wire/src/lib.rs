@@ -7,6 +7,7 @@
 pub mod error;
 pub mod event;
 pub mod legacy;
+pub mod markup;
 pub mod member;
 pub mod notify;
 pub mod overview;

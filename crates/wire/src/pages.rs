@@ -24,6 +24,25 @@ pub const LINK_SLACK: &str = "/account/slack";
 /// The prefix of every vote's page, `/votes/{id}`.
 pub const VOTE_PREFIX: &str = "/votes/";
 
+/// The shareable page of one vote.
+pub fn vote(id: &str) -> String {
+    format!("{VOTE_PREFIX}{}", encode(id))
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 /// The screens a path can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::statistics::AgreementLabel;
 use crate::vote::{DeckKind, VoteState};
 
 /// The heading of `/`.
@@ -59,6 +60,16 @@ pub fn state(state: VoteState) -> (&'static str, &'static str) {
         VoteState::Open => ("Voting", "●"),
         VoteState::Revealed => ("Revealed", "◐"),
         VoteState::Closed => ("Closed", "■"),
+    }
+}
+
+/// How much a round agreed, in a word.
+pub fn agreement(label: AgreementLabel) -> &'static str {
+    match label {
+        AgreementLabel::Unanimous => "Unanimous",
+        AgreementLabel::Consensus => "Consensus",
+        AgreementLabel::Majority => "Majority",
+        AgreementLabel::Plurality => "Plurality",
     }
 }
 

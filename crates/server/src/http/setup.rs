@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::{passwords, sessions};
 use crate::domain::rules;
 use crate::store::MemberRecord;
+use asyncvoter_wire::markup::escape;
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
@@ -209,14 +210,6 @@ pub(crate) fn shell(title: &str, body: &str) -> Html<String> {
          <title>{title} · AsyncVoter</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/setup.css\"></head>\
          <body><main>{body}</main></body></html>"
     ))
-}
-
-/// `text` safe inside HTML text and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -18,8 +18,9 @@ use crate::AppState;
 use crate::auth::oidc::{CALLBACK_PATH, Identity, Oidc, Pending, SsoError};
 use crate::auth::sessions;
 use crate::domain::rules;
-use crate::http::setup::{self, escape, shell};
+use crate::http::setup::{self, shell};
 use crate::store::SsoProfile;
+use asyncvoter_wire::markup::escape;
 
 /// Where the login on its way is kept in the session.
 const PENDING_KEY: &str = "oidc_pending";

@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use super::{Failure, Worker, message};
 use crate::domain::notices;
 use crate::domain::records::DeliveryRecord;
+use asyncvoter_wire::markup::escape;
 
 /// Sends mail through one SMTP server.
 pub struct Mailer {
@@ -164,12 +165,4 @@ async fn compose(worker: &Worker, delivery: &DeliveryRecord, name: &str) -> Resu
             }
         }
     })
-}
-
-/// Text safe in HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -17,6 +17,7 @@ use crate::domain::{notices, rules, views};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Query};
 use crate::store::{self, StateFilter, VoteQuery};
+use asyncvoter_wire::markup::escape;
 
 /// Most votes `GET /api/me/waiting` lists.
 const MOST_WAITING: u32 = 100;
@@ -291,12 +292,4 @@ fn page(title: &str, body: &str) -> Response {
          </head><body><h1>{title}</h1>{body}</body></html>"
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
-}
-
-/// Text safe in an HTML attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

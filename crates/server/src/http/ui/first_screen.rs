@@ -124,7 +124,7 @@ fn element(read: &str, json: &str) -> String {
     let json = script_json(json);
     format!(
         "<script type=\"application/json\" {FIRST_SCREEN_ATTRIBUTE}=\"{}\">{json}</script>\n",
-        crate::http::setup::escape(read)
+        asyncvoter_wire::markup::escape(read)
     )
 }
 

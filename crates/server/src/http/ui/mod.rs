@@ -180,7 +180,7 @@ fn with_boot(html: &str, boot: &Boot<'_>, answers: &str) -> String {
         };
         format!(
             " data-sso=\"{}\"{only}",
-            crate::http::setup::escape(&oidc.name)
+            asyncvoter_wire::markup::escape(&oidc.name)
         )
     });
     let event = boot

@@ -6,6 +6,7 @@ use asyncvoter_wire::VoteState;
 
 use crate::store::{StoreError, VoteHistory};
 use crate::{AppState, Visibility};
+use asyncvoter_wire::markup::escape;
 
 /// What `index.html` gets for one page.
 pub enum Preview {
@@ -96,22 +97,6 @@ fn describe(history: &VoteHistory) -> String {
         .map(|p| format!("{p}: "))
         .unwrap_or_default();
     format!("{project}{state}{round} · {ballots}")
-}
-
-/// Text safe inside an HTML attribute or element.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
