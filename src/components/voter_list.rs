@@ -1,7 +1,9 @@
 use asyncvoter_wire::Voter;
+use asyncvoter_wire::markup::voters_content;
 use leptos::prelude::*;
 
-/// People by name (who has voted, who a vote waits on); values are never part of it.
+/// People by name (who has voted, who a vote waits on); values are never part of it. The
+/// markup list rows use too (`asyncvoter_wire::markup::voters`).
 #[component]
 pub fn VoterList(
     /// The voters, earliest first.
@@ -13,16 +15,7 @@ pub fn VoterList(
     #[prop(optional)]
     limit: Option<usize>,
 ) -> impl IntoView {
-    let limit = limit.unwrap_or(usize::MAX);
-    let hidden = voters.len().saturating_sub(limit);
-    let shown: Vec<Voter> = voters.into_iter().take(limit).collect();
-    view! {
-        <ul class="voters" aria-label=label.unwrap_or("Who has voted")>
-            {shown
-                .into_iter()
-                .map(|voter| view! { <li class="voter" title=voter.id>{voter.name}</li> })
-                .collect_view()}
-            {(hidden > 0).then(|| view! { <li class="voter voter--more">{format!("+{hidden} more")}</li> })}
-        </ul>
-    }
+    let people: Vec<(&str, &str)> = voters.iter().map(|v| (&*v.id, &*v.name)).collect();
+    let items = voters_content(&people, limit.unwrap_or(usize::MAX));
+    view! { <ul class="voters" aria-label=label.unwrap_or("Who has voted") inner_html=items></ul> }
 }

@@ -155,11 +155,17 @@ pub fn row_head(vote: &VoteSummary) -> String {
 
 /// A vote's state in words, with a symbol: a colour is never the only cue.
 pub fn badge(state: VoteState) -> String {
-    let (label, icon) = words::state(state);
     format!(
-        "<span class=\"badge\" data-state=\"{}\"><span aria-hidden=\"true\">{icon}</span> {label}</span>",
-        state.as_str()
+        "<span class=\"badge\" data-state=\"{}\">{}</span>",
+        state.as_str(),
+        badge_content(state)
     )
+}
+
+/// What a [`badge`] holds.
+pub fn badge_content(state: VoteState) -> String {
+    let (label, icon) = words::state(state);
+    format!("<span aria-hidden=\"true\">{icon}</span> {label}")
 }
 
 /// The row's facts: project, deck, round, when it started.
@@ -223,8 +229,13 @@ pub fn row_tally(vote: &VoteSummary, now: DateTime<Utc>, exact: Exact) -> String
 
 /// How many have voted, and the way to the quorum when there is one.
 pub fn tally(cast: u32, quorum: Option<u32>) -> String {
+    format!("<div class=\"tally\">{}</div>", tally_content(cast, quorum))
+}
+
+/// What a [`tally`] holds.
+pub fn tally_content(cast: u32, quorum: Option<u32>) -> String {
     let mut html = format!(
-        "<div class=\"tally\"><span class=\"tally__count\">{}</span>",
+        "<span class=\"tally__count\">{}</span>",
         words::ballots(cast)
     );
     if let Some(quorum) = quorum {
@@ -236,14 +247,22 @@ pub fn tally(cast: u32, quorum: Option<u32>) -> String {
              aria-label=\"{label}\"></progress><span>{label}</span></span>"
         );
     }
-    html.push_str("</div>");
     html
 }
 
 /// People by `(id, name)`, at most `limit` of them and then "+N more", under `label` for
 /// assistive technology. Values are never part of it.
 pub fn voters(people: &[(&str, &str)], label: &str, limit: usize) -> String {
-    let mut html = format!("<ul class=\"voters\" aria-label=\"{}\">", escape(label));
+    format!(
+        "<ul class=\"voters\" aria-label=\"{}\">{}</ul>",
+        escape(label),
+        voters_content(people, limit)
+    )
+}
+
+/// What a [`voters`] list holds.
+pub fn voters_content(people: &[(&str, &str)], limit: usize) -> String {
+    let mut html = String::new();
     for (id, name) in people.iter().take(limit) {
         let _ = write!(
             html,
@@ -256,7 +275,6 @@ pub fn voters(people: &[(&str, &str)], label: &str, limit: usize) -> String {
     if hidden > 0 {
         let _ = write!(html, "<li class=\"voter voter--more\">+{hidden} more</li>");
     }
-    html.push_str("</ul>");
     html
 }
 
