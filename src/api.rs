@@ -101,8 +101,8 @@ pub fn login_needed() -> bool {
     LOGIN_NEEDED.get()
 }
 
-/// `GET /api/votes`.
-pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
+/// `GET /api/votes`, sent when called.
+pub fn list_votes(filter: &VoteFilter) -> impl Future<Output = Result<VoteList, ApiError>> + use<> {
     let limit = filter.limit.to_string();
     let mut query: Vec<(&str, &str)> = vec![("state", filter.state.as_str()), ("limit", &limit)];
     for (key, value) in [
@@ -116,7 +116,7 @@ pub async fn list_votes(filter: &VoteFilter) -> Result<VoteList, ApiError> {
             query.push((key, value));
         }
     }
-    fetch(Request::get("/api/votes").query(query)).await
+    fetch(Request::get("/api/votes").query(query))
 }
 
 /// `GET /api/projects`: every project's name.
@@ -368,10 +368,14 @@ fn vote_path(id: &str) -> String {
 /// browser's JSON parser read it; `None` for a success without one (204, 202).
 type Answer = Pin<Box<dyn Future<Output = Result<Option<JsValue>, ApiError>>>>;
 
-/// A read: the answer's body as `T`.
-async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    if login_needed() {
-        return Err(ApiError::Api {
+/// A read: the answer's body as `T`. The request leaves when this is called, not when
+/// its answer is first awaited, so a part of a page that asks while it is being built
+/// has its request on the way while the rest of the page is built.
+fn fetch<T: DeserializeOwned>(
+    request: RequestBuilder,
+) -> impl Future<Output = Result<T, ApiError>> + use<T> {
+    let started = if login_needed() {
+        Err(ApiError::Api {
             status: 401,
             body: ErrorBody {
                 error: asyncvoter_wire::ErrorDetail {
@@ -379,13 +383,20 @@ async fn fetch<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiErr
                     message: "This server shows its votes to members only: log in.".to_owned(),
                 },
             },
-        });
+        })
+    } else {
+        let request = request.header("accept", "application/json").build();
+        match request.as_ref().ok().and_then(|r| embedded(&r.url())) {
+            Some(answer) => Ok(Err(answer)),
+            None => Ok(Ok(exchange(request))),
+        }
+    };
+    async move {
+        match started? {
+            Err(embedded) => parse(&embedded),
+            Ok(answer) => decode(answer.await?.unwrap_or(JsValue::NULL)),
+        }
     }
-    let request = request.header("accept", "application/json").build();
-    if let Some(answer) = request.as_ref().ok().and_then(|r| embedded(&r.url())) {
-        return parse(&answer);
-    }
-    decode(exchange(request).await?.unwrap_or(JsValue::NULL))
 }
 
 /// The answer the server embedded in the page for `url` (see
@@ -441,14 +452,29 @@ fn changing<B: Serialize>(
     }
 }
 
-/// Sends `request` and reads the answer: its body on success, otherwise the server's
-/// error as an [`ApiError`].
+/// Sends `request` now (not when first awaited), and reads the answer: its body on
+/// success, otherwise the server's error as an [`ApiError`].
 fn exchange(request: Result<Request, gloo_net::Error>) -> Answer {
+    let sent = request
+        .map(|request| window().fetch_with_request(&web_sys::Request::from(request)))
+        .map_err(|e| ApiError::Network(e.to_string()));
     Box::pin(async move {
-        let network = |e: gloo_net::Error| ApiError::Network(e.to_string());
-        let response = request.map_err(network)?.send().await.map_err(network)?;
-        read_answer(response).await
+        let response = wasm_bindgen_futures::JsFuture::from(sent?)
+            .await
+            .map_err(|e| ApiError::Network(js_error(&e)))?;
+        read_answer(Response::from(
+            response.unchecked_into::<web_sys::Response>(),
+        ))
+        .await
     })
+}
+
+/// What a failed `fetch` says, as gloo-net words it: the error's message.
+fn js_error(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| format!("{}: {}", e.name(), e.message()))
+        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// Reads a response: its body on success (parsed by the browser, never copied into the

@@ -3,7 +3,7 @@
 
 use asyncvoter_dashboard::api::{self, ApiError};
 use asyncvoter_dashboard::components::chart::{Bar, Headers, RowChart};
-use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRow};
+use asyncvoter_dashboard::components::{ErrorView, RoundResults, Tally, VoteRows};
 use asyncvoter_dashboard::json;
 use asyncvoter_dashboard::navigation::provide_navigation;
 use asyncvoter_estimation::{Deck, statistics};
@@ -81,7 +81,7 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
     let shown = row.clone();
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_navigation();
-        view! { <VoteRow vote=shown.clone() /> }
+        view! { <VoteRows rows=Signal::stored(vec![shown.clone()]) /> }
     });
     leptos::task::tick().await;
 
@@ -148,6 +148,69 @@ async fn a_vote_row_shows_its_count_voters_quorum_deadline_and_state() {
 }
 
 #[wasm_bindgen_test]
+async fn a_list_adds_removes_and_moves_rows_alone_and_keeps_the_others() {
+    let vote = |id: &str| {
+        let mut v = summary();
+        v.id = id.into();
+        v.name = format!("Story {id}");
+        ArcRwSignal::new(v)
+    };
+    let (a, b, c) = (vote("a"), vote("b"), vote("c"));
+    let rows = RwSignal::new(vec![a.clone(), b.clone(), c.clone()]);
+    let root = container();
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_navigation();
+        view! { <VoteRows rows /> }
+    });
+    leptos::task::tick().await;
+    let ids = |root: &web_sys::HtmlElement| -> Vec<String> {
+        let rows = root.query_selector_all(".vote-row").unwrap();
+        (0..rows.length())
+            .map(|i| {
+                rows.item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::Element>()
+                    .get_attribute("data-vote-id")
+                    .unwrap()
+            })
+            .collect()
+    };
+    assert_eq!(ids(&root), ["a", "b", "c"]);
+    let row_of = |id: &str| {
+        root.query_selector(&format!(".vote-row[data-vote-id={id}]"))
+            .unwrap()
+            .unwrap()
+    };
+    let (kept_a, kept_c) = (row_of("a"), row_of("c"));
+
+    // A new vote on top, one gone, the last moved up: only those change.
+    let d = vote("d");
+    rows.set(vec![d.clone(), a.clone(), c.clone()]);
+    leptos::task::tick().await;
+    assert_eq!(ids(&root), ["d", "a", "c"]);
+    assert!(row_of("a").is_same_node(Some(&kept_a)));
+    assert!(row_of("c").is_same_node(Some(&kept_c)));
+    assert_eq!(texts(&root, ".vote-row__link")[0], "Story d");
+    rows.set(vec![c.clone(), d.clone(), a.clone()]);
+    leptos::task::tick().await;
+    assert_eq!(ids(&root), ["c", "d", "a"]);
+    assert!(row_of("c").is_same_node(Some(&kept_c)));
+
+    // A change reaches the row shown; a row that left stays gone.
+    b.update(|v| v.ballots_cast = 9);
+    c.update(|v| v.ballots_cast = 7);
+    leptos::task::tick().await;
+    assert_eq!(ids(&root), ["c", "d", "a"]);
+    assert_eq!(
+        texts(&root, ".vote-row[data-vote-id=c] .tally__count"),
+        ["7 votes"]
+    );
+    rows.set(Vec::new());
+    leptos::task::tick().await;
+    assert!(ids(&root).is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     let root = container();
     let mut vote = summary();
@@ -157,7 +220,7 @@ async fn a_revealed_or_closed_row_says_so_and_hides_the_deadline() {
     vote.agreement = Some(asyncvoter_wire::AgreementLabel::Consensus);
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_navigation();
-        view! { <VoteRow vote=ArcRwSignal::new(vote.clone()) /> }
+        view! { <VoteRows rows=Signal::stored(vec![ArcRwSignal::new(vote.clone())]) /> }
     });
     leptos::task::tick().await;
     assert_eq!(texts(&root, ".badge"), ["■ Closed"]);

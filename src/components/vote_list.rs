@@ -4,8 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, VoteFilter};
-use crate::components::copy_link::copy_clicked;
-use crate::components::{LoginPrompt, VoteFilters, VoteRow, loaded};
+use crate::components::{LoginPrompt, Row, VoteFilters, VoteRows, loaded};
 use crate::fetch::Fetch;
 use crate::live::{Heard, progress, use_live};
 use crate::routes;
@@ -41,15 +40,17 @@ pub fn VoteListView(
         }
     });
     // The first page; "Show more" appends the next one after the last cursor.
-    let votes = Fetch::new(move || {
-        let filter = filter.get();
-        async move { api::list_votes(&filter).await }
-    });
+    let votes = Fetch::new(move || api::list_votes(&filter.get()));
     let next = RwSignal::new(None::<String>);
     let more = Task::<VoteList>::new();
-    // The project picker's choices (every project) load once the list has: the list
-    // comes first.
-    let list_loaded = Memo::new(move |_| votes.with(Option::is_some));
+    // The project picker's choices (every project) load once the list is on screen: the
+    // list comes first, and asking costs the main thread about a millisecond.
+    let list_loaded = RwSignal::new(false);
+    Effect::new(move |_| {
+        if votes.with(Option::is_some) && !list_loaded.get_untracked() {
+            set_timeout(move || list_loaded.set(true), std::time::Duration::ZERO);
+        }
+    });
     let projects = Fetch::new(move || {
         let wanted = list_loaded.get();
         async move {
@@ -105,11 +106,7 @@ pub fn VoteListView(
                                 }
                             >
                                 <p class="list-count">{move || asyncvoter_wire::words::listed(items.with(Vec::len), next.with(Option::is_some))}</p>
-                                <ul class="vote-list" on:click=|event| copy_clicked(&event)>
-                                    <For each=move || items.get() key=|row| row.with_untracked(|v| v.id.clone()) let:vote>
-                                        <VoteRow vote />
-                                    </For>
-                                </ul>
+                                <VoteRows rows=items />
                             </Show>
                             {move || next.with(Option::is_some).then(|| view! {
                                 <button type="button" class="button button--quiet" disabled=move || more.pending()
@@ -133,9 +130,6 @@ fn remove_first_paint() {
         paint.remove();
     }
 }
-
-/// One shown vote, changed in place.
-type Row = ArcRwSignal<VoteSummary>;
 
 /// The row of vote `id`, if it is shown.
 fn row_of(items: RwSignal<Vec<Row>>, id: &str) -> Option<Row> {

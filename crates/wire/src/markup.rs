@@ -104,11 +104,16 @@ pub fn row_content(parts: &RowParts, actions: Option<&str>) -> String {
 
 /// A whole row, `<li>` and all, for a page drawn without the dashboard (no actions).
 pub fn row(vote: &VoteSummary, now: DateTime<Utc>, exact: Exact) -> String {
+    row_element(vote, &RowParts::of(vote, now, exact), None)
+}
+
+/// `vote`'s `<li>` holding `parts` and its `actions`, if any.
+pub fn row_element(vote: &VoteSummary, parts: &RowParts, actions: Option<&str>) -> String {
     format!(
         "<li class=\"vote-row\" data-state=\"{}\" data-vote-id=\"{}\">{}</li>",
         vote.state.as_str(),
         escape(&vote.id),
-        row_content(&RowParts::of(vote, now, exact), None),
+        row_content(parts, actions),
     )
 }
 
