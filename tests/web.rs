@@ -205,6 +205,14 @@ async fn a_list_adds_removes_and_moves_rows_alone_and_keeps_the_others() {
         texts(&root, ".vote-row[data-vote-id=c] .tally__count"),
         ["7 votes"]
     );
+    // Another search: none of the rows stay, the new ones show in their order.
+    rows.set(vec![vote("e"), vote("f")]);
+    leptos::task::tick().await;
+    assert_eq!(ids(&root), ["e", "f"]);
+    c.update(|v| v.ballots_cast = 8);
+    leptos::task::tick().await;
+    assert_eq!(ids(&root), ["e", "f"]);
+    assert!(texts(&root, ".tally__count").iter().all(|t| t != "8 votes"));
     rows.set(Vec::new());
     leptos::task::tick().await;
     assert!(ids(&root).is_empty());

@@ -65,15 +65,20 @@ struct List {
 }
 
 impl List {
-    /// Shows `rows` in their order: a whole new list in one step, otherwise each row
-    /// added, removed or moved alone.
+    /// Shows `rows` in their order: a list that keeps none of the rows shown in one step,
+    /// otherwise each row added, removed or moved alone.
     fn show(&mut self, rows: Vec<Row>, now: Signal<DateTime<Utc>>) {
         let Some(list) = self.element.clone() else {
             self.pending = Some((rows, now));
             return;
         };
-        let mut before: Vec<Option<Shown>> = self.shown.drain(..).map(Some).collect();
-        if before.is_empty() {
+        let kept = |row: &Row| {
+            row.with_untracked(|vote| self.shown.iter().any(|shown| shown.id == vote.id))
+        };
+        // A whole new list (the first, another search, none at all) replaces the old in
+        // one step: the old rows' effects stop as they are dropped.
+        if !rows.iter().any(kept) {
+            self.shown.clear();
             let mut html = String::new();
             self.shown = rows.into_iter().map(|row| Shown::start(row, now)).collect();
             for shown in &self.shown {
@@ -88,6 +93,7 @@ impl List {
             }
             return;
         }
+        let mut before: Vec<Option<Shown>> = self.shown.drain(..).map(Some).collect();
         // Lists change at their ends or by a row or two: a row is looked for where the
         // last one was found first.
         let mut near = 0;
