@@ -29,7 +29,17 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 async fn migrate(options: SqliteConnectOptions) -> Result<(), sqlx::Error> {
     use sqlx::{ConnectOptions, Connection};
     let mut connection = options.foreign_keys(false).connect().await?;
-    MIGRATOR.run(&mut connection).await?;
+    let mut applied = applied_migrations(&mut connection).await;
+    // Each migration is one transaction, but SQLite has no lock across them: a process
+    // opening the same new file at once (a server and a CLI command) may apply a step
+    // first, and ours of that step then fails. Go on from where it got, while it gets on.
+    while let Err(error) = MIGRATOR.run(&mut connection).await {
+        let now = applied_migrations(&mut connection).await;
+        if now <= applied {
+            return Err(error.into());
+        }
+        applied = now;
+    }
     let dangling: Vec<sqlx::sqlite::SqliteRow> = sqlx::query("PRAGMA foreign_key_check")
         .fetch_all(&mut connection)
         .await?;
@@ -42,6 +52,14 @@ async fn migrate(options: SqliteConnectOptions) -> Result<(), sqlx::Error> {
             dangling.len()
         )))
     }
+}
+
+/// How many migrations the database records as applied (none before the first).
+async fn applied_migrations(connection: &mut sqlx::SqliteConnection) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(connection)
+        .await
+        .unwrap_or(0)
 }
 
 /// Connections that read, besides the one that writes.

@@ -1,6 +1,7 @@
 //! Upgrades: a database made by the first released schema, with votes, rounds, ballots and
 //! an integration token in it, migrates to the current schema on both backends and keeps
-//! everything readable and writable through the store.
+//! everything readable and writable through the store; processes that open a new file at
+//! once all find it migrated.
 
 use std::path::Path;
 
@@ -139,4 +140,20 @@ async fn the_first_released_schema_with_data_upgrades_on_postgres() {
     check_upgraded(store.as_ref(), &auth::hash_token("av_old"), "postgres").await;
     drop(store);
     database.drop_it().await;
+}
+
+#[tokio::test]
+async fn processes_opening_a_new_sqlite_file_at_once_all_find_it_migrated() {
+    // A server and a CLI command (or two servers) started together on a file that does
+    // not exist yet: each opens it on connections of its own, as separate processes would.
+    for attempt in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("race.db").display());
+        let opened = futures::future::join_all((0..4).map(|_| store::open(&url))).await;
+        for (which, store) in opened.into_iter().enumerate() {
+            let store =
+                store.unwrap_or_else(|e| panic!("attempt {attempt}, opener {which}: {e:#}"));
+            assert!(store.list_votes(&Default::default()).await.is_ok());
+        }
+    }
 }
