@@ -386,17 +386,27 @@ fn fetch<T: DeserializeOwned>(
         })
     } else {
         let request = request.header("accept", "application/json").build();
-        match request.as_ref().ok().and_then(|r| embedded(&r.url())) {
-            Some(answer) => Ok(Err(answer)),
-            None => Ok(Ok(exchange(request))),
-        }
+        Ok(
+            match request.as_ref().ok().and_then(|r| embedded(&r.url())) {
+                Some(text) => Read::Embedded(text),
+                None => Read::Sent(exchange(request)),
+            },
+        )
     };
     async move {
         match started? {
-            Err(embedded) => parse(&embedded),
-            Ok(answer) => decode(answer.await?.unwrap_or(JsValue::NULL)),
+            Read::Embedded(text) => parse(&text),
+            Read::Sent(answer) => decode(answer.await?.unwrap_or(JsValue::NULL)),
         }
     }
+}
+
+/// Where a read's answer comes from.
+enum Read {
+    /// The page's own copy, as the server wrote it into the HTML.
+    Embedded(String),
+    /// The server, asked now.
+    Sent(Answer),
 }
 
 /// The answer the server embedded in the page for `url` (see

@@ -108,7 +108,12 @@ pub fn provide_navigation() {
         search,
         address,
     });
-    let back = window_event_listener(ev::popstate, move |_| address.set(Address::current()));
+    let back = window_event_listener(ev::popstate, move |_| {
+        forget_pending();
+        address.set(Address::current());
+    });
+    // Leaving or reloading the page: the address bar shows the search typed last.
+    let leaving = window_event_listener(ev::pagehide, move |_| flush_pending(address));
     let clicks = window_event_listener(ev::click, move |event| {
         if let Some(path) = followed_link(&event) {
             event.prevent_default();
@@ -117,6 +122,7 @@ pub fn provide_navigation() {
     });
     on_cleanup(move || {
         back.remove();
+        leaving.remove();
         clicks.remove();
     });
 }
@@ -138,36 +144,99 @@ pub fn use_navigate() -> impl Fn(&str, NavigateOptions) + Clone + 'static {
     move |path: &str, options: NavigateOptions| go(address, path, options)
 }
 
+/// How long after a navigation its history entry is written: after the new page has
+/// asked for its data and drawn it (a write costs the main thread 1-10 ms in Chromium,
+/// measured, and held up the page's answer).
+const AFTER_DRAW: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// How long the address bar waits after the last of a run of replacing navigations (a
+/// search being typed) before it is written: one history write per pause, not one per key
+/// (browsers throttle pages that write often; Safari allows 100 writes in 30 s).
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// A history entry not yet written.
+struct Pending {
+    path: String,
+    replace: bool,
+    timer: TimeoutHandle,
+}
+
+thread_local! {
+    /// The navigation whose history entry is still to be written.
+    static PENDING: std::cell::RefCell<Option<Pending>> = const { std::cell::RefCell::new(None) };
+}
+
 fn go(address: RwSignal<Address>, path: &str, options: NavigateOptions) {
-    // The new page is drawn, and asks for its data, before the history entry is written:
-    // `pushState` costs about half a millisecond of the main thread in Chromium, better
-    // spent while the page's request is on its way. The address comes from `path` until
-    // the browser has it.
+    // The entry waiting is written first, in order, unless this one replaces it.
+    match PENDING.take() {
+        Some(pending) if options.replace && pending.replace => pending.timer.clear(),
+        Some(pending) => write_now(address, pending),
+        None => {}
+    }
+    // The new page is drawn, and asks for its data, before its history entry is written;
+    // until then the address comes from `path`.
     address.set(Address::of(path));
     if options.scroll {
         window().scroll_to_with_x_and_y(0.0, 0.0);
     }
-    let path = path.to_owned();
-    // After the page's own work: it runs in the microtasks this `set` queued.
-    queue_microtask(move || {
-        let Ok(history) = window().history() else {
-            return;
-        };
-        let written = if options.replace {
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
-        } else {
-            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
-        };
-        if written.is_err() {
-            let _ = window().location().set_href(&path);
-            return;
-        }
-        // As the browser wrote it (it may encode what the path left plain).
-        let written = Address::current();
-        if address.with_untracked(|shown| *shown != written) {
-            address.set(written);
-        }
-    });
+    let (later, replace) = (path.to_owned(), options.replace);
+    let timer = set_timeout_with_handle(
+        move || {
+            if let Some(pending) = PENDING.take() {
+                write_now(address, pending);
+            }
+        },
+        if replace { SETTLE } else { AFTER_DRAW },
+    );
+    match timer {
+        Ok(timer) => PENDING.set(Some(Pending {
+            path: later,
+            replace,
+            timer,
+        })),
+        Err(_) => write(address, &later, replace),
+    }
+}
+
+/// Writes the entry still waiting, if there is one, now.
+fn flush_pending(address: RwSignal<Address>) {
+    if let Some(pending) = PENDING.take() {
+        write_now(address, pending);
+    }
+}
+
+fn write_now(address: RwSignal<Address>, pending: Pending) {
+    pending.timer.clear();
+    write(address, &pending.path, pending.replace);
+}
+
+/// Drops the entry still waiting: the browser has gone to another one.
+fn forget_pending() {
+    if let Some(pending) = PENDING.take() {
+        pending.timer.clear();
+    }
+}
+
+/// Writes `path` to the history as a new entry, or in place of the current one.
+fn write(address: RwSignal<Address>, path: &str, replace: bool) {
+    let Ok(history) = window().history() else {
+        return;
+    };
+    let written = if replace {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+    } else {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+    };
+    if written.is_err() {
+        let _ = window().location().set_href(path);
+        return;
+    }
+    // As the browser wrote it (it may encode what the path left plain), unless the page
+    // has moved on since.
+    let written = Address::current();
+    if address.with_untracked(|shown| *shown == Address::of(path) && *shown != written) {
+        address.set(written);
+    }
 }
 
 /// The path and query of a same-site link this click follows, when the dashboard should

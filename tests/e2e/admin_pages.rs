@@ -103,7 +103,7 @@ async fn a_new_server_is_set_up_in_the_browser_from_the_printed_link() {
     // Home, logged in as the new admin, with the way to start.
     tab.wait_for_text(".account__name", "Ana Lima").await;
     tab.wait_for_text(".empty a.button", "Start a vote").await;
-    assert_eq!(tab.path().await, "/");
+    tab.wait_for_path("/").await;
     assert!(
         tab.texts_of(".account__link")
             .await

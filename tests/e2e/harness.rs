@@ -188,6 +188,11 @@ impl World {
         self.browser.path().await
     }
 
+    /// Waits until the first browser's address is `expected`.
+    pub async fn wait_for_path(&self, expected: &str) {
+        self.browser.wait_for_path(expected).await;
+    }
+
     /// Calls the API as the integration; panics unless it succeeds.
     pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self
@@ -295,6 +300,24 @@ impl Tab {
         match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_owned(),
+        }
+    }
+
+    /// Waits until the address is `expected` (the dashboard writes a page's history entry
+    /// just after drawing it); says what it was instead if it never is.
+    pub async fn wait_for_path(&self, expected: &str) {
+        let start = Instant::now();
+        let mut every = tokio::time::interval(Duration::from_millis(50));
+        loop {
+            every.tick().await;
+            let path = self.path().await;
+            if path == expected {
+                return;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the address is {path}, not {expected}"
+            );
         }
     }
 

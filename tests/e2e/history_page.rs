@@ -113,7 +113,8 @@ async fn history_searches_by_date_range_in_the_address_and_downloads_what_it_sho
     .unwrap();
     page.wait_for_names(&["October story", "September story"])
         .await;
-    assert_eq!(tab.path().await, "/history?from=2026-09-01&to=2026-10-31");
+    tab.wait_for_path("/history?from=2026-09-01&to=2026-10-31")
+        .await;
 
     // The download keeps the filters.
     let href = tab

@@ -23,7 +23,7 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
     // A logs in and starts a vote from the dashboard.
     let a = &world.browser;
     a.log_in("ana", &ana_password, "/votes/new").await;
-    assert_eq!(a.path().await, "/votes/new");
+    a.wait_for_path("/votes/new").await;
     a.fill("name", "Checkout coupons").await;
     a.fill("project", "web").await;
     a.click("form button[type=submit]").await;
@@ -36,7 +36,7 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
     b.wait_for_text(".vote__title", "Checkout coupons").await;
     b.click(".login-prompt a").await;
     b.log_in_here("ben", &ben_password).await;
-    assert_eq!(b.path().await, format!("/votes/{id}"));
+    b.wait_for_path(&format!("/votes/{id}")).await;
 
     // B votes by typing the card's value (5), then changes it (1 then 3: 13).
     b.text_of("button.deck__card").await;
@@ -152,7 +152,7 @@ async fn a_wrong_password_is_explained_on_the_login_page() {
     tab.click("form button[type=submit]").await;
     tab.wait_for_text(".form-error", "wrong username or password")
         .await;
-    assert_eq!(tab.path().await, "/login");
+    tab.wait_for_path("/login").await;
 }
 
 #[tokio::test]

@@ -11,14 +11,6 @@ async fn current_sections(world: &World) -> Vec<String> {
     world.texts_of(".site-nav a[aria-current=page]").await
 }
 
-/// Waits until the address bar shows `path`.
-async fn wait_for_path(world: &World, path: &str) {
-    poll_until(&format!("the address bar to show {path}"), || async move {
-        world.path().await == path
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload() {
     let world = World::start().await;
@@ -35,25 +27,25 @@ async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload
         .unwrap();
 
     world.browser.click(".site-nav a[href='/history']").await;
-    wait_for_path(&world, "/history").await;
+    world.wait_for_path("/history").await;
     world.browser.wait_for_text("h1", "History").await;
     assert_eq!(current_sections(&world).await, ["History"]);
 
     world.browser.back().await.unwrap();
-    wait_for_path(&world, "/").await;
+    world.wait_for_path("/").await;
     list.wait_for_names(&["Alpha"]).await;
     assert_eq!(current_sections(&world).await, ["Ongoing"]);
 
     world.browser.click(".vote-row__link").await;
-    wait_for_path(&world, &format!("/votes/{id}")).await;
+    world.wait_for_path(&format!("/votes/{id}")).await;
     assert_eq!(world.text_of(".vote__title").await, "Alpha");
     assert!(current_sections(&world).await.is_empty());
 
     world.browser.back().await.unwrap();
-    wait_for_path(&world, "/").await;
+    world.wait_for_path("/").await;
     list.wait_for_names(&["Alpha"]).await;
     world.browser.forward().await.unwrap();
-    wait_for_path(&world, &format!("/votes/{id}")).await;
+    world.wait_for_path(&format!("/votes/{id}")).await;
     world.browser.wait_for_text(".vote__title", "Alpha").await;
 
     // A link within the page is the browser's to follow: the address gains its `#`.
@@ -64,7 +56,7 @@ async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload
         .unwrap();
     let hash = world.browser.text_from("return location.hash;").await;
     assert_eq!(hash, "#main");
-    assert_eq!(world.browser.path().await, format!("/votes/{id}"));
+    world.browser.wait_for_path(&format!("/votes/{id}")).await;
 
     let same = world
         .browser
@@ -72,6 +64,41 @@ async fn links_back_and_forward_change_the_page_and_the_address_without_a_reload
         .await
         .unwrap();
     assert_eq!(same, Value::Bool(true), "no step reloaded the document");
+}
+
+#[tokio::test]
+async fn steps_faster_than_the_history_is_written_keep_it_in_order() {
+    let world = World::start().await;
+    world
+        .create_vote(json!({"name": "Alpha", "deck": "fibonacci"}))
+        .await;
+    let list = ListPage::open(&world, "/").await;
+    list.wait_for_names(&["Alpha"]).await;
+    // Two links followed faster than a history entry is written.
+    world
+        .browser
+        .execute(
+            "document.querySelector(\".site-nav a[href='/history']\").click();
+             document.querySelector(\".site-nav a[href='/insights']\").click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    world.wait_for_path("/insights").await;
+    world.browser.wait_for_text("h1", "Insights").await;
+    assert_eq!(current_sections(&world).await, ["Insights"]);
+
+    // Each step is an entry of its own, in the order taken.
+    world.browser.back().await.unwrap();
+    world.wait_for_path("/history").await;
+    world.browser.wait_for_text("h1", "History").await;
+
+    // A search typed key by key is one entry, in place of the page's.
+    list.search("Alp").await;
+    world.wait_for_path("/history?q=Alp").await;
+    world.browser.back().await.unwrap();
+    world.wait_for_path("/").await;
+    list.wait_for_names(&["Alpha"]).await;
 }
 
 #[tokio::test]
@@ -212,7 +239,7 @@ async fn at_390_px_the_header_is_one_row_with_a_menu_and_no_page_scrolls_sideway
     tab.screenshot("menu-open", 390).await;
     tab.client.set_window_size(390, 900).await.unwrap();
     tab.click(".site-nav a[href='/history']").await;
-    wait_for_path(&world, "/history").await;
+    world.wait_for_path("/history").await;
     poll_until("the menu to close", || async {
         tab.text_from("return String(document.querySelector('.site-menu').open);")
             .await

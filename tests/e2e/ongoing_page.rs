@@ -66,7 +66,7 @@ async fn filtering_by_project_and_name_changes_the_list_and_the_url() {
         .await;
     page.pick_project("api").await;
     page.wait_for_names(&["Login audit", "Rate limits"]).await;
-    assert_eq!(world.path().await, "/?project=api");
+    world.wait_for_path("/?project=api").await;
 
     page.search("login").await;
     page.wait_for_names(&["Login audit"]).await;
@@ -96,7 +96,7 @@ async fn filtering_by_project_and_name_changes_the_list_and_the_url() {
     shared
         .wait_for_names(&["Login page", "Login audit", "Rate limits"])
         .await;
-    assert_eq!(world.path().await, "/");
+    world.wait_for_path("/").await;
 }
 
 #[tokio::test]
@@ -179,7 +179,7 @@ async fn a_vote_opens_from_the_list_without_a_reload() {
         .await
         .unwrap();
     assert_eq!(world.text_of(".vote__title").await, "Follow me");
-    assert_eq!(world.path().await, format!("/votes/{id}"));
+    world.wait_for_path(&format!("/votes/{id}")).await;
     let same = world
         .browser
         .execute("return window.__same_document === true;", vec![])
@@ -284,5 +284,5 @@ async fn a_votes_title_opens_the_vote_and_its_ticket_is_a_link_of_its_own() {
         .browser
         .wait_for_text(".vote__title", "Refund flow ↗")
         .await;
-    assert_eq!(world.path().await, format!("/votes/{id}"));
+    world.wait_for_path(&format!("/votes/{id}")).await;
 }

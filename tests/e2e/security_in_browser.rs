@@ -45,7 +45,7 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
         "The ticket link must be a web address starting with https:// or http://",
     )
     .await;
-    assert_eq!(tab.path().await, "/votes/new");
+    tab.wait_for_path("/votes/new").await;
     let votes = world.call(reqwest::Method::GET, "/api/votes", None).await;
     assert_eq!(votes["items"], json!([]), "nothing was created");
 }
@@ -133,7 +133,7 @@ async fn after_logging_in_no_next_leads_off_this_site() {
     // A path on this site is still where the login returns to.
     tab.open("/login?next=%2Fhistory%3Fq%3Dx").await;
     tab.log_in_here("ana", &password).await;
-    assert_eq!(tab.path().await, "/history?q=x");
+    tab.wait_for_path("/history?q=x").await;
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ async fn a_shared_link_opens_read_only_for_visitors_and_offers_a_way_back_after_
     );
     world.browser.click(".login-prompt a").await;
     world.browser.log_in_here("ana", &password).await;
-    assert_eq!(world.path().await, format!("/votes/{id}"));
+    world.wait_for_path(&format!("/votes/{id}")).await;
     world.text_of("button[aria-pressed]").await;
 }
 
@@ -65,7 +65,7 @@ async fn on_a_members_only_server_the_link_asks_for_a_login_then_shows_the_vote(
     assert!(world.texts_of(".live-offline").await.is_empty());
     world.browser.click(".login-prompt a").await;
     world.browser.log_in_here("ana", &password).await;
-    assert_eq!(world.path().await, format!("/votes/{id}"));
+    world.wait_for_path(&format!("/votes/{id}")).await;
     assert_eq!(
         VoteView {
             tab: &world.browser
