@@ -181,11 +181,7 @@ fn go(address: RwSignal<Address>, path: &str, options: NavigateOptions) {
     }
     let (later, replace) = (path.to_owned(), options.replace);
     let timer = set_timeout_with_handle(
-        move || {
-            if let Some(pending) = PENDING.take() {
-                write_now(address, pending);
-            }
-        },
+        move || flush_pending(address),
         if replace { SETTLE } else { AFTER_DRAW },
     );
     match timer {
