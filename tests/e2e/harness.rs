@@ -303,6 +303,20 @@ impl Tab {
         }
     }
 
+    /// The id of the vote whose page the address names, once it names one (a vote just
+    /// started is shown before its history entry is written).
+    pub async fn vote_id_in_path(&self) -> String {
+        let named = |path: &str| {
+            let id = path.strip_prefix("/votes/")?;
+            (!id.is_empty() && id != "new" && !id.contains('/')).then(|| id.to_owned())
+        };
+        poll_until("the address to name a vote", || async {
+            named(&self.path().await).is_some()
+        })
+        .await;
+        named(&self.path().await).expect("the address names a vote")
+    }
+
     /// Waits until the address is `expected` (the dashboard writes a page's history entry
     /// just after drawing it); says what it was instead if it never is.
     pub async fn wait_for_path(&self, expected: &str) {

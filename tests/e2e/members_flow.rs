@@ -28,7 +28,7 @@ async fn two_members_vote_from_their_browsers_and_the_owner_reveals_and_closes()
     a.fill("project", "web").await;
     a.click("form button[type=submit]").await;
     a.wait_for_text(".vote__title", "Checkout coupons").await;
-    let id = a.path().await.trim_start_matches("/votes/").to_owned();
+    let id = a.vote_id_in_path().await;
 
     // B follows the shared link logged out, logs in from it and lands back on the vote.
     let b = world.another_browser("ben").await;

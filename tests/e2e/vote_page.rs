@@ -506,7 +506,7 @@ async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
     .unwrap();
     tab.click("form button[type=submit]").await;
     tab.wait_for_text(".vote__title", "Time zones").await;
-    let id = tab.path().await.trim_start_matches("/votes/").to_owned();
+    let id = tab.vote_id_in_path().await;
     let detail = world
         .call(Method::GET, &format!("/api/votes/{id}"), None)
         .await;
