@@ -17,8 +17,8 @@ use tokio::sync::{broadcast, watch};
 use crate::domain::DomainError;
 use crate::store::{EventRecord, Store, StoreError};
 
-/// How often the hub reads the log even without a wake-up: another process writing the
-/// same database is seen within this.
+/// How often the hub reads the log even without a wake-up, and whether credentials ended:
+/// another process writing the same database is seen within this.
 const POLL: Duration = Duration::from_secs(1);
 /// What a stream refused by a cap is told to wait, in seconds.
 const STREAM_RETRY_SECS: u64 = 10;
@@ -67,6 +67,9 @@ pub enum Ended {
     Session(String),
     /// Every session of this member ended (a new password).
     Member(String),
+    /// Some credentials ended elsewhere (another instance, the command line): every stream
+    /// held by a session or token checks that its own still hold.
+    Elsewhere,
 }
 
 /// Fans the event log out to the open streams.
@@ -118,6 +121,7 @@ impl Hub {
         let (closing, _) = watch::channel(false);
         let (ended, _) = broadcast::channel(64);
         let newest = store.last_event_id().await?;
+        let credentials = store.credentials_version().await?;
         let hub = Arc::new(Hub {
             sender,
             closing,
@@ -128,6 +132,7 @@ impl Hub {
             cap_reached_logged: AtomicBool::new(false),
         });
         tokio::spawn(relay(Arc::downgrade(&hub), newest));
+        tokio::spawn(watch_credentials(Arc::downgrade(&hub), credentials));
         Ok(hub)
     }
 
@@ -193,8 +198,8 @@ impl Hub {
         })
     }
 
-    /// Ends the streams of a session or a member at once, on this instance; streams on
-    /// others notice when they check their credentials again.
+    /// Ends the streams of a session or a member at once, on this instance; other
+    /// instances hear of it through the store's credentials version within a [`POLL`].
     pub fn end(&self, ended: Ended) {
         let _ = self.ended.send(ended);
     }
@@ -234,6 +239,32 @@ async fn relay(hub: std::sync::Weak<Hub>, mut newest: i64) {
                     tracing::warn!(%error, "event hub: reading the event log failed; retrying");
                     break;
                 }
+            }
+        }
+    }
+}
+
+/// Reads the store's credentials version every [`POLL`] and, when it moved, has every
+/// held stream check its credentials ([`Ended::Elsewhere`]); ends with the hub.
+async fn watch_credentials(hub: std::sync::Weak<Hub>, mut seen: i64) {
+    let mut closing = match hub.upgrade() {
+        Some(hub) => hub.closing(),
+        None => return,
+    };
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(POLL) => {}
+            _ = closing.changed() => return,
+        }
+        let Some(hub) = hub.upgrade() else { return };
+        match hub.store.credentials_version().await {
+            Ok(version) if version != seen => {
+                seen = version;
+                hub.end(Ended::Elsewhere);
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "event hub: reading the credentials version failed; retrying")
             }
         }
     }

@@ -207,6 +207,11 @@ pub trait Store: Send + Sync + 'static {
     /// before the list, it keys the list's cached answer (`read_cache`).
     async fn read_version(&self) -> Result<ReadVersion, StoreError>;
 
+    /// How often credentials have ended, whoever ended them: a session deleted, a member
+    /// disabled, a token revoked (counted by triggers). The event hub reads it each second
+    /// so its streams notice what another process or instance ended.
+    async fn credentials_version(&self) -> Result<i64, StoreError>;
+
     /// Woken after every commit that appended events, so the event hub reads them at once.
     fn appended(&self) -> std::sync::Arc<tokio::sync::Notify>;
 

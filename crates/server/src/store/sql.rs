@@ -1321,6 +1321,12 @@ macro_rules! sql_store {
                 .await?)
             }
 
+            async fn credentials_version(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT version FROM credentials_version")
+                    .fetch_one(&self.reader)
+                    .await?)
+            }
+
             fn appended(&self) -> std::sync::Arc<tokio::sync::Notify> {
                 self.appended.clone()
             }

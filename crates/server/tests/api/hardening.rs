@@ -383,6 +383,69 @@ async fn a_members_only_stream_ends_when_its_session_logs_out() {
 }
 
 #[tokio::test]
+async fn members_only_streams_end_within_seconds_when_another_process_disables_or_revokes() {
+    let settings = Settings {
+        visibility: Visibility::Members,
+        ..TestServer::settings(LegacyApi::Token, None)
+    };
+    let app = spawn_app_with_settings(settings).await;
+    let binary = env!("CARGO_BIN_EXE_asyncvoter");
+    let url = format!("sqlite://{}", app.db_path.display());
+    app.member("root", Role::Admin).await;
+    let ana = app.member("ana", Role::Member).await;
+    let bob = app.member("bob", Role::Member).await;
+    let bot = asyncvoter_test_support::create_token(binary, &url, "bot").await;
+    let open = |credential: (&'static str, String)| {
+        let request = app
+            .client
+            .get(format!("{}/api/events", app.base))
+            .header(credential.0, credential.1);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let mut stream = EventStream::from(response);
+            assert_eq!(stream.expect().await.event, "ready");
+            stream
+        }
+    };
+    let mut anas = open(("cookie", ana.cookie.clone())).await;
+    let mut bobs = open(("cookie", bob.cookie.clone())).await;
+    let mut bots = open(("authorization", format!("Bearer {bot}"))).await;
+
+    // The command line is another process: this server hears of it only through the store.
+    let run = |args: &'static [&'static str]| {
+        let url = url.clone();
+        async move {
+            let done = tokio::process::Command::new(binary)
+                .args(args)
+                .args(["--database-url", &url])
+                .output()
+                .await
+                .unwrap();
+            assert!(
+                done.status.success(),
+                "{}",
+                String::from_utf8_lossy(&done.stderr)
+            );
+        }
+    };
+    run(&["member", "disable", "ana"]).await;
+    assert!(
+        anas.ended_within(Duration::from_secs(3)).await,
+        "a disabled member's stream stayed open"
+    );
+    run(&["token", "revoke", "bot"]).await;
+    assert!(
+        bots.ended_within(Duration::from_secs(3)).await,
+        "a revoked token's stream stayed open"
+    );
+    assert!(
+        !bobs.ended_within(Duration::from_millis(1500)).await,
+        "another member's stream ended with them"
+    );
+}
+
+#[tokio::test]
 async fn event_streams_are_capped_per_client_and_free_their_place_when_closed() {
     let mut settings = TestServer::settings(LegacyApi::Token, None);
     settings.events.max_streams_per_client = 2;

@@ -1,7 +1,8 @@
 //! Two `asyncvoter` processes on one PostgreSQL database, as behind a load balancer:
 //! events cross instances (and survive a killed listener), deadline reveals happen once,
-//! a login on one instance works on the other, and a token revoked or a member disabled
-//! through one is refused by the other on its next request.
+//! a login on one instance works on the other, a token revoked or a member disabled
+//! through one is refused by the other on its next request, and a logout or revocation
+//! through one ends the other's members-only event streams within seconds.
 //!
 //! Needs `ASYNCVOTER_TEST_POSTGRES` (the test command sets it); without it each test says
 //! so and passes, so a machine without PostgreSQL can still run the rest.
@@ -34,14 +35,19 @@ type Instance = ServerProcess;
 
 impl Cluster {
     async fn start() -> Option<Cluster> {
+        Cluster::start_with(&[]).await
+    }
+
+    /// Like [`Cluster::start`], with more arguments to both instances' `serve`.
+    async fn start_with(args: &[&str]) -> Option<Cluster> {
         let Ok(admin) = std::env::var(POSTGRES_ENV) else {
             eprintln!("{POSTGRES_ENV} is not set: the multi-instance test is skipped");
             return None;
         };
         let database = FreshPostgres::create(&admin).await;
         let token = create_token(BINARY, &database.url, "bot").await;
-        let a = ServerProcess::start(BINARY, &database.url).await;
-        let b = ServerProcess::start(BINARY, &database.url).await;
+        let a = ServerProcess::start_with(BINARY, &database.url, args, None).await;
+        let b = ServerProcess::start_with(BINARY, &database.url, args, None).await;
         Some(Cluster {
             database,
             token,
@@ -105,9 +111,16 @@ struct Stream {
 
 impl Stream {
     async fn open(on: &Instance) -> Stream {
-        let response = reqwest::get(format!("{}/api/events", on.base))
-            .await
-            .unwrap();
+        Stream::open_as(on, None).await
+    }
+
+    /// Opens a stream with a request header (`cookie`, `authorization`) when given.
+    async fn open_as(on: &Instance, credential: Option<(&str, &str)>) -> Stream {
+        let mut request = reqwest::Client::new().get(format!("{}/api/events", on.base));
+        if let Some((name, value)) = credential {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let mut stream = Stream {
             response,
@@ -132,6 +145,18 @@ impl Stream {
                 .ok()?
                 .ok()??;
             self.ready.extend(self.parser.feed(&bytes));
+        }
+    }
+
+    /// Whether the server ends the stream within `limit`.
+    async fn ended_within(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None) | Err(_)) => return true,
+            }
         }
     }
 
@@ -646,5 +671,66 @@ async fn a_list_kept_by_one_instance_shows_a_write_through_the_other_on_the_next
             assert_eq!(voters(read), n + 1, "the very next read on {}", on.base);
         }
     }
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn a_logout_or_a_revocation_on_one_instance_ends_members_only_streams_on_the_other() {
+    let Some(cluster) = Cluster::start_with(&["--visibility", "members"]).await else {
+        return;
+    };
+    let url = &cluster.database.url;
+    asyncvoter_test_support::add_member(BINARY, url, "root", "root passphrase", true).await;
+    asyncvoter_test_support::add_member(BINARY, url, "ana", "ana passphrase", false).await;
+    let root = session_on(&cluster.a, "root", "root passphrase").await;
+    let ana = session_on(&cluster.a, "ana", "ana passphrase").await;
+    let made: Value = reqwest::Client::new()
+        .post(format!("{}/api/tokens", cluster.a.base))
+        .header("cookie", &root)
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"name": "relay", "scopes": ["votes:write"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", made["secret"].as_str().expect("a secret"));
+    let mut anas = Stream::open_as(&cluster.b, Some(("cookie", &ana))).await;
+    let mut roots = Stream::open_as(&cluster.b, Some(("cookie", &root))).await;
+    let mut relays = Stream::open_as(&cluster.b, Some(("authorization", &bearer))).await;
+
+    let logout = status_on(
+        &cluster.a,
+        reqwest::Method::DELETE,
+        "/api/session",
+        Some(&ana),
+        None,
+        json!({}),
+    )
+    .await;
+    assert_eq!(logout, StatusCode::NO_CONTENT);
+    assert!(
+        anas.ended_within(Duration::from_secs(3)).await,
+        "a session logged out on one instance kept its stream on the other"
+    );
+    let revoked = status_on(
+        &cluster.a,
+        reqwest::Method::DELETE,
+        "/api/tokens/relay",
+        Some(&root),
+        None,
+        json!({}),
+    )
+    .await;
+    assert_eq!(revoked, StatusCode::NO_CONTENT);
+    assert!(
+        relays.ended_within(Duration::from_secs(3)).await,
+        "a token revoked on one instance kept its stream on the other"
+    );
+    assert!(
+        !roots.ended_within(Duration::from_millis(1500)).await,
+        "a session nobody ended lost its stream"
+    );
     cluster.stop().await;
 }

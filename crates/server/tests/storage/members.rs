@@ -449,3 +449,62 @@ async fn the_read_version_moves_with_every_event_and_every_shown_name_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_credentials_version_moves_when_a_session_a_member_or_a_token_ends_only() {
+    on_every_backend(|store, backend| async move {
+        let at = rules::now();
+        let version = || async { store.credentials_version().await.unwrap() };
+        let start = version().await;
+        for name in ["root", "ana"] {
+            let member = MemberRecord {
+                username: name.into(),
+                display_name: name.into(),
+                role: Role::Admin,
+                password_hash: "$argon2id$fake".into(),
+                email: None,
+                disabled: false,
+            };
+            store.create_member(&member, at).await.unwrap();
+        }
+        let hour = Duration::hours(1);
+        store
+            .create_session(&session("a1", Some("ana"), hour), at)
+            .await
+            .unwrap();
+        store
+            .create_session(&session("a2", Some("ana"), hour), at)
+            .await
+            .unwrap();
+        store
+            .create_integration("bot", "hash-1", &[Scope::VotesWrite], 10, at)
+            .await
+            .unwrap();
+        store
+            .set_password("ana", "$argon2id$new", at)
+            .await
+            .unwrap();
+        store.end_sessions_of("nobody", None).await.unwrap();
+        assert_eq!(version().await, start, "{backend}: nothing ended yet");
+
+        store.delete_session("a1").await.unwrap();
+        let logged_out = version().await;
+        assert!(logged_out > start, "{backend}: a logout");
+        let disable = MemberChanges {
+            disabled: Some(true),
+            ..MemberChanges::default()
+        };
+        store.update_member("ana", &disable, at).await.unwrap();
+        let disabled = version().await;
+        assert!(disabled > logged_out, "{backend}: a disabled member");
+        store.update_member("ana", &disable, at).await.unwrap();
+        assert_eq!(
+            version().await,
+            disabled,
+            "{backend}: disabled again is no change"
+        );
+        store.revoke_integration("bot").await.unwrap();
+        assert!(version().await > disabled, "{backend}: a revoked token");
+    })
+    .await;
+}

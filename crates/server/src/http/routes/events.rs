@@ -29,8 +29,8 @@ use crate::{AppState, Visibility};
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting on its own, in milliseconds.
 const RETRY: Duration = Duration::from_secs(2);
-/// How often a members-only stream checks that its session or token still holds (a
-/// logout on another instance, an expiry).
+/// How often a members-only stream checks that its session or token still holds even when
+/// nothing ended anywhere (its session expired).
 const RECHECK: Duration = Duration::from_secs(15);
 
 /// The routes of this module.
@@ -161,12 +161,12 @@ enum Holder {
 }
 
 impl Holder {
-    /// Whether `ended` ends this stream.
+    /// Whether `ended` ends this stream for sure.
     fn ended_by(&self, ended: &Ended) -> bool {
         match (self, ended) {
             (Holder::Session(hash, _), Ended::Session(gone)) => hash == gone,
             (Holder::Session(_, member), Ended::Member(gone)) => member == gone,
-            (Holder::Token(_), _) => false,
+            _ => false,
         }
     }
 
@@ -261,7 +261,15 @@ fn live(hub: Arc<Hub>, start: Start, holder: Option<Holder>) -> impl Stream<Item
                 },
                 ended = endings.recv(), if holder.is_some() => match ended {
                     Ok(ended) if holder.as_ref().is_some_and(|h| h.ended_by(&ended)) => return,
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    // Ended elsewhere, or missed: whether it was ours, the store knows.
+                    Ok(Ended::Elsewhere) | Err(RecvError::Lagged(_)) => {
+                        if let Some(holder) = &holder
+                            && !holder.still_valid(hub.store().as_ref()).await
+                        {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
                     Err(RecvError::Closed) => return,
                 },
                 _ = recheck.tick(), if holder.is_some() => {
