@@ -3,6 +3,8 @@
 
 use serde_json::json;
 
+use asyncvoter_wire::Role;
+
 use crate::harness::{World, poll_until};
 use crate::pages::ListPage;
 
@@ -145,4 +147,90 @@ async fn the_home_page_shows_its_votes_before_the_dashboard_loads_then_only_the_
     );
     tab.assert_accessible("`/` after the dashboard took over")
         .await;
+}
+
+/// Where the page's heading, first vote link, list count, brand and filters are (and what
+/// waits on a member), in CSS pixels from the window's corner: `[top, left, width,
+/// height]` each, or nothing where one is missing (a visitor has nothing waiting).
+async fn landmarks(tab: &crate::harness::Tab) -> Vec<Option<[f64; 4]>> {
+    let script = "return ['main h1', '.vote-row__link', '.list-count', 'header.site-header .brand',
+                          'form.filters', 'input[name=q]']
+        .concat(document.querySelector('.waiting') ? ['.waiting', '.waiting__name'] : [])
+        .map(css => {
+            const found = [...document.querySelectorAll(css)].filter(e => e.getClientRects().length)[0];
+            if (!found) return null;
+            const r = found.getBoundingClientRect();
+            return [r.top, r.left, r.width, r.height];
+        });";
+    serde_json::from_value(tab.execute(script, vec![]).await.unwrap()).unwrap()
+}
+
+/// Where the landmarks of `/` are on the server's first screen (the dashboard's code
+/// blocked) and after the dashboard drew it, at `width` px.
+async fn takeover_at(world: &World, width: u32) -> (Vec<Option<[f64; 4]>>, Vec<Option<[f64; 4]>>) {
+    let tab = &world.browser;
+    tab.client.set_window_size(width, 900).await.unwrap();
+    tab.devtools("Network.enable", json!({})).await;
+    tab.devtools("Network.setBlockedURLs", json!({"urls": ["*.wasm"]}))
+        .await;
+    tab.client
+        .goto(&format!("{}/", world.server.base))
+        .await
+        .unwrap();
+    tab.text_of("[data-first-paint] .vote-row__link").await;
+    let painted = landmarks(tab).await;
+    tab.devtools("Network.setBlockedURLs", json!({"urls": []}))
+        .await;
+    tab.client
+        .goto(&format!("{}/", world.server.base))
+        .await
+        .unwrap();
+    poll_until("the dashboard to take over the first screen", || async {
+        tab.text_from(
+            "return String(!document.querySelector('[data-first-paint]')
+                && !!document.querySelector('.vote-list .vote-row'))",
+        )
+        .await
+            == "true"
+    })
+    .await;
+    (painted, landmarks(tab).await)
+}
+
+#[tokio::test]
+async fn the_dashboard_takes_over_the_home_page_without_moving_what_is_on_it() {
+    let world = World::start().await;
+    let password = world.add_member("ana", "Ana Lima", Role::Member).await;
+    for name in ["Login page", "Checkout", "Search"] {
+        world
+            .create_vote(json!({"name": name, "deck": "fibonacci", "project": "web"}))
+            .await;
+    }
+    let deadline = (chrono::Utc::now() + chrono::Duration::hours(5)).to_rfc3339();
+    world
+        .create_vote(
+            json!({"name": "Waits on Ana", "deck": "tshirt", "project": "web",
+            "expected_voters": ["ana", "slack:T1:U1"], "deadline": deadline}),
+        )
+        .await;
+    let tab = &world.browser;
+    tab.expect_console_error("ERR_BLOCKED_BY_CLIENT");
+    tab.expect_console_error("Failed to fetch");
+    for viewer in ["a visitor", "a member a vote waits on"] {
+        if viewer != "a visitor" {
+            tab.log_in("ana", &password, "/").await;
+        }
+        for width in [1280, 390] {
+            let (painted, drawn) = takeover_at(&world, width).await;
+            assert!(
+                painted.iter().all(Option::is_some),
+                "{viewer}, {width} px: {painted:?}"
+            );
+            assert_eq!(
+                painted, drawn,
+                "{viewer}, {width} px: the heading, the first vote, the count, the brand and \
+                 what waits on the member stay where the server drew them"
+            );
+        }
+    }
 }

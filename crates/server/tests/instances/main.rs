@@ -517,6 +517,23 @@ async fn session_on(on: &Instance, name: &str, password: &str) -> String {
         .expect("a session cookie")
 }
 
+/// Makes the token `relay` (scope `votes:write`) on instance `on` as the admin of
+/// `cookie`, through `/api/tokens`; its secret.
+async fn relay_token(on: &Instance, cookie: &str) -> String {
+    let made: Value = reqwest::Client::new()
+        .post(format!("{}/api/tokens", on.base))
+        .header("cookie", cookie)
+        .header("x-asyncvoter-csrf", "1")
+        .json(&json!({"name": "relay", "scopes": ["votes:write"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    made["secret"].as_str().expect("a secret").to_owned()
+}
+
 /// `method path` on instance `on` with a session cookie or a bearer token; the status.
 async fn status_on(
     on: &Instance,
@@ -550,18 +567,7 @@ async fn a_token_revoked_or_a_member_disabled_on_one_instance_is_refused_by_the_
     let root = session_on(&cluster.a, "root", "root passphrase").await;
     let ana = session_on(&cluster.b, "ana", "ana passphrase").await;
 
-    let made: Value = reqwest::Client::new()
-        .post(format!("{}/api/tokens", cluster.a.base))
-        .header("cookie", &root)
-        .header("x-asyncvoter-csrf", "1")
-        .json(&json!({"name": "relay", "scopes": ["votes:write"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let secret = made["secret"].as_str().expect("a secret").to_owned();
+    let secret = relay_token(&cluster.a, &root).await;
     let start = json!({"name": "Across instances", "deck": "tshirt"});
     let post = reqwest::Method::POST;
     assert_eq!(
@@ -684,18 +690,7 @@ async fn a_logout_or_a_revocation_on_one_instance_ends_members_only_streams_on_t
     asyncvoter_test_support::add_member(BINARY, url, "ana", "ana passphrase", false).await;
     let root = session_on(&cluster.a, "root", "root passphrase").await;
     let ana = session_on(&cluster.a, "ana", "ana passphrase").await;
-    let made: Value = reqwest::Client::new()
-        .post(format!("{}/api/tokens", cluster.a.base))
-        .header("cookie", &root)
-        .header("x-asyncvoter-csrf", "1")
-        .json(&json!({"name": "relay", "scopes": ["votes:write"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = format!("Bearer {}", made["secret"].as_str().expect("a secret"));
+    let bearer = format!("Bearer {}", relay_token(&cluster.a, &root).await);
     let mut anas = Stream::open_as(&cluster.b, Some(("cookie", &ana))).await;
     let mut roots = Stream::open_as(&cluster.b, Some(("cookie", &root))).await;
     let mut relays = Stream::open_as(&cluster.b, Some(("authorization", &bearer))).await;

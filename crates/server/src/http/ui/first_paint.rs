@@ -8,15 +8,29 @@
 //! Nothing here reads the store: what the API refused this caller is not in the page, and
 //! a list answer holds no card before its reveal.
 
-use asyncvoter_wire::VoteList;
 use asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE;
+use asyncvoter_wire::{VoteList, VoteSummary, Waiting};
 use asyncvoter_wire::{markup, words};
 use chrono::{DateTime, Utc};
 
-/// The first screen of `/` from the answer to the first page of ongoing votes, at `now`;
-/// nothing when the answer is not a list.
-pub fn ongoing(answer: &str, now: DateTime<Utc>) -> Option<String> {
+/// Who the page is for, as far as its first screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer<'a> {
+    /// Nobody logged in: the header offers "Log in".
+    Anonymous,
+    /// A member, with the answer to `GET /api/me/waiting` when there is one. Their own
+    /// links in the header appear when the dashboard runs (they act through it).
+    Member(Option<&'a str>),
+}
+
+/// The first screen of `/` from the answer to the first page of ongoing votes, at `now`,
+/// for `viewer`; nothing when the answer is not a list.
+pub fn ongoing(answer: &str, now: DateTime<Utc>, viewer: Viewer<'_>) -> Option<String> {
     let list: VoteList = serde_json::from_str(answer).ok()?;
+    let waiting = match viewer {
+        Viewer::Member(Some(answer)) => waiting(answer, now),
+        _ => String::new(),
+    };
     let body = if list.items.is_empty() {
         format!(
             "<p class=\"empty\" role=\"status\">{}</p>",
@@ -34,15 +48,91 @@ pub fn ongoing(answer: &str, now: DateTime<Utc>) -> Option<String> {
         )
     };
     Some(format!(
-        "<div {FIRST_PAINT_ATTRIBUTE}>\
-         <header class=\"site-header\"><a href=\"/\" class=\"brand\">\
-         <span class=\"brand__mark\" aria-hidden=\"true\">?</span>AsyncVoter</a></header>\
+        "<div {FIRST_PAINT_ATTRIBUTE}>{}\
          <main class=\"page\"><div class=\"page-head\"><h1>{}</h1><p class=\"lede\">{}</p>\
-         </div>{body}</main></div>",
+         </div>{waiting}{FILTERS}{body}</main></div>",
+        header(viewer),
         words::ONGOING_TITLE,
         words::ONGOING_LEDE
     ))
 }
+
+/// The dashboard's `SiteHeader` on `/`, as far as it works without the dashboard: the
+/// sections (a `<details>` menu on a phone, which the browser opens by itself) and, for a
+/// visitor, "Log in". The same markup, so nothing moves when the dashboard draws its own
+/// (`tests/e2e/first_screen.rs` measures it).
+fn header(viewer: Viewer) -> String {
+    let account = match viewer {
+        Viewer::Anonymous => {
+            "<a class=\"button button--small\" href=\"/login?next=%2F\">Log in</a>"
+        }
+        Viewer::Member(_) => "",
+    };
+    format!(
+        "<header class=\"site-header\"><a href=\"/\" class=\"brand\">\
+         <span class=\"brand__mark\" aria-hidden=\"true\">?</span>AsyncVoter</a>\
+         <details class=\"site-menu\"><summary class=\"site-menu__toggle\">Menu</summary>\
+         <nav aria-label=\"Sections\" class=\"site-nav\">\
+         <a href=\"/\" aria-current=\"page\">Ongoing</a><a href=\"/history\">History</a>\
+         <a href=\"/insights\">Insights</a></nav><div class=\"account\">{account}</div>\
+         </details></header>"
+    )
+}
+
+/// The dashboard's "Waiting on you (N)" (`pages/ongoing.rs`) from the member's waiting
+/// answer; nothing when no vote waits on them or the answer is not one.
+fn waiting(answer: &str, now: DateTime<Utc>) -> String {
+    let Ok(Waiting { items }) = serde_json::from_str::<Waiting>(answer) else {
+        return String::new();
+    };
+    if items.is_empty() {
+        return String::new();
+    }
+    let votes: String = items.iter().map(|vote| waiting_vote(vote, now)).collect();
+    format!(
+        "<section class=\"panel waiting\" id=\"waiting\" aria-labelledby=\"waiting-title\">\
+         <h2 id=\"waiting-title\">Waiting on you ({})</h2><ul class=\"waiting__list\">{votes}</ul>\
+         </section>",
+        items.len()
+    )
+}
+
+/// One vote waiting on the member, as the dashboard's `WaitingVote` draws it.
+fn waiting_vote(vote: &VoteSummary, now: DateTime<Utc>) -> String {
+    let link = format!("/votes/{}", markup::escape(&vote.id));
+    let name = markup::escape(&vote.name);
+    let project = vote.project.as_deref().map_or_else(String::new, |project| {
+        format!("<span class=\"chip\">{}</span>", markup::escape(project))
+    });
+    let deadline = vote.deadline.map_or_else(String::new, |at| {
+        format!(
+            "<span class=\"waiting__deadline\">Reveals <time datetime=\"{}\" title=\"{}\">{}</time></span>",
+            markup::iso(at),
+            markup::utc(at),
+            words::until(at, now)
+        )
+    });
+    let also = match vote.waiting_on.len().saturating_sub(1) {
+        0 => "Only you left".to_owned(),
+        1 => "Also waiting on 1 other".to_owned(),
+        n => format!("Also waiting on {n} others"),
+    };
+    format!(
+        "<li class=\"waiting__item\" data-vote-id=\"{}\"><a class=\"waiting__name\" href=\"{link}\">{name}</a>\
+         <span class=\"waiting__meta\">{project}{deadline}<span class=\"muted\">{also}</span></span>\
+         <a class=\"button button--small\" href=\"{link}\" aria-label=\"Vote on {name}\">Vote</a></li>",
+        markup::escape(&vote.id)
+    )
+}
+
+/// The dashboard's `VoteFilters` on `/`, its fields disabled until the dashboard runs
+/// them (what is typed before would be lost when it draws its own).
+const FILTERS: &str = "<form class=\"filters\" role=\"search\">\
+    <label class=\"field\"><span class=\"field__label\">Search by name</span>\
+    <input type=\"search\" name=\"q\" placeholder=\"e.g. login\" disabled></label>\
+    <label class=\"field\"><span class=\"field__label\">Project</span>\
+    <select name=\"project\" disabled><option value=\"\" selected>All projects</option></select>\
+    </label></form>";
 
 #[cfg(test)]
 mod tests {
@@ -73,7 +163,12 @@ mod tests {
 
     #[test]
     fn a_row_says_what_the_dashboard_says() {
-        let html = ongoing(&list("Login page", "https://t.example/1"), now()).unwrap();
+        let html = ongoing(
+            &list("Login page", "https://t.example/1"),
+            now(),
+            Viewer::Anonymous,
+        )
+        .unwrap();
         for part in [
             "<a class=\"vote-row__link\" href=\"/votes/v1\">Login page</a>",
             "<p class=\"list-count\">1 vote</p>",
@@ -93,6 +188,7 @@ mod tests {
         let html = ongoing(
             &list("</a><script>alert(1)</script>", "javascript:alert(1)"),
             now(),
+            Viewer::Member(None),
         )
         .unwrap();
         assert!(!html.contains("<script"), "{html}");
@@ -103,9 +199,45 @@ mod tests {
     }
 
     #[test]
+    fn what_waits_on_a_member_is_drawn_for_them_escaped_and_only_for_them() {
+        let list = list("Checkout", "https://t.example/2");
+        let mut waiting: serde_json::Value = serde_json::from_str(&list).unwrap();
+        waiting["items"][0]["name"] = "<img src=x onerror=alert(1)>".into();
+        waiting["items"][0]["deadline"] = "2026-11-30T16:00:00Z".into();
+        waiting["items"][0]["waiting_on"] = serde_json::json!([
+            {"id": "ana", "name": "Ana"}, {"id": "ben", "name": "Ben"}
+        ]);
+        let waiting = waiting.to_string();
+        let html = ongoing(&list, now(), Viewer::Member(Some(&waiting))).unwrap();
+        for part in [
+            "<h2 id=\"waiting-title\">Waiting on you (1)</h2>",
+            "<a class=\"waiting__name\" href=\"/votes/v1\">&lt;img src=x onerror=alert(1)&gt;</a>",
+            "Reveals <time datetime=\"2026-11-30T16:00:00Z\" title=\"2026-11-30 16:00 UTC\">in 3 h</time>",
+            "Also waiting on 1 other",
+        ] {
+            assert!(html.contains(part), "{part} missing from {html}");
+        }
+        assert!(!html.contains("<img"), "{html}");
+        let nothing = r#"{"items":[]}"#;
+        for viewer in [
+            Viewer::Member(Some(nothing)),
+            Viewer::Member(None),
+            Viewer::Anonymous,
+        ] {
+            let html = ongoing(&list, now(), viewer).unwrap();
+            assert!(!html.contains("waiting"), "{viewer:?}: {html}");
+        }
+        let visitor = ongoing(&list, now(), Viewer::Anonymous).unwrap();
+        assert!(visitor.contains(">Log in</a>"), "{visitor}");
+    }
+
+    #[test]
     fn only_a_list_is_drawn() {
-        assert_eq!(ongoing("{\"error\":\"nope\"}", now()), None);
-        let empty = ongoing("{\"items\":[]}", now()).unwrap();
+        assert_eq!(
+            ongoing("{\"error\":\"nope\"}", now(), Viewer::Member(None)),
+            None
+        );
+        let empty = ongoing("{\"items\":[]}", now(), Viewer::Anonymous).unwrap();
         assert!(empty.contains(words::NOTHING_ONGOING), "{empty}");
     }
 }

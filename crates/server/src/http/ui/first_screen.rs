@@ -86,6 +86,9 @@ impl FirstScreen {
     }
 }
 
+/// The member's waiting votes, read on every page for the header's count.
+pub const WAITING: &str = "/api/me/waiting";
+
 /// The API reads the first screen of `path` makes: those of the dashboard's first page
 /// without filters, and the member's waiting votes, which the header counts everywhere.
 pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
@@ -100,7 +103,7 @@ pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
         _ => Vec::new(),
     };
     if member {
-        reads.push("/api/me/waiting".to_owned());
+        reads.push(WAITING.to_owned());
     }
     reads
 }

@@ -56,7 +56,7 @@ pub fn router(dir: PathBuf, state: AppState) -> Router {
                 member: member.as_ref(),
                 newest_event,
                 answers: first_screen::elements(&answers),
-                first_paint: first_paint_of(&path, &answers),
+                first_paint: first_paint_of(&path, &answers, member.as_ref()),
             };
             index_page(&index, &path, &state, page).await
         }
@@ -86,13 +86,26 @@ struct PageFor<'a> {
 
 /// The first screen of the page at `path` as HTML, from its `answers`: that of `/` when
 /// its list was answered.
-fn first_paint_of(path: &str, answers: &[(String, String)]) -> Option<String> {
+fn first_paint_of(
+    path: &str,
+    answers: &[(String, String)],
+    member: Option<&Member>,
+) -> Option<String> {
     if pages::page(path) != Page::Ongoing {
         return None;
     }
     let read = first_screen::list(asyncvoter_wire::ListState::Ongoing);
     let (_, list) = answers.iter().find(|(r, _)| *r == read)?;
-    first_paint::ongoing(list, chrono::Utc::now())
+    let viewer = match member {
+        Some(_) => first_paint::Viewer::Member(
+            answers
+                .iter()
+                .find(|(read, _)| read == first_screen::WAITING)
+                .map(|(_, answer)| answer.as_str()),
+        ),
+        None => first_paint::Viewer::Anonymous,
+    };
+    first_paint::ongoing(list, chrono::Utc::now(), viewer)
 }
 
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for
