@@ -179,6 +179,8 @@ async fn takeover_at(world: &World, width: u32) -> (Vec<Option<[f64; 4]>>, Vec<O
         .unwrap();
     tab.text_of("[data-first-paint] .vote-row__link").await;
     let painted = landmarks(tab).await;
+    tab.assert_accessible(&format!("the server's first screen at {width} px"))
+        .await;
     tab.devtools("Network.setBlockedURLs", json!({"urls": []}))
         .await;
     tab.client
@@ -219,6 +221,8 @@ async fn the_dashboard_takes_over_the_home_page_without_moving_what_is_on_it() {
     for viewer in ["a visitor", "a member a vote waits on"] {
         if viewer != "a visitor" {
             tab.log_in("ana", &password, "/").await;
+            // Checked for contrast in the other scheme too.
+            tab.emulate_color_scheme("dark").await;
         }
         for width in [1280, 390] {
             let (painted, drawn) = takeover_at(&world, width).await;
