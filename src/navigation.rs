@@ -108,8 +108,18 @@ pub fn provide_navigation() {
         search,
         address,
     });
+    POSITION.set(entry_position());
     let back = window_event_listener(ev::popstate, move |_| {
-        forget_pending();
+        let arrived = entry_position();
+        let left_unwritten = forget_pending();
+        if left_unwritten == Some(Write::Push) && arrived < POSITION.get() {
+            // Back on a page whose entry was not written yet: the browser went back from
+            // the page before it, one step too far. Forward to that page, unseen.
+            if window().history().and_then(|h| h.forward()).is_ok() {
+                return;
+            }
+        }
+        POSITION.set(arrived);
         address.set(Address::current());
     });
     // Leaving or reloading the page: the address bar shows the search typed last.
@@ -161,9 +171,33 @@ struct Pending {
     timer: TimeoutHandle,
 }
 
+/// How a navigation writes its history entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Write {
+    /// A new entry after the current one.
+    Push,
+    /// In place of the current one.
+    Replace,
+}
+
 thread_local! {
     /// The navigation whose history entry is still to be written.
     static PENDING: std::cell::RefCell<Option<Pending>> = const { std::cell::RefCell::new(None) };
+    /// The position of the entry shown, counted from the page's first entry (0); each
+    /// entry the dashboard writes keeps its position as its history state, so a popstate
+    /// tells back from forward.
+    static POSITION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The position the current history entry was written with (0 for one the dashboard did
+/// not write).
+fn entry_position() -> u32 {
+    window()
+        .history()
+        .and_then(|h| h.state())
+        .ok()
+        .and_then(|state| state.as_f64())
+        .map_or(0, |n| n as u32)
 }
 
 fn go(address: RwSignal<Address>, path: &str, options: NavigateOptions) {
@@ -206,11 +240,16 @@ fn write_now(address: RwSignal<Address>, pending: Pending) {
     write(address, &pending.path, pending.replace);
 }
 
-/// Drops the entry still waiting: the browser has gone to another one.
-fn forget_pending() {
-    if let Some(pending) = PENDING.take() {
-        pending.timer.clear();
-    }
+/// Drops the entry still waiting, the browser having gone to another one; how it would
+/// have been written.
+fn forget_pending() -> Option<Write> {
+    let pending = PENDING.take()?;
+    pending.timer.clear();
+    Some(if pending.replace {
+        Write::Replace
+    } else {
+        Write::Push
+    })
 }
 
 /// Writes `path` to the history as a new entry, or in place of the current one.
@@ -218,15 +257,18 @@ fn write(address: RwSignal<Address>, path: &str, replace: bool) {
     let Ok(history) = window().history() else {
         return;
     };
+    let position = POSITION.get() + u32::from(!replace);
+    let state = wasm_bindgen::JsValue::from(position);
     let written = if replace {
-        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        history.replace_state_with_url(&state, "", Some(path))
     } else {
-        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        history.push_state_with_url(&state, "", Some(path))
     };
     if written.is_err() {
         let _ = window().location().set_href(path);
         return;
     }
+    POSITION.set(position);
     // As the browser wrote it (it may encode what the path left plain), unless the page
     // has moved on since.
     let written = Address::current();

@@ -102,6 +102,50 @@ async fn steps_faster_than_the_history_is_written_keep_it_in_order() {
 }
 
 #[tokio::test]
+async fn back_pressed_before_a_new_page_is_in_the_history_returns_to_the_page_before() {
+    let world = World::start().await;
+    ListPage::open(&world, "/").await;
+    world
+        .browser
+        .execute("window.__same_document = true;", vec![])
+        .await
+        .unwrap();
+    world.browser.click(".site-nav a[href='/history']").await;
+    world.wait_for_path("/history").await;
+    world.browser.wait_for_text("h1", "History").await;
+    let entries = world
+        .browser
+        .text_from("return String(history.length)")
+        .await;
+
+    // A link followed and Back pressed at once, before the new page's entry is written.
+    world
+        .browser
+        .execute(
+            "document.querySelector(\".site-nav a[href='/insights']\").click(); history.back();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    world.wait_for_path("/history").await;
+    world.browser.wait_for_text("h1", "History").await;
+    // It stays there: the page left is never written afterwards, nothing else moved.
+    let settled = world
+        .browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             setTimeout(() => done([location.pathname, String(history.length),
+                 window.__same_document === true]), 500);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(settled, json!(["/history", entries, true]));
+    assert_eq!(current_sections(&world).await, ["History"]);
+}
+
+#[tokio::test]
 async fn a_trailing_slash_shows_the_same_page() {
     let world = World::start().await;
     world.open("/history/").await;
