@@ -27,8 +27,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// procedure for rebuilding a table asks (with them on, dropping the old table would
 /// cascade to the rows that refer to it), then checks that no reference dangles.
 async fn migrate(options: SqliteConnectOptions) -> Result<(), sqlx::Error> {
-    use sqlx::{ConnectOptions, Connection};
-    let mut connection = options.foreign_keys(false).connect().await?;
+    use sqlx::Connection;
+    let mut connection = connect_when_free(options.foreign_keys(false)).await?;
     let mut applied = applied_migrations(&mut connection).await;
     // Each migration is one transaction, but SQLite has no lock across them: a process
     // opening the same new file at once (a server and a CLI command) may apply a step
@@ -52,6 +52,33 @@ async fn migrate(options: SqliteConnectOptions) -> Result<(), sqlx::Error> {
             dangling.len()
         )))
     }
+}
+
+/// Opens a connection, waiting while another process holds the file: turning a new file
+/// to WAL mode takes it whole, and SQLite then refuses a connection's own setting of the
+/// mode at once ("database is locked") instead of waiting its busy timeout.
+async fn connect_when_free(
+    options: SqliteConnectOptions,
+) -> Result<sqlx::SqliteConnection, sqlx::Error> {
+    use sqlx::ConnectOptions;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match options.connect().await {
+            Err(error) if is_busy(&error) && tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether SQLite answered "busy" or "locked" (the primary codes 5 and 6).
+fn is_busy(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|db| db.code())
+        .and_then(|code| code.parse::<u32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// How many migrations the database records as applied (none before the first).
