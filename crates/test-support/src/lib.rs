@@ -234,14 +234,6 @@ impl ServerProcess {
 
 /// Makes the database at `url` with its schema, as `asyncvoter serve` does on first start.
 async fn made_as_serve_would(url: &str) {
-    // Never a second store on a SQLite file this process already serves: seen here, the
-    // first store's readers then miss what other processes write (the command under test).
-    let file = url
-        .strip_prefix("sqlite://")
-        .map(|rest| rest.split('?').next().unwrap_or(rest));
-    if file.is_some_and(|path| Path::new(path).exists()) {
-        return;
-    }
     asyncvoter_server::store::open(url)
         .await
         .unwrap_or_else(|e| panic!("cannot make the database {url}: {e:#}"));

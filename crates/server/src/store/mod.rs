@@ -643,13 +643,31 @@ fn create_private(url: &str) -> std::io::Result<()> {
 /// Why an existing SQLite file cannot be written, if it cannot.
 fn unwritable(url: &str) -> Option<String> {
     let path = sqlite_path(url).filter(|p| p.exists())?;
-    match std::fs::OpenOptions::new().append(true).open(path) {
-        Ok(_) => None,
+    match may_write(path) {
+        Ok(()) => None,
         Err(error) if error.raw_os_error() == Some(30) => {
             Some("the file system is read-only; nothing could be saved there".to_owned())
         }
         Err(error) => Some(format!("the file cannot be written: {error}")),
     }
+}
+
+/// Whether this process may write `path`, asked without opening it: closing any file
+/// descriptor of a file ends every POSIX lock the process holds on it, so opening a
+/// database that a store of this process has open would take SQLite's locks from under
+/// it (seen: that store's reads then missed what other processes wrote).
+#[cfg(unix)]
+fn may_write(path: &std::path::Path) -> std::io::Result<()> {
+    rustix::fs::access(path, rustix::fs::Access::WRITE_OK).map_err(std::io::Error::from)
+}
+
+/// Whether this process may write `path` (no POSIX locks to lose here).
+#[cfg(not(unix))]
+fn may_write(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map(drop)
 }
 
 /// A database URL fit for logs: any password replaced.

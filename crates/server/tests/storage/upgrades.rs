@@ -157,3 +157,31 @@ async fn processes_opening_a_new_sqlite_file_at_once_all_find_it_migrated() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_sqlite_database_opened_again_in_one_process_keeps_its_first_store_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("twice.db").display());
+    let first = store::open(&url).await.unwrap();
+    // Opened again here, as a restore or a test does: its checks never take the first
+    // store's file locks away (closing a descriptor of the file would end them all).
+    drop(store::open(&url).await.unwrap());
+    for i in 0..5 {
+        let name = format!("bot-{i}");
+        let made = tokio::process::Command::new(env!("CARGO_BIN_EXE_asyncvoter"))
+            .args(["token", "create", &name, "--database-url", &url])
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let tokens = first.integrations().await.unwrap();
+        assert!(
+            tokens.iter().any(|t| t.name == name),
+            "the first store missed what another process wrote ({name})"
+        );
+    }
+}
