@@ -125,7 +125,14 @@ pub fn provide_navigation() {
     // Leaving or reloading the page: the address bar shows the search typed last.
     let leaving = window_event_listener(ev::pagehide, move |_| flush_pending(address));
     let clicks = window_event_listener(ev::click, move |event| {
-        if let Some(path) = followed_link(&event) {
+        let Some(link) = clicked_link(&event) else {
+            return;
+        };
+        // A link resolves against the address bar: the page shown is written there first
+        // (a `#` link followed within the moment before would otherwise lead to the page
+        // before).
+        flush_pending(address);
+        if let Some(path) = followed_path(&link) {
             event.prevent_default();
             go(address, &path, NavigateOptions::default());
         }
@@ -277,11 +284,8 @@ fn write(address: RwSignal<Address>, path: &str, replace: bool) {
     }
 }
 
-/// The path and query of a same-site link this click follows, when the dashboard should
-/// show it itself: a plain left click, on a link without `target`, `download` or
-/// `rel=external`, to another page of this origin (a `#` on the same page is the
-/// browser's).
-fn followed_link(event: &web_sys::MouseEvent) -> Option<String> {
+/// The link a plain left click (no modifier key, not handled already) lands on.
+fn clicked_link(event: &web_sys::MouseEvent) -> Option<web_sys::HtmlAnchorElement> {
     if event.default_prevented()
         || event.button() != 0
         || event.meta_key()
@@ -292,11 +296,17 @@ fn followed_link(event: &web_sys::MouseEvent) -> Option<String> {
         return None;
     }
     let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let link = target
+    target
         .closest("a[href]")
         .ok()??
         .dyn_into::<web_sys::HtmlAnchorElement>()
-        .ok()?;
+        .ok()
+}
+
+/// The path and query `link` leads to, when the dashboard should show it itself: a link
+/// without `target`, `download` or `rel=external`, to another page of this origin (a `#`
+/// on the same page is the browser's).
+fn followed_path(link: &web_sys::HtmlAnchorElement) -> Option<String> {
     let external = link.get_attribute("rel").unwrap_or_default();
     if link.has_attribute("target")
         || link.has_attribute("download")

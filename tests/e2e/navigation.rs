@@ -146,6 +146,52 @@ async fn back_pressed_before_a_new_page_is_in_the_history_returns_to_the_page_be
 }
 
 #[tokio::test]
+async fn a_hash_link_followed_right_after_a_page_change_stays_on_the_new_page() {
+    let world = World::start().await;
+    ListPage::open(&world, "/").await;
+    world
+        .browser
+        .execute("window.__same_document = true;", vec![])
+        .await
+        .unwrap();
+    // A link to another page, then at once a `#` link (as a skip link would be), before
+    // the new page's history entry is written.
+    world
+        .browser
+        .execute(
+            "document.querySelector(\".site-nav a[href='/history']\").click();
+             const skip = document.createElement('a');
+             skip.href = '#top';
+             skip.textContent = 'top';
+             document.body.append(skip);
+             skip.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    world.browser.wait_for_text("h1", "History").await;
+    poll_until(
+        "the address to name the new page and its anchor",
+        || async {
+            world
+                .browser
+                .text_from("return location.pathname + location.hash")
+                .await
+                == "/history#top"
+        },
+    )
+    .await;
+    assert_eq!(
+        world
+            .browser
+            .text_from("return String(window.__same_document === true)")
+            .await,
+        "true"
+    );
+    assert_eq!(current_sections(&world).await, ["History"]);
+}
+
+#[tokio::test]
 async fn a_trailing_slash_shows_the_same_page() {
     let world = World::start().await;
     world.open("/history/").await;
