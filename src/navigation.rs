@@ -174,7 +174,7 @@ const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 /// A history entry not yet written.
 struct Pending {
     path: String,
-    replace: bool,
+    write: Write,
     timer: TimeoutHandle,
 }
 
@@ -209,8 +209,15 @@ fn entry_position() -> u32 {
 
 fn go(address: RwSignal<Address>, path: &str, options: NavigateOptions) {
     // The entry waiting is written first, in order, unless this one replaces it.
+    let how = if options.replace {
+        Write::Replace
+    } else {
+        Write::Push
+    };
     match PENDING.take() {
-        Some(pending) if options.replace && pending.replace => pending.timer.clear(),
+        Some(pending) if how == Write::Replace && pending.write == Write::Replace => {
+            pending.timer.clear();
+        }
         Some(pending) => write_now(address, pending),
         None => {}
     }
@@ -220,18 +227,18 @@ fn go(address: RwSignal<Address>, path: &str, options: NavigateOptions) {
     if options.scroll {
         window().scroll_to_with_x_and_y(0.0, 0.0);
     }
-    let (later, replace) = (path.to_owned(), options.replace);
-    let timer = set_timeout_with_handle(
-        move || flush_pending(address),
-        if replace { SETTLE } else { AFTER_DRAW },
-    );
-    match timer {
+    let later = path.to_owned();
+    let wait = match how {
+        Write::Replace => SETTLE,
+        Write::Push => AFTER_DRAW,
+    };
+    match set_timeout_with_handle(move || flush_pending(address), wait) {
         Ok(timer) => PENDING.set(Some(Pending {
             path: later,
-            replace,
+            write: how,
             timer,
         })),
-        Err(_) => write(address, &later, replace),
+        Err(_) => write(address, &later, how),
     }
 }
 
@@ -244,7 +251,7 @@ fn flush_pending(address: RwSignal<Address>) {
 
 fn write_now(address: RwSignal<Address>, pending: Pending) {
     pending.timer.clear();
-    write(address, &pending.path, pending.replace);
+    write(address, &pending.path, pending.write);
 }
 
 /// Drops the entry still waiting, the browser having gone to another one; how it would
@@ -252,24 +259,19 @@ fn write_now(address: RwSignal<Address>, pending: Pending) {
 fn forget_pending() -> Option<Write> {
     let pending = PENDING.take()?;
     pending.timer.clear();
-    Some(if pending.replace {
-        Write::Replace
-    } else {
-        Write::Push
-    })
+    Some(pending.write)
 }
 
 /// Writes `path` to the history as a new entry, or in place of the current one.
-fn write(address: RwSignal<Address>, path: &str, replace: bool) {
+fn write(address: RwSignal<Address>, path: &str, how: Write) {
     let Ok(history) = window().history() else {
         return;
     };
-    let position = POSITION.get() + u32::from(!replace);
+    let position = POSITION.get() + u32::from(how == Write::Push);
     let state = wasm_bindgen::JsValue::from(position);
-    let written = if replace {
-        history.replace_state_with_url(&state, "", Some(path))
-    } else {
-        history.push_state_with_url(&state, "", Some(path))
+    let written = match how {
+        Write::Replace => history.replace_state_with_url(&state, "", Some(path)),
+        Write::Push => history.push_state_with_url(&state, "", Some(path)),
     };
     if written.is_err() {
         let _ = window().location().set_href(path);
