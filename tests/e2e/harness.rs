@@ -86,12 +86,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts chromedriver on a free port and waits until it answers.
-async fn chromedriver() -> (Driver, String) {
+/// Starts chromedriver on a free port and waits until it answers. It and its browsers
+/// keep their temporary files in `temp`: a browser killed with its group cannot remove
+/// the lock folder it made there, and `temp` goes with the test.
+async fn chromedriver(temp: &std::path::Path) -> (Driver, String) {
     let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let port = free_port();
     let child = Command::new(&path)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", temp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0)
@@ -113,7 +116,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let settings = adjust(TestServer::settings(LegacyApi::Token, Some(&dist())));
         let server = TestServer::start(&dir.path().join("e2e.db"), settings.clone()).await;
-        let (driver, driver_url) = chromedriver().await;
+        let (driver, driver_url) = chromedriver(dir.path()).await;
         let browser = open_browser(&driver_url, &dir.path().join("profile-1"), &server.base).await;
         World {
             server,
