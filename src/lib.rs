@@ -8,6 +8,7 @@ pub mod card_keys;
 pub mod clock;
 pub mod components;
 pub mod fetch;
+pub mod first_paint;
 pub mod json;
 pub mod live;
 pub mod navigation;

@@ -3,13 +3,8 @@
 
 pub use asyncvoter_wire::pages::{
     ACCOUNT, ADMIN, HISTORY, HOME, INSIGHTS, LOGIN, NEW_VOTE, NOTIFICATIONS, Page, TOKENS,
-    VOTE_PREFIX, encode, local_path, page, vote, vote_id,
+    VOTE_PREFIX, encode, local_path, login_then, page, vote, vote_id,
 };
-
-/// The login page, returning to `next` afterwards.
-pub fn login_then(next: &str) -> String {
-    format!("{LOGIN}?next={}", encode(next))
-}
 
 /// A list page with its filters in the query string, so a filtered view is a link.
 pub fn filtered(base: &str, pairs: &[(&str, String)]) -> String {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 pub use asyncvoter_wire::words::{ago, span, until};
 
 /// A full timestamp in the viewer's time zone, named, as their browser writes dates:
-/// `Thu, Dec 3, 2026, 09:00 EST` (en-US) or `Thu 3 Dec 2026, 14:00 CET` (en-GB).
+/// `Thu, Dec 3, 2026, 09:00 AM EST` (en-US) or `Thu 3 Dec 2026, 14:00 CET` (en-GB).
 // The browser's Intl: it knows the viewer's zone and language, and chrono's strftime
 // machinery would add ~20 KB to the wasm. One formatter for the page: `toLocaleString`
 // with options builds a new one per call (measured: most of a 50-row list's render).
@@ -58,7 +58,7 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
             .unwrap()
             .to_utc();
-        assert_eq!(exact(now), "2026-11-28 12:00 UTC");
+        assert_eq!(exact(now), "Sat, Nov 28, 2026, 12:00 PM UTC");
         assert_eq!(iso(now + Duration::seconds(9)), "2026-11-28T12:00:09Z");
     }
 }

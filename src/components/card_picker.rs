@@ -1,4 +1,4 @@
-use asyncvoter_wire::Card;
+use asyncvoter_wire::{Card, words};
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -165,14 +165,14 @@ pub fn CardPicker(
                     })
                     .collect_view()}
             </ul>
-            <p class="picker__help muted">"Pick a card, or type its value: 5 for 5, 1 then 3 for 13, X then L for XL, ? for no opinion. Nobody sees it until the reveal."</p>
+            <p class="picker__help muted">{words::PICKER_HELP}</p>
             <label class="field picker__reason">
-                <span class="field__label">"Why? (optional, sealed like your card)"</span>
+                <span class="field__label">{words::REASON_LABEL}</span>
                 <textarea
                     name="reason"
                     rows="2"
                     maxlength="500"
-                    placeholder="e.g. The payment provider's sandbox is flaky"
+                    placeholder=words::REASON_PLACEHOLDER
                     bind:value=reason
                 ></textarea>
             </label>

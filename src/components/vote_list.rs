@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, VoteFilter};
 use crate::components::{LoginPrompt, Row, VoteFilters, VoteRows, loaded};
 use crate::fetch::Fetch;
+use crate::first_paint;
 use crate::live::{Heard, progress, use_live};
 use crate::routes;
 use crate::task::Task;
@@ -77,7 +78,7 @@ pub fn VoteListView(
     // server's drawing of it goes then, never leaving "Loading" in its place.
     Effect::new(move |_| {
         if votes.with(Option::is_some) {
-            remove_first_paint();
+            first_paint::remove();
         }
     });
     view! {
@@ -119,15 +120,6 @@ pub fn VoteListView(
                         .into_any()
                     })
         })}
-    }
-}
-
-/// Removes the first screen the server drew into the page, if it did
-/// ([`asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE`]).
-fn remove_first_paint() {
-    let attribute = asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE;
-    if let Ok(Some(paint)) = document().query_selector(&format!("[{attribute}]")) {
-        paint.remove();
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::navigation::use_location;
 use asyncvoter_wire::{
-    Card, DeckKind, EventKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter,
+    Card, DeckKind, EventKind, RevealCause, Role, Round, VoteDetail, VoteState, Voter, words,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ use crate::components::{
     OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, WaitsOnEditor,
     deck_label,
 };
+use crate::first_paint;
 use crate::live::{Heard, progress, use_live};
 use crate::pages::NotFoundView;
 use crate::routes;
@@ -86,6 +87,12 @@ pub fn VotePage() -> impl IntoView {
         }
         Heard::Change(_) => {}
         Heard::Resync => load(),
+    });
+    // The server's drawing of this vote goes once the page shows what it found.
+    Effect::new(move |_| {
+        if shown.with(|shown| !matches!(shown, Shown::Loading)) {
+            first_paint::remove();
+        }
     });
     let retry = Callback::new(move |_| load());
     move || match shown.get() {
@@ -257,13 +264,7 @@ fn facts_list(facts: &Facts) -> impl IntoView + use<> {
         }
     });
     let revealed = facts.revealed.map(|(at, cause)| {
-        let how = match cause {
-            Some(RevealCause::Quorum) => " · quorum reached",
-            Some(RevealCause::Deadline) => " · deadline passed",
-            Some(RevealCause::Close) => " · on close",
-            Some(RevealCause::AllVoted) => " · everyone voted",
-            Some(RevealCause::Manual) | None => "",
-        };
+        let how = words::revealed_by(cause);
         view! {
             <div>
                 <dt>"Revealed"</dt>
@@ -334,7 +335,7 @@ fn Voting(vote: ArcRwSignal<VoteDetail>, cards: Vec<Card>, reload: Callback<()>)
                 <section class="panel" aria-labelledby="deck-title">
                     <h2 id="deck-title">"Cards in this deck"</h2>
                     <p class="panel__subtitle deck-legend__why">
-                        {if open { "For reference: log in to vote with them." } else { "For reference: voting in this round is over." }}
+                        {words::deck_for_reference(open)}
                     </p>
                     <DeckCards cards />
                     {(open && !session.is_logged_in()).then(|| view! { <LoginPrompt purpose="to vote." /> })}
@@ -450,7 +451,7 @@ fn CurrentRound(round: Round, waiting_on: Vec<Voter>, with_no_opinion: bool) -> 
         {waiting}
         <p class="muted sealed-note">
             {if nobody_yet { "Nobody has voted yet. " } else { "" }}
-            "Estimates and reasons stay sealed until the vote is revealed."
+            {words::SEALED_NOTE}
         </p>
     }
     .into_any()

@@ -50,15 +50,23 @@ pub fn iso(at: DateTime<Utc>) -> String {
     )
 }
 
-/// A time in UTC, named: `2026-11-28 14:05 UTC`.
+/// A time in UTC, named, as a US-English browser in UTC writes it (the dashboard's
+/// `time::exact`, so a page the server drew keeps its lines when the dashboard writes
+/// the time in the viewer's zone): `Mon, Nov 30, 2026, 03:00 PM UTC`.
 pub fn utc(at: DateTime<Utc>) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (afternoon, hour) = at.hour12();
     format!(
-        "{}-{:02}-{:02} {:02}:{:02} UTC",
-        at.year(),
-        at.month(),
+        "{}, {} {}, {}, {hour:02}:{:02} {} UTC",
+        DAYS[at.weekday().num_days_from_monday() as usize],
+        MONTHS[at.month0() as usize],
         at.day(),
-        at.hour(),
-        at.minute()
+        at.year(),
+        at.minute(),
+        if afternoon { "PM" } else { "AM" }
     )
 }
 
@@ -324,10 +332,10 @@ mod tests {
             "<a class=\"vote-row__link\" href=\"/votes/v1\">Login page</a>",
             "<span aria-hidden=\"true\">●</span> Voting</span>",
             "<span>Fibonacci</span><span>Round 2</span>",
-            "<time datetime=\"2026-11-30T10:00:00Z\" title=\"2026-11-30 10:00 UTC\">3 h ago</time>",
+            "<time datetime=\"2026-11-30T10:00:00Z\" title=\"Mon, Nov 30, 2026, 10:00 AM UTC\">3 h ago</time>",
             "<span class=\"tally__count\">1 vote</span>",
             "1 of 3 for quorum",
-            "Reveals <time datetime=\"2026-11-30T15:00:00Z\" title=\"2026-11-30 15:00 UTC\">in 2 h</time>",
+            "Reveals <time datetime=\"2026-11-30T15:00:00Z\" title=\"Mon, Nov 30, 2026, 03:00 PM UTC\">in 2 h</time>",
             "Waiting on Ben",
             "href=\"https://t.example/1\"",
         ] {

@@ -29,6 +29,11 @@ pub fn vote(id: &str) -> String {
     format!("{VOTE_PREFIX}{}", encode(id))
 }
 
+/// The login page, returning to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    format!("{LOGIN}?next={}", encode(next))
+}
+
 /// Percent-encodes everything but unreserved characters.
 pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::statistics::AgreementLabel;
-use crate::vote::{DeckKind, VoteState};
+use crate::vote::{DeckKind, RevealCause, VoteState};
 
 /// The heading of `/`.
 pub const ONGOING_TITLE: &str = "Ongoing votes";
@@ -14,6 +14,34 @@ pub const ONGOING_LEDE: &str =
 /// `/` without a vote.
 pub const NOTHING_ONGOING: &str =
     "No votes are in progress. Start one from Slack, a bot or the API, and it appears here.";
+
+/// Under a sealed round: what nobody sees yet.
+pub const SEALED_NOTE: &str = "Estimates and reasons stay sealed until the vote is revealed.";
+/// Under the cards a member votes with: how to pick one by keyboard.
+pub const PICKER_HELP: &str = "Pick a card, or type its value: 5 for 5, 1 then 3 for 13, X then L for XL, ? for no opinion. Nobody sees it until the reveal.";
+/// The label of a ballot's reason.
+pub const REASON_LABEL: &str = "Why? (optional, sealed like your card)";
+/// An example reason.
+pub const REASON_PLACEHOLDER: &str = "e.g. The payment provider's sandbox is flaky";
+/// Why the deck is shown to someone who cannot vote with it: `open` when the round is.
+pub fn deck_for_reference(open: bool) -> &'static str {
+    if open {
+        "For reference: log in to vote with them."
+    } else {
+        "For reference: voting in this round is over."
+    }
+}
+
+/// What revealed a round, after its time: " · quorum reached"; nothing for a person.
+pub fn revealed_by(cause: Option<RevealCause>) -> &'static str {
+    match cause {
+        Some(RevealCause::Quorum) => " · quorum reached",
+        Some(RevealCause::Deadline) => " · deadline passed",
+        Some(RevealCause::Close) => " · on close",
+        Some(RevealCause::AllVoted) => " · everyone voted",
+        Some(RevealCause::Manual) | None => "",
+    }
+}
 
 /// A deck's name as people know it.
 pub fn deck_label(kind: DeckKind) -> &'static str {

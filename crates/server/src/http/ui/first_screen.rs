@@ -96,10 +96,7 @@ pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
     let mut reads = match pages::page(path) {
         Page::Ongoing if unfiltered => vec![list(ListState::Ongoing)],
         Page::History if unfiltered => vec![list(ListState::Closed)],
-        Page::Vote => pages::vote_id(path)
-            .map(|id| format!("/api/votes/{id}"))
-            .into_iter()
-            .collect(),
+        Page::Vote => pages::vote_id(path).map(vote).into_iter().collect(),
         _ => Vec::new(),
     };
     if member {
@@ -111,6 +108,11 @@ pub fn reads(path: &str, query: Option<&str>, member: bool) -> Vec<String> {
 /// The first page of a list, as the dashboard reads it.
 pub fn list(state: ListState) -> String {
     format!("/api/votes?state={}&limit={LIST_PAGE}", state.as_str())
+}
+
+/// A vote, as its page reads it; `id` as the page's path has it.
+pub fn vote(id: &str) -> String {
+    format!("/api/votes/{id}")
 }
 
 /// The `<script type="application/json" data-api="…">` elements of `answers`.

@@ -85,27 +85,34 @@ struct PageFor<'a> {
 }
 
 /// The first screen of the page at `path` as HTML, from its `answers`: that of `/` when
-/// its list was answered.
+/// its list was answered, that of a vote's page when the vote was.
 fn first_paint_of(
     path: &str,
     answers: &[(String, String)],
     member: Option<&Member>,
 ) -> Option<String> {
-    if pages::page(path) != Page::Ongoing {
-        return None;
-    }
-    let read = first_screen::list(asyncvoter_wire::ListState::Ongoing);
-    let (_, list) = answers.iter().find(|(r, _)| *r == read)?;
+    let answer = |read: &str| {
+        answers
+            .iter()
+            .find(|(r, _)| r == read)
+            .map(|(_, answer)| answer.as_str())
+    };
     let viewer = match member {
-        Some(_) => first_paint::Viewer::Member(
-            answers
-                .iter()
-                .find(|(read, _)| read == first_screen::WAITING)
-                .map(|(_, answer)| answer.as_str()),
-        ),
+        Some(_) => first_paint::Viewer::Member(answer(first_screen::WAITING)),
         None => first_paint::Viewer::Anonymous,
     };
-    first_paint::ongoing(list, chrono::Utc::now(), viewer)
+    let now = chrono::Utc::now();
+    match pages::page(path) {
+        Page::Ongoing => {
+            let list = answer(&first_screen::list(asyncvoter_wire::ListState::Ongoing))?;
+            first_paint::ongoing(list, now, viewer)
+        }
+        Page::Vote => {
+            let vote = answer(&first_screen::vote(pages::vote_id(path)?))?;
+            first_paint::vote(vote, now, viewer)
+        }
+        _ => None,
+    }
 }
 
 /// `index.html` for a page path: 200 for the dashboard's pages, 404 for the rest and for

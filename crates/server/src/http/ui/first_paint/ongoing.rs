@@ -1,27 +1,11 @@
-//! The first screen of `/` as HTML, drawn by the server from the very answer the page
-//! embeds for the dashboard (`first_screen`): on a slow link a visitor sees the votes,
-//! as links that work before the dashboard has loaded, while its files are still on their
-//! way. Its rows are the dashboard's own markup (`asyncvoter_wire::markup`, times in UTC
-//! until the dashboard writes them in the viewer's zone), and the dashboard removes it
-//! once it has drawn the page itself ([`FIRST_PAINT_ATTRIBUTE`]).
-//!
-//! Nothing here reads the store: what the API refused this caller is not in the page, and
-//! a list answer holds no card before its reveal.
+//! The first screen of `/`: the ongoing votes, and what waits on a member.
 
-use asyncvoter_wire::pages::FIRST_PAINT_ATTRIBUTE;
+use asyncvoter_wire::pages::HOME;
 use asyncvoter_wire::{VoteList, VoteSummary, Waiting};
 use asyncvoter_wire::{markup, words};
 use chrono::{DateTime, Utc};
 
-/// Who the page is for, as far as its first screen shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer<'a> {
-    /// Nobody logged in: the header offers "Log in".
-    Anonymous,
-    /// A member, with the answer to `GET /api/me/waiting` when there is one. Their own
-    /// links in the header appear when the dashboard runs (they act through it).
-    Member(Option<&'a str>),
-}
+use super::{Viewer, page};
 
 /// The first screen of `/` from the answer to the first page of ongoing votes, at `now`,
 /// for `viewer`; nothing when the answer is not a list.
@@ -47,36 +31,13 @@ pub fn ongoing(answer: &str, now: DateTime<Utc>, viewer: Viewer<'_>) -> Option<S
             words::listed(list.items.len(), list.next_cursor.is_some())
         )
     };
-    Some(format!(
-        "<div {FIRST_PAINT_ATTRIBUTE}>{}\
-         <main class=\"page\"><div class=\"page-head\"><h1>{}</h1><p class=\"lede\">{}</p>\
-         </div>{waiting}{FILTERS}{body}</main></div>",
-        header(viewer),
+    let content = format!(
+        "<div class=\"page-head\"><h1>{}</h1><p class=\"lede\">{}</p></div>\
+         {waiting}{FILTERS}{body}",
         words::ONGOING_TITLE,
         words::ONGOING_LEDE
-    ))
-}
-
-/// The dashboard's `SiteHeader` on `/`, as far as it works without the dashboard: the
-/// sections (a `<details>` menu on a phone, which the browser opens by itself) and, for a
-/// visitor, "Log in". The same markup, so nothing moves when the dashboard draws its own
-/// (`tests/e2e/first_screen.rs` measures it).
-fn header(viewer: Viewer) -> String {
-    let account = match viewer {
-        Viewer::Anonymous => {
-            "<a class=\"button button--small\" href=\"/login?next=%2F\">Log in</a>"
-        }
-        Viewer::Member(_) => "",
-    };
-    format!(
-        "<header class=\"site-header\"><a href=\"/\" class=\"brand\">\
-         <span class=\"brand__mark\" aria-hidden=\"true\">?</span>AsyncVoter</a>\
-         <details class=\"site-menu\"><summary class=\"site-menu__toggle\">Menu</summary>\
-         <nav aria-label=\"Sections\" class=\"site-nav\">\
-         <a href=\"/\" aria-current=\"page\">Ongoing</a><a href=\"/history\">History</a>\
-         <a href=\"/insights\">Insights</a></nav><div class=\"account\">{account}</div>\
-         </details></header>"
-    )
+    );
+    Some(page(HOME, viewer, &content))
 }
 
 /// The dashboard's "Waiting on you (N)" (`pages/ongoing.rs`) from the member's waiting
@@ -174,7 +135,7 @@ mod tests {
             "<p class=\"list-count\">1 vote</p>",
             "<span aria-hidden=\"true\">●</span> Voting</span>",
             "<span>Fibonacci</span><span>Round 2</span>",
-            "<time datetime=\"2026-11-30T10:00:00Z\" title=\"2026-11-30 10:00 UTC\">3 h ago</time>",
+            "<time datetime=\"2026-11-30T10:00:00Z\" title=\"Mon, Nov 30, 2026, 10:00 AM UTC\">3 h ago</time>",
             "<span class=\"tally__count\">1 vote</span>",
             "1 of 3 for quorum",
             "href=\"https://t.example/1\"",
@@ -212,7 +173,7 @@ mod tests {
         for part in [
             "<h2 id=\"waiting-title\">Waiting on you (1)</h2>",
             "<a class=\"waiting__name\" href=\"/votes/v1\">&lt;img src=x onerror=alert(1)&gt;</a>",
-            "Reveals <time datetime=\"2026-11-30T16:00:00Z\" title=\"2026-11-30 16:00 UTC\">in 3 h</time>",
+            "Reveals <time datetime=\"2026-11-30T16:00:00Z\" title=\"Mon, Nov 30, 2026, 04:00 PM UTC\">in 3 h</time>",
             "Also waiting on 1 other",
         ] {
             assert!(html.contains(part), "{part} missing from {html}");
