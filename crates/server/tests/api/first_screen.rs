@@ -183,15 +183,43 @@ async fn the_home_page_draws_its_first_screen_from_the_answer_it_embeds() {
         assert!(!paint.contains(SEALED_REASON), "{paint}");
         assert!(!paint.contains("<b>"), "{paint}");
     }
-    // Only `/` unfiltered: the other pages' first screens are the dashboard's to draw.
-    for path in [
-        format!("/votes/{id}"),
-        "/history".to_owned(),
-        "/?project=web".to_owned(),
-    ] {
-        let (body, _) = page(&app, As::Anonymous, &path).await;
+    // Only `/` unfiltered and a vote's page: the other pages' first screens are the
+    // dashboard's to draw.
+    for path in ["/history", "/?project=web", "/insights"] {
+        let (body, _) = page(&app, As::Anonymous, path).await;
         assert_eq!(first_paint(&body), None, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_vote_page_draws_its_vote_sealed_for_all_but_its_voter() {
+    let (app, _dir, ana, ben, id) = with_a_sealed_ballot(Visibility::Public).await;
+    let path = format!("/votes/{id}");
+    for (who, mine) in [
+        (As::Anonymous, None),
+        (As::Member(&ben), None),
+        (As::Member(&ana), Some("8")),
+    ] {
+        let (body, _) = page(&app, who, &path).await;
+        let paint = first_paint(&body).expect("a vote's page draws its first screen");
+        for part in [
+            "<h1 class=\"vote__title\"><span>Checkout &lt;b&gt;flow&lt;/b&gt;</span></h1>",
+            "<span class=\"tally__count\">1 vote</span>",
+            "<li class=\"voter\" title=\"ana\">",
+            "<ul class=\"voters\" aria-label=\"Who the vote waits on\"><li class=\"voter\" title=\"ben\">",
+        ] {
+            assert!(paint.contains(part), "{part} missing from {paint}");
+        }
+        let pressed = paint.contains("aria-pressed=\"true\" aria-label=\"Vote 8\"");
+        assert_eq!(pressed, mine.is_some(), "{paint}");
+        assert_eq!(paint.contains(SEALED_REASON), mine.is_some(), "{paint}");
+        assert!(!paint.contains("<b>"), "{paint}");
+    }
+    // Nothing is drawn for a vote that is not there.
+    let missing = app
+        .send(As::Anonymous, Method::GET, "/votes/nope", None)
+        .await;
+    assert_eq!(first_paint(&missing.body), None);
 }
 
 #[tokio::test]
