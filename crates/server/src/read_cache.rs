@@ -1,29 +1,36 @@
-//! List reads kept, compressed, while nothing they show has changed.
+//! Reads kept while nothing they show has changed: list answers, compressed, and the
+//! votes their pages read.
 //!
-//! An entry is keyed on the read's query and stamped with the store's
-//! [`ReadVersion`] (the newest event id and the names version, both read from the
-//! database before the list, so a write by another instance or process is seen on the
-//! next read). A list shows nothing that differs between callers who may read it (the
-//! visibility guard decides who may), so the query is all the key needs. An entry is used
-//! only while the version read for a request is exactly its own.
+//! An entry is keyed on what was read (a list's query, a vote's id) and stamped with the
+//! store's [`ReadVersion`] (the newest event id and the names version, both read from
+//! the database before the read, so a write by another instance or process is seen on
+//! the next read). An entry is used only while the version read for a request is exactly
+//! its own. A list shows nothing that differs between callers who may read it (the
+//! visibility guard decides who may), so it is kept as its answer; a vote is kept as the
+//! store gave it, sealed values and all, and each caller's answer is made from it by the
+//! same `views::detail` that seals it for them.
 //!
-//! Each entry is compressed at most once per encoding, when first asked for. The level
-//! follows the size (measured on this machine with the `brotli` and `flate2` crates, a
-//! 48 KB list of 100 votes): brotli quality 5 takes 0.70 ms for 2.8 KB, quality 4
-//! 0.52 ms for 2.9 KB, quality 9 5.0 ms for no gain, quality 11 112 ms for 2.5 KB; gzip 6
-//! 0.19 ms for 3.5 KB. Paid once per change, quality 5 is the best trade; below 860 bytes
-//! compression saves too little to be worth a round of it.
+//! A list's answer is compressed at most once per encoding, when first asked for. The
+//! level follows the size (measured on this machine with the `brotli` and `flate2`
+//! crates, a 48 KB list of 100 votes): brotli quality 5 takes 0.70 ms for 2.8 KB, quality
+//! 4 0.52 ms for 2.9 KB, quality 9 5.0 ms for no gain, quality 11 112 ms for 2.5 KB; gzip
+//! 6 0.19 ms for 3.5 KB. Paid once per change, quality 5 is the best trade; below 860
+//! bytes compression saves too little to be worth a round of it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 
+use crate::domain::records::VoteHistory;
+use crate::domain::views::Names;
 use crate::store::ReadVersion;
 
-/// Entries kept; past this, the oldest goes.
-const MOST_ENTRIES: usize = 64;
+/// List answers kept; past this, the oldest goes.
+pub const LISTS_KEPT: usize = 64;
+/// Votes kept: every vote a busy team has open, and then some.
+pub const VOTES_KEPT: usize = 256;
 /// Below this many bytes an answer is sent as it is.
 const SMALLEST_COMPRESSED: usize = 860;
 const BROTLI_QUALITY: i32 = 5;
@@ -71,16 +78,24 @@ impl Encoding {
     }
 }
 
-/// One kept answer.
+/// A list's answer, and its compressed forms once asked for.
 #[derive(Debug)]
-pub struct Cached {
-    version: ReadVersion,
+pub struct Compressible {
     json: Bytes,
     brotli: OnceLock<Bytes>,
     gzip: OnceLock<Bytes>,
 }
 
-impl Cached {
+impl Compressible {
+    /// `json`, not yet compressed.
+    pub fn new(json: Bytes) -> Compressible {
+        Compressible {
+            json,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        }
+    }
+
     /// The answer in `wanted` (or as it is, when too small to compress), and the encoding
     /// it is in.
     pub fn body(&self, wanted: Encoding) -> (Encoding, Bytes) {
@@ -96,51 +111,68 @@ impl Cached {
     }
 }
 
-/// The kept answers, by query.
-#[derive(Debug, Default)]
-pub struct ReadCache {
-    entries: Mutex<Entries>,
+/// A vote as the store gave it, with the names of everyone in it.
+#[derive(Debug)]
+pub struct VoteRead {
+    /// The vote, its rounds and ballots, sealed values included.
+    pub history: VoteHistory,
+    /// Display names of its voters and owner.
+    pub names: Names,
 }
 
-#[derive(Debug, Default)]
-struct Entries {
-    by_key: HashMap<String, Arc<Cached>>,
+/// Kept reads of one kind, by key.
+#[derive(Debug)]
+pub struct ReadCache<V> {
+    most: usize,
+    entries: Mutex<Entries<V>>,
+}
+
+#[derive(Debug)]
+struct Entries<V> {
+    by_key: HashMap<String, (ReadVersion, Arc<V>)>,
     /// Keys, oldest first.
-    order: Vec<String>,
+    order: VecDeque<String>,
 }
 
-impl ReadCache {
-    /// The answer kept for `key` at exactly `version`.
-    pub fn get(&self, key: &str, version: ReadVersion) -> Option<Arc<Cached>> {
+impl<V> ReadCache<V> {
+    /// An empty cache keeping at most `most` entries.
+    pub fn new(most: usize) -> Self {
+        ReadCache {
+            most,
+            entries: Mutex::new(Entries {
+                by_key: HashMap::new(),
+                order: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// The read kept for `key` at exactly `version`.
+    pub fn get(&self, key: &str, version: ReadVersion) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .by_key
             .get(key)
-            .filter(|cached| cached.version == version)
-            .cloned()
+            .filter(|(kept, _)| *kept == version)
+            .map(|(_, value)| value.clone())
     }
 
-    /// Keeps `json` as the answer for `key` at `version`, in place of any older one.
-    pub fn put(&self, key: &str, version: ReadVersion, json: Bytes) -> Arc<Cached> {
-        let cached = Arc::new(Cached {
-            version,
-            json,
-            brotli: OnceLock::new(),
-            gzip: OnceLock::new(),
-        });
+    /// Keeps `value` as the read for `key` at `version`, in place of any older one.
+    pub fn put(&self, key: &str, version: ReadVersion, value: V) -> Arc<V> {
+        let value = Arc::new(value);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries
             .by_key
-            .insert(key.to_owned(), cached.clone())
+            .insert(key.to_owned(), (version, value.clone()))
             .is_none()
         {
-            entries.order.push(key.to_owned());
-            if entries.order.len() > MOST_ENTRIES {
-                let oldest = entries.order.remove(0);
+            entries.order.push_back(key.to_owned());
+            if entries.order.len() > self.most
+                && let Some(oldest) = entries.order.pop_front()
+            {
                 entries.by_key.remove(&oldest);
             }
         }
-        cached
+        value
     }
 }
 
@@ -178,35 +210,31 @@ mod tests {
 
     #[test]
     fn an_entry_serves_only_its_own_version() {
-        let cache = ReadCache::default();
-        cache.put("q", version(7, 1), Bytes::from_static(b"[7]"));
+        let cache = ReadCache::new(LISTS_KEPT);
+        cache.put("q", version(7, 1), "[7]");
         assert!(cache.get("q", version(7, 1)).is_some());
         assert!(cache.get("q", version(8, 1)).is_none(), "a newer event");
         assert!(cache.get("q", version(7, 2)).is_none(), "a renamed member");
         assert!(cache.get("other", version(7, 1)).is_none());
-        cache.put("q", version(8, 1), Bytes::from_static(b"[8]"));
+        cache.put("q", version(8, 1), "[8]");
         assert!(cache.get("q", version(7, 1)).is_none(), "replaced");
     }
 
     #[test]
     fn the_oldest_entries_go_first() {
-        let cache = ReadCache::default();
-        for i in 0..=MOST_ENTRIES {
-            cache.put(&i.to_string(), version(1, 0), Bytes::new());
+        let cache = ReadCache::new(LISTS_KEPT);
+        for i in 0..=LISTS_KEPT {
+            cache.put(&i.to_string(), version(1, 0), i);
         }
         assert!(cache.get("0", version(1, 0)).is_none());
         assert!(cache.get("1", version(1, 0)).is_some());
-        assert!(
-            cache
-                .get(&MOST_ENTRIES.to_string(), version(1, 0))
-                .is_some()
-        );
+        assert!(cache.get(&LISTS_KEPT.to_string(), version(1, 0)).is_some());
     }
 
     #[test]
     fn compressed_bodies_decompress_to_the_answer_and_small_ones_stay_plain() {
         let json: Bytes = format!("[{}0]", "{\"name\":\"Story\"},".repeat(200)).into();
-        let cached = ReadCache::default().put("q", version(1, 0), json.clone());
+        let cached = Compressible::new(json.clone());
         let (encoding, body) = cached.body(Encoding::Brotli);
         assert_eq!(encoding, Encoding::Brotli);
         let mut back = Vec::new();
@@ -220,7 +248,7 @@ mod tests {
             .read_to_end(&mut back)
             .unwrap();
         assert_eq!(back, json);
-        let small = ReadCache::default().put("q", version(1, 0), Bytes::from_static(b"[]"));
+        let small = Compressible::new(Bytes::from_static(b"[]"));
         assert_eq!(small.body(Encoding::Brotli).0, Encoding::Identity);
     }
 

@@ -14,7 +14,7 @@ use crate::auth::passwords::Hasher;
 use crate::clock::Clock;
 use crate::events;
 use crate::notify::NotifySettings;
-use crate::read_cache::ReadCache;
+use crate::read_cache::{Compressible, LISTS_KEPT, ReadCache, VOTES_KEPT, VoteRead};
 use crate::slack::Slack;
 use crate::store::{self, Store};
 
@@ -33,8 +33,10 @@ pub struct AppState {
     pub checking: Arc<InFlight>,
     /// The one-time link that makes the first admin, while nobody is a member.
     pub first_run: Arc<FirstRun>,
-    /// List reads kept while nothing they show has changed.
-    pub reads: Arc<ReadCache>,
+    /// List answers kept while nothing they show has changed.
+    pub reads: Arc<ReadCache<Compressible>>,
+    /// Votes their pages read, kept while nothing in them has changed.
+    pub votes: Arc<ReadCache<VoteRead>>,
 }
 
 impl AppState {
@@ -51,7 +53,8 @@ impl AppState {
             hasher: Arc::new(Hasher::per_core()),
             checking: Arc::default(),
             first_run: Arc::default(),
-            reads: Arc::default(),
+            reads: Arc::new(ReadCache::new(LISTS_KEPT)),
+            votes: Arc::new(ReadCache::new(VOTES_KEPT)),
         })
     }
 

@@ -1,5 +1,6 @@
-//! List reads as browsers make them: compressed once per change, and never older than the
-//! last write, whichever process or connection made it.
+//! List and vote reads as browsers make them: compressed once per change, never older
+//! than the last write, whichever process or connection made it, and a kept vote sealed
+//! for each caller as if it were read anew.
 
 use std::io::Read;
 
@@ -54,6 +55,35 @@ async fn voters(base: &str) -> Vec<String> {
         .collect()
 }
 
+/// The names of vote `id`'s voters as the list shows them and as the vote's own read
+/// does (the current round's ballots).
+async fn seen(app: &TestApp, id: &str) -> [Vec<String>; 2] {
+    let vote = app
+        .send(
+            As::Anonymous,
+            Method::GET,
+            &format!("/api/votes/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(vote.status, StatusCode::OK, "{}", vote.body);
+    let read = vote.json()["rounds"]
+        .as_array()
+        .and_then(|rounds| rounds.last())
+        .map(|round| round["ballots"].as_array().unwrap().clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|ballot| ballot["voter"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    [voters(&app.base).await, read]
+}
+
+/// Both reads of [`seen`] show exactly `names`.
+fn both(names: &[&str]) -> [Vec<String>; 2] {
+    let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    [names.clone(), names]
+}
+
 async fn twenty_votes(app: &TestApp) -> String {
     let mut last = String::new();
     for i in 0..20 {
@@ -97,7 +127,7 @@ async fn the_next_read_after_any_write_shows_it() {
     let id = twenty_votes(&app).await;
     let admin = app.member("root", Role::Admin).await;
     let ana = app.member("ana", Role::Member).await;
-    assert!(voters(&app.base).await.is_empty());
+    assert_eq!(seen(&app, &id).await, both(&[]));
 
     // A ballot through this server.
     let cast = app
@@ -109,7 +139,7 @@ async fn the_next_read_after_any_write_shows_it() {
         )
         .await;
     assert_eq!(cast.status, StatusCode::OK, "{}", cast.body);
-    assert_eq!(voters(&app.base).await, ["ANA Tester"]);
+    assert_eq!(seen(&app, &id).await, both(&["ANA Tester"]));
 
     // A rename, which is no event.
     let renamed = app
@@ -121,7 +151,7 @@ async fn the_next_read_after_any_write_shows_it() {
         )
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
-    assert_eq!(voters(&app.base).await, ["Ana Lima"]);
+    assert_eq!(seen(&app, &id).await, both(&["Ana Lima"]));
 
     // Another connection writing the database, as another program would.
     let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", app.db_path.display()))
@@ -131,7 +161,7 @@ async fn the_next_read_after_any_write_shows_it() {
         .execute(&mut other)
         .await
         .unwrap();
-    assert_eq!(voters(&app.base).await, ["Ana from elsewhere"]);
+    assert_eq!(seen(&app, &id).await, both(&["Ana from elsewhere"]));
 
     // A ballot through another server process on the same database.
     let elsewhere = ServerProcess::start(
@@ -151,7 +181,58 @@ async fn the_next_read_after_any_write_shows_it() {
         .unwrap();
     assert_eq!(reply.status(), StatusCode::OK);
     assert_eq!(
-        voters(&app.base).await,
-        ["Ana from elsewhere", "Ben · Slack"]
+        seen(&app, &id).await,
+        both(&["Ana from elsewhere", "Ben · Slack"])
     );
+}
+
+#[tokio::test]
+async fn a_kept_vote_shows_each_caller_only_their_own_sealed_card() {
+    let app = spawn_app().await;
+    let id = app
+        .create_vote(json!({"name": "Kept and sealed", "deck": "fibonacci"}))
+        .await
+        .vote
+        .id;
+    let ana = app.member("ana", Role::Member).await;
+    let ben = app.member("ben", Role::Member).await;
+    let cast = app
+        .send(
+            As::Member(&ana),
+            Method::PUT,
+            &crate::helpers::ballot_path(&id, "ana"),
+            Some(json!({"card": "13", "reason": "The ledger"})),
+        )
+        .await;
+    assert_eq!(cast.status, StatusCode::OK, "{}", cast.body);
+    let path = format!("/api/votes/{id}");
+    // Twice each, in turns: every read but the first is of the kept vote.
+    for _ in 0..2 {
+        for (who, card, reason) in [
+            (As::Member(&ana), json!("13"), json!("The ledger")),
+            (As::Member(&ben), Value::Null, Value::Null),
+            (As::Anonymous, Value::Null, Value::Null),
+            (As::Bot, Value::Null, Value::Null),
+        ] {
+            let read = app.send(who, Method::GET, &path, None).await.json();
+            assert_eq!(read["my_card"], card, "{read}");
+            assert_eq!(read["my_reason"], reason, "{read}");
+            let ballot = &read["rounds"][0]["ballots"][0];
+            assert_eq!(ballot["card"], Value::Null, "sealed: {read}");
+            assert_eq!(ballot["reason"], Value::Null, "sealed: {read}");
+            if card.is_null() {
+                assert!(!read.to_string().contains("ledger"), "{read}");
+            }
+        }
+    }
+    let revealed = app
+        .send(As::Bot, Method::POST, &format!("{path}/reveal"), None)
+        .await;
+    assert_eq!(revealed.status, StatusCode::OK, "{}", revealed.body);
+    let read = app
+        .send(As::Anonymous, Method::GET, &path, None)
+        .await
+        .json();
+    assert_eq!(read["rounds"][0]["ballots"][0]["card"], "13", "{read}");
+    assert_eq!(read["rounds"][0]["ballots"][0]["reason"], "The ledger");
 }

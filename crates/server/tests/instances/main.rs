@@ -636,7 +636,7 @@ async fn a_token_revoked_or_a_member_disabled_on_one_instance_is_refused_by_the_
 }
 
 #[tokio::test]
-async fn a_list_kept_by_one_instance_shows_a_write_through_the_other_on_the_next_read() {
+async fn a_list_or_vote_kept_by_one_instance_shows_a_write_through_the_other_on_the_next_read() {
     let Some(cluster) = Cluster::start().await else {
         return;
     };
@@ -650,13 +650,19 @@ async fn a_list_kept_by_one_instance_shows_a_write_through_the_other_on_the_next
         .await;
     let id = vote["vote"]["id"].as_str().unwrap().to_owned();
     let list = "/api/votes?state=ongoing&limit=100";
+    let one = format!("/api/votes/{id}");
     let voters = |list: Value| list["items"][0]["voters"].as_array().unwrap().len();
+    let ballots = |vote: Value| vote["rounds"][0]["ballots"].as_array().unwrap().len();
     // Read twice on A: the second read is A's kept answer.
     for _ in 0..2 {
         let read = cluster
             .call(&cluster.a, reqwest::Method::GET, list, Value::Null)
             .await;
         assert_eq!(voters(read), 0);
+        let read = cluster
+            .call(&cluster.a, reqwest::Method::GET, &one, Value::Null)
+            .await;
+        assert_eq!(ballots(read), 0);
     }
     for (n, (through, voter)) in [(&cluster.b, "slack:Ana"), (&cluster.a, "slack:Ben")]
         .into_iter()
@@ -675,6 +681,15 @@ async fn a_list_kept_by_one_instance_shows_a_write_through_the_other_on_the_next
                 .call(on, reqwest::Method::GET, list, Value::Null)
                 .await;
             assert_eq!(voters(read), n + 1, "the very next read on {}", on.base);
+            let read = cluster
+                .call(on, reqwest::Method::GET, &one, Value::Null)
+                .await;
+            assert_eq!(
+                ballots(read),
+                n + 1,
+                "the very next vote read on {}",
+                on.base
+            );
         }
     }
     cluster.stop().await;

@@ -22,7 +22,7 @@ use crate::domain::rules;
 use crate::domain::views;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Path, Query};
-use crate::read_cache::Encoding;
+use crate::read_cache::{Compressible, Encoding, VoteRead};
 use crate::store::{self, ListCursor, RevealCause, StateFilter, TimeRange, VoteQuery};
 
 /// The routes of this module.
@@ -105,7 +105,9 @@ async fn list_votes(
             let list = read_list(&state, params).await?;
             let json =
                 serde_json::to_vec(&list).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
-            state.reads.put(&key, version, json.into())
+            state
+                .reads
+                .put(&key, version, Compressible::new(json.into()))
         }
     };
     let accepted = headers
@@ -290,7 +292,22 @@ async fn get_vote(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VoteDetail>> {
-    Ok(Json(detail_for(&state, &id, &caller).await?))
+    // Read before the vote, so a kept vote is never older than the version it is kept
+    // under (see `read_cache`).
+    let version = state.store.read_version().await?;
+    let read = match state.votes.get(&id, version) {
+        Some(read) => read,
+        None => {
+            let history = state.store.vote(&id).await?;
+            let names = store::names(state.store.as_ref(), views::history_ids(&history)).await?;
+            state.votes.put(&id, version, VoteRead { history, names })
+        }
+    };
+    Ok(Json(views::detail(
+        &read.history,
+        &read.names,
+        caller.voter_id(),
+    )?))
 }
 
 /// Changes a vote: name, link, project, quorum, deadline, expected voters, or (before the
