@@ -32,6 +32,8 @@ node scripts/sizes.mjs dist --baseline target/bench/leptos-counter --budget
 
 # Every benchmark is built in one go, with the workspace's features: built one package at
 # a time, the crates they share were compiled twice (13 of a fresh clone's 19 minutes).
+# The browser benchmarks are a package of their own (`benches/browser`), so this never
+# compiles the dashboard for the host.
 step "Building the benchmarks"
 cargo bench --locked --workspace --no-run --bench api --bench fanout --bench first_load --bench render
 bench() { cargo bench --locked --workspace --bench "$1"; }

@@ -67,9 +67,20 @@ impl std::ops::Deref for Tab {
     }
 }
 
+/// The workspace's root, whichever of its packages (the dashboard's browser tests, the
+/// browser benchmarks) this is compiled into.
+pub fn workspace() -> PathBuf {
+    let package = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    package
+        .ancestors()
+        .find(|dir| dir.join("Trunk.toml").is_file())
+        .unwrap_or(&package)
+        .to_path_buf()
+}
+
 /// The trunk release build the server serves; the test command builds it first.
 fn dist() -> PathBuf {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    let dist = workspace().join("dist");
     assert!(
         dist.join("index.html").is_file(),
         "no dashboard build in {}: run `trunk build --release` (the test command does)",
@@ -642,7 +653,7 @@ impl Tab {
             .unwrap();
         assert_eq!(wider, json!(false), "{name} scrolls sideways at {width} px");
         let png = self.client.screenshot().await.unwrap();
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        let dir = workspace().join("target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("{name}-{width}.png"));
         std::fs::write(&file, png).unwrap();
@@ -667,8 +678,7 @@ impl Tab {
 fn axe_source() -> &'static str {
     static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SOURCE.get_or_init(|| {
-        let file =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+        let file = workspace().join("node_modules/axe-core/axe.min.js");
         std::fs::read_to_string(&file).unwrap_or_else(|e| {
             panic!(
                 "no axe-core at {} ({e}): the test command installs it",

@@ -7,28 +7,21 @@
 //! into the page itself; a second row per link says when the dashboard was running (its
 //! own list drawn in place of the server's), which is when a visitor can vote.
 //!
-//! Run: `cargo bench -p asyncvoter-dashboard --bench first_load` after `trunk build
+//! Run: `cargo bench -p asyncvoter-browser-benches --bench first_load` after `trunk build
 //! --release` (`BENCH_RUNS` sets the runs, 5 by default).
 
-#[cfg(not(target_arch = "wasm32"))]
 #[allow(dead_code)] // Shared with the browser tests; this uses part of it.
-#[path = "../tests/e2e/harness.rs"]
+#[path = "../../../tests/e2e/harness.rs"]
 mod harness;
 
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../crates/server/benches/common/mod.rs"]
+#[path = "../../../crates/server/benches/common/mod.rs"]
 mod common;
 
-#[cfg(target_arch = "wasm32")]
-fn main() {}
-
-#[cfg(not(target_arch = "wasm32"))]
 #[tokio::main]
 async fn main() {
     native::run().await;
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use serde::Deserialize;
     use serde_json::json;

@@ -5,7 +5,7 @@
 //! same run. Each figure is the median of several runs, timed inside the page from the
 //! action to the moment the DOM shows its result.
 //!
-//! Run: `cargo bench -p asyncvoter-dashboard --bench render` after `trunk build --release`
+//! Run: `cargo bench -p asyncvoter-browser-benches --bench render` after `trunk build --release`
 //! (`BENCH_RUNS` sets the runs, 5 by default). Targets: render and updates within 1.5x of
 //! the baseline, clearing within 2x. After the timed runs, one more render and clearing of
 //! each page runs under V8's sampling profiler, and rows say where that time went: our
@@ -13,25 +13,18 @@
 //! wasm-bindgen glue through which Rust reaches the DOM), the browser's own style and
 //! layout work, and garbage collection.
 
-#[cfg(not(target_arch = "wasm32"))]
 #[allow(dead_code)] // Shared with the browser tests; this uses part of it.
-#[path = "../tests/e2e/harness.rs"]
+#[path = "../../../tests/e2e/harness.rs"]
 mod harness;
 
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../crates/server/benches/common/mod.rs"]
+#[path = "../../../crates/server/benches/common/mod.rs"]
 mod common;
 
-#[cfg(target_arch = "wasm32")]
-fn main() {}
-
-#[cfg(not(target_arch = "wasm32"))]
 #[tokio::main]
 async fn main() {
     native::run().await;
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::path::Path;
 
@@ -228,8 +221,8 @@ mod native {
 
     /// The dashboard's files plus the plain page, which links the dashboard's stylesheet.
     fn site_with_baseline(site: &Path) {
-        let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
-        let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/baselines/plain-list");
+        let dist = crate::harness::workspace().join("dist");
+        let baseline = crate::harness::workspace().join("benches/baselines/plain-list");
         let mut css = None;
         for entry in std::fs::read_dir(&dist).expect("dist/: run `trunk build --release` first") {
             let entry = entry.unwrap();
