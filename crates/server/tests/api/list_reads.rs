@@ -58,23 +58,12 @@ async fn voters(base: &str) -> Vec<String> {
 /// The names of vote `id`'s voters as the list shows them and as the vote's own read
 /// does (the current round's ballots).
 async fn seen(app: &TestApp, id: &str) -> [Vec<String>; 2] {
-    let vote = app
-        .send(
-            As::Anonymous,
-            Method::GET,
-            &format!("/api/votes/{id}"),
-            None,
-        )
-        .await;
-    assert_eq!(vote.status, StatusCode::OK, "{}", vote.body);
-    let read = vote.json()["rounds"]
-        .as_array()
-        .and_then(|rounds| rounds.last())
-        .map(|round| round["ballots"].as_array().unwrap().clone())
-        .unwrap_or_default()
-        .iter()
-        .map(|ballot| ballot["voter"]["name"].as_str().unwrap().to_owned())
-        .collect();
+    let vote = app.vote(id).await;
+    let read = vote
+        .rounds
+        .last()
+        .map(|round| round.ballots.iter().map(|b| b.voter.name.clone()).collect())
+        .unwrap_or_default();
     [voters(&app.base).await, read]
 }
 
