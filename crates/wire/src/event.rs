@@ -26,7 +26,9 @@ pub enum EventKind {
     Closed,
     /// A closed vote's final size was changed.
     FinalSizeChanged,
-    /// The vote's name, link, project, deck, quorum, deadline or expected voters changed.
+    /// The vote's name, link, project, deck, quorum, deadline or expected voters changed,
+    /// or a Slack user linked to a member and their open ballot and place became the
+    /// member's.
     VoteUpdated,
     /// An expected voter was reminded (who, never how or what).
     ReminderSent,

@@ -525,25 +525,28 @@ macro_rules! sql_store {
                     return Ok(());
                 };
                 let external = format!("slack:{team}:{user}");
-                sqlx::query(
+                // Every vote whose ballots or expected voters change says so in an event:
+                // open pages show the member, and kept reads are read again.
+                let mut changed: Vec<(String, i64)> = sqlx::query_as(
                     "UPDATE ballots SET voter = $1 WHERE voter = $2 \
                      AND EXISTS (SELECT 1 FROM rounds r WHERE r.vote_id = ballots.vote_id \
                      AND r.number = ballots.round AND r.revealed_at IS NULL) \
                      AND NOT EXISTS (SELECT 1 FROM ballots mine WHERE mine.vote_id = ballots.vote_id \
-                     AND mine.round = ballots.round AND mine.voter = $1)",
+                     AND mine.round = ballots.round AND mine.voter = $1) \
+                     RETURNING vote_id, round",
                 )
                 .bind(member)
                 .bind(&external)
-                .execute(&mut **tx)
+                .fetch_all(&mut **tx)
                 .await?;
-                let expecting: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT id, expected_voters FROM votes WHERE state = 'open' \
+                let expecting: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT id, expected_voters, round FROM votes WHERE state = 'open' \
                      AND expected_voters LIKE $1",
                 )
                 .bind(format!("%\"{external}\"%"))
                 .fetch_all(&mut **tx)
                 .await?;
-                for (id, voters) in expecting {
+                for (id, voters, round) in expecting {
                     let voters: Vec<String> =
                         serde_json::from_str(&voters).map_err(|_| corrupt("expected voters"))?;
                     let mut linked: Vec<String> = Vec::with_capacity(voters.len());
@@ -558,6 +561,12 @@ macro_rules! sql_store {
                         .bind(&id)
                         .execute(&mut **tx)
                         .await?;
+                    changed.push((id, round));
+                }
+                changed.sort();
+                changed.dedup_by(|a, b| a.0 == b.0);
+                for (id, round) in changed {
+                    Self::record_event(tx, &id, EventKind::VoteUpdated, None, round, at).await?;
                 }
                 Ok(())
             }

@@ -4,7 +4,7 @@
 
 use asyncvoter_server::rules;
 use asyncvoter_server::store::{MemberRecord, RevealCause, SlackPlace};
-use asyncvoter_wire::Role;
+use asyncvoter_wire::{EventKind, Role};
 use chrono::Duration;
 
 use crate::backends::{cast, on_every_backend, story};
@@ -124,6 +124,7 @@ async fn a_signature_is_served_once_and_a_link_ties_the_user_once() {
             None,
             "expired: {backend}"
         );
+        let before = store.last_event_id().await.unwrap();
         let linked = store.use_slack_link("hash-1", "ben", now).await.unwrap();
         assert_eq!(
             linked,
@@ -162,6 +163,21 @@ async fn a_signature_is_served_once_and_a_link_ties_the_user_once() {
         assert_eq!(
             revealed.ballots[0].voter, "slack:T1:U2",
             "revealed rounds stay as cast: {backend}"
+        );
+        // The open vote, whose ballot and expected voter changed, says so once: its pages
+        // show ben, and reads kept from before are read again. The revealed one did not
+        // change.
+        let told: Vec<(String, EventKind)> = store
+            .events_after(before, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|event| (event.vote_id, event.kind))
+            .collect();
+        assert_eq!(
+            told,
+            [(open.vote.id.clone(), EventKind::VoteUpdated)],
+            "{backend}"
         );
     })
     .await;
