@@ -30,7 +30,11 @@ use crate::store::ReadVersion;
 /// List answers kept; past this, the oldest goes.
 pub const LISTS_KEPT: usize = 64;
 /// Votes kept: every vote a busy team has open, and then some.
-pub const VOTES_KEPT: usize = 256;
+pub const VOTES_KEPT: usize = 128;
+/// Ballots (all rounds) a vote may hold and still be kept. A team's vote holds tens; one
+/// with more is read anew each time, so kept votes stay within a few megabytes however
+/// many ballots a token casts (128 × 200 ballots with 500-character reasons ≈ 20 MB).
+pub const BALLOTS_KEPT: usize = 200;
 /// Below this many bytes an answer is sent as it is.
 const SMALLEST_COMPRESSED: usize = 860;
 const BROTLI_QUALITY: i32 = 5;
@@ -118,6 +122,13 @@ pub struct VoteRead {
     pub history: VoteHistory,
     /// Display names of its voters and owner.
     pub names: Names,
+}
+
+impl VoteRead {
+    /// Whether it is small enough to keep ([`BALLOTS_KEPT`]).
+    pub fn worth_keeping(&self) -> bool {
+        self.history.ballots.len() <= BALLOTS_KEPT
+    }
 }
 
 /// Kept reads of one kind, by key.
@@ -218,6 +229,49 @@ mod tests {
         assert!(cache.get("other", version(7, 1)).is_none());
         cache.put("q", version(8, 1), "[8]");
         assert!(cache.get("q", version(7, 1)).is_none(), "replaced");
+    }
+
+    #[test]
+    fn a_vote_is_kept_only_up_to_its_ballot_limit() {
+        use crate::domain::records::{BallotRecord, VoteHistory};
+        let ballot = |n: usize| BallotRecord {
+            id: n.to_string(),
+            round: 1,
+            voter: format!("slack:T1:U{n}"),
+            card: "5".into(),
+            reason: Some("r".repeat(500)),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            cast_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        let vote = crate::domain::records::VoteRecord {
+            id: "v".into(),
+            name: "Crowded".into(),
+            url: None,
+            project: None,
+            owner: None,
+            deck: asyncvoter_wire::DeckKind::Fibonacci,
+            cards: None,
+            state: asyncvoter_wire::VoteState::Open,
+            round: 1,
+            quorum: None,
+            deadline: None,
+            final_size: None,
+            expected_voters: Vec::new(),
+            reveal_when_all_voted: false,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+            closed_at: None,
+        };
+        let read = |ballots: usize| VoteRead {
+            history: VoteHistory {
+                vote: vote.clone(),
+                rounds: Vec::new(),
+                ballots: (0..ballots).map(ballot).collect(),
+            },
+            names: Names::default(),
+        };
+        assert!(read(BALLOTS_KEPT).worth_keeping());
+        assert!(!read(BALLOTS_KEPT + 1).worth_keeping());
     }
 
     #[test]

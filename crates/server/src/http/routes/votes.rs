@@ -300,7 +300,12 @@ async fn get_vote(
         None => {
             let history = state.store.vote(&id).await?;
             let names = store::names(state.store.as_ref(), views::history_ids(&history)).await?;
-            state.votes.put(&id, version, VoteRead { history, names })
+            let read = VoteRead { history, names };
+            if read.worth_keeping() {
+                state.votes.put(&id, version, read)
+            } else {
+                std::sync::Arc::new(read)
+            }
         }
     };
     Ok(Json(views::detail(
