@@ -21,10 +21,12 @@ use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use asyncvoter_wire::VoteDetail;
 use bytes::Bytes;
 
+use crate::domain::DomainError;
 use crate::domain::records::VoteHistory;
-use crate::domain::views::Names;
+use crate::domain::views::{self, Names};
 use crate::store::ReadVersion;
 
 /// List answers kept; past this, the oldest goes.
@@ -125,6 +127,12 @@ pub struct VoteRead {
 }
 
 impl VoteRead {
+    /// The vote as `viewer` may see it: sealed values only their own
+    /// ([`views::detail`]).
+    pub fn detail_for(&self, viewer: Option<&str>) -> Result<VoteDetail, DomainError> {
+        views::detail(&self.history, &self.names, viewer)
+    }
+
     /// Whether it is small enough to keep ([`BALLOTS_KEPT`]).
     pub fn worth_keeping(&self) -> bool {
         self.history.ballots.len() <= BALLOTS_KEPT

@@ -149,11 +149,7 @@ pub fn row_head(vote: &VoteSummary) -> String {
         "<h2 class=\"vote-row__title\"><a class=\"vote-row__link\" href=\"{}\">{name}</a>",
         crate::pages::vote(&vote.id)
     );
-    if let Some(url) = vote
-        .url
-        .as_deref()
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
-    {
+    if let Some(url) = vote.url.as_deref().filter(|url| is_web_link(url)) {
         let _ = write!(
             html,
             " <a class=\"vote-row__ticket\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\" \
@@ -164,6 +160,11 @@ pub fn row_head(vote: &VoteSummary) -> String {
     html.push_str("</h2>");
     html.push_str(&badge(vote.state));
     html
+}
+
+/// Whether `url` may become a link: only web links, never `javascript:` or a local file.
+pub fn is_web_link(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
 }
 
 /// A vote's state in words, with a symbol: a colour is never the only cue.

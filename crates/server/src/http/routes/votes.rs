@@ -298,9 +298,7 @@ async fn get_vote(
     let read = match state.votes.get(&id, version) {
         Some(read) => read,
         None => {
-            let history = state.store.vote(&id).await?;
-            let names = store::names(state.store.as_ref(), views::history_ids(&history)).await?;
-            let read = VoteRead { history, names };
+            let read = read_vote(&state, &id).await?;
             if read.worth_keeping() {
                 state.votes.put(&id, version, read)
             } else {
@@ -308,11 +306,7 @@ async fn get_vote(
             }
         }
     };
-    Ok(Json(views::detail(
-        &read.history,
-        &read.names,
-        caller.voter_id(),
-    )?))
+    Ok(Json(read.detail_for(caller.voter_id())?))
 }
 
 /// Changes a vote: name, link, project, quorum, deadline, expected voters, or (before the
@@ -375,9 +369,14 @@ pub(crate) async fn detail_for(
     id: &str,
     caller: &Caller,
 ) -> ApiResult<VoteDetail> {
+    Ok(read_vote(state, id).await?.detail_for(caller.voter_id())?)
+}
+
+/// Vote `id` from the store, with the names of everyone in it.
+async fn read_vote(state: &AppState, id: &str) -> ApiResult<VoteRead> {
     let history = state.store.vote(id).await?;
     let names = store::names(state.store.as_ref(), views::history_ids(&history)).await?;
-    Ok(views::detail(&history, &names, caller.voter_id())?)
+    Ok(VoteRead { history, names })
 }
 
 /// Deletes a vote, with its rounds and ballots.

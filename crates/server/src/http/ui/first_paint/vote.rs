@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use asyncvoter_wire::{Card, Round, VoteDetail, VoteState, VoteSummary};
+use asyncvoter_wire::{Card, Round, VoteDetail, VoteState, VoteSummary, Voter};
 use asyncvoter_wire::{markup, pages, words};
 use chrono::{DateTime, Utc};
 
@@ -55,7 +55,7 @@ pub fn vote(answer: &str, now: DateTime<Utc>, viewer: Viewer<'_>) -> Option<Stri
 /// the way to share it.
 fn head(vote: &VoteSummary, path: &str) -> String {
     let name = markup::escape(&vote.name);
-    let title = match vote.url.as_deref().filter(|url| is_web_link(url)) {
+    let title = match vote.url.as_deref().filter(|url| markup::is_web_link(url)) {
         Some(url) => format!(
             "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{name}\
              <span class=\"external\" aria-label=\"(opens the ticket)\"> ↗</span></a>",
@@ -73,11 +73,6 @@ fn head(vote: &VoteSummary, path: &str) -> String {
         markup::badge(vote.state),
         markup::copy_link(path, "to this vote")
     )
-}
-
-/// Only web links become links: a ticket is never `javascript:` or a local file.
-fn is_web_link(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://")
 }
 
 /// Deck, owner, round, times and the final size.
@@ -145,43 +140,38 @@ fn ago_then_exact(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// A sealed round: who has voted and who it still waits on, by name only.
 fn sealed_round(round: &Round, vote: &VoteSummary) -> String {
-    let mut html = String::new();
-    let voted: Vec<(&str, &str)> = round
-        .ballots
-        .iter()
-        .map(|ballot| (ballot.voter.id.as_str(), ballot.voter.name.as_str()))
-        .collect();
-    if !voted.is_empty() {
-        let _ = write!(
-            html,
-            "<h3 class=\"panel__subtitle\">Who has voted</h3>{}",
-            markup::voters(&voted, "Who has voted", usize::MAX)
-        );
-    }
-    let waiting: Vec<(&str, &str)> = vote
+    let voted: Vec<&Voter> = round.ballots.iter().map(|ballot| &ballot.voter).collect();
+    let waiting: Vec<&Voter> = vote
         .waiting_on
         .iter()
         .filter(|_| vote.state == VoteState::Open)
-        .map(|voter| (voter.id.as_str(), voter.name.as_str()))
         .collect();
-    if !waiting.is_empty() {
-        let _ = write!(
-            html,
-            "<h3 class=\"panel__subtitle\">Waiting on</h3>{}",
-            markup::voters(&waiting, "Who the vote waits on", usize::MAX)
-        );
-    }
     let nobody_yet = if voted.is_empty() {
         "Nobody has voted yet. "
     } else {
         ""
     };
-    let _ = write!(
-        html,
-        "<p class=\"muted sealed-note\">{nobody_yet}{}</p>",
+    format!(
+        "{}{}<p class=\"muted sealed-note\">{nobody_yet}{}</p>",
+        people("Who has voted", "Who has voted", &voted),
+        people("Waiting on", "Who the vote waits on", &waiting),
         words::SEALED_NOTE
-    );
-    html
+    )
+}
+
+/// `voters` under the heading `title`, the list named `label`; nothing when nobody.
+fn people(title: &str, label: &str, voters: &[&Voter]) -> String {
+    if voters.is_empty() {
+        return String::new();
+    }
+    let named: Vec<(&str, &str)> = voters
+        .iter()
+        .map(|voter| (voter.id.as_str(), voter.name.as_str()))
+        .collect();
+    format!(
+        "<h3 class=\"panel__subtitle\">{title}</h3>{}",
+        markup::voters(&named, label, usize::MAX)
+    )
 }
 
 /// The deck: for a member while the vote is open, the cards to vote with (disabled until
