@@ -110,6 +110,38 @@ impl Turnout {
     }
 }
 
+/// Most ballots one round takes: as many as the largest quorum, so any quorum can be met,
+/// and no more, so that a token casting for ever new external voters cannot grow a vote
+/// (and every read of it) without end.
+pub const MAX_BALLOTS_PER_ROUND: usize = 1000;
+const _: () = assert!(MAX_BALLOTS_PER_ROUND >= super::rules::MAX_QUORUM as usize);
+
+/// Most rounds one vote goes through: a team re-votes a few times; past this it starts a
+/// new vote, so that no vote grows without end by rounds either.
+pub const MAX_ROUNDS: u32 = 100;
+
+/// Whether a vote now in round `round` may start another.
+pub fn may_start_round_after(round: u32) -> Result<(), DomainError> {
+    if round < MAX_ROUNDS {
+        return Ok(());
+    }
+    Err(DomainError::Conflict(format!(
+        "this vote has had {MAX_ROUNDS} rounds, the most one vote takes: start a new vote"
+    )))
+}
+
+/// Whether a round may keep a ballot that made its turnout `turnout`: a replaced ballot
+/// always, a new voter's only while the round holds at most [`MAX_BALLOTS_PER_ROUND`].
+pub fn has_room(turnout: &Turnout, replaced: bool) -> Result<(), DomainError> {
+    if replaced || turnout.ballots <= MAX_BALLOTS_PER_ROUND {
+        return Ok(());
+    }
+    Err(DomainError::Conflict(format!(
+        "this round already has {MAX_BALLOTS_PER_ROUND} ballots, the most one round takes: \
+         reveal it, or replace a ballot already cast"
+    )))
+}
+
 /// The expected voters without a ballot among `voters`, in the expected order.
 pub fn waiting_on<'a>(expected: &'a [String], voters: &[String]) -> Vec<&'a String> {
     expected.iter().filter(|e| !voters.contains(e)).collect()

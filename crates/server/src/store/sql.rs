@@ -94,8 +94,8 @@ macro_rules! sql_store {
                 Ok(outcomes)
             }
 
-            /// Casts one ballot in `tx`: `Ok(Err(…))` when it is refused before writing
-            /// anything, `Err` when the database fails.
+            /// Casts one ballot in `tx`: `Ok(Err(…))` when it is refused, leaving nothing
+            /// written, `Err` when the database fails.
             async fn cast_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 cast: &BallotCast,
@@ -131,6 +131,15 @@ macro_rules! sql_store {
                 .fetch_one(&mut **tx)
                 .await?;
                 let replaced = ballot_id != new_ballot;
+                let turnout = Self::turnout(tx, &cast.vote_id, round, &vote.expected_voters).await?;
+                if let Err(full) = lifecycle::has_room(&turnout, replaced) {
+                    // The new ballot is taken back, so the refusal leaves the round as it was.
+                    sqlx::query("DELETE FROM ballots WHERE id = $1")
+                        .bind(&ballot_id)
+                        .execute(&mut **tx)
+                        .await?;
+                    return Ok(Err(full.into()));
+                }
                 if let Some(name) = &cast.name {
                     sqlx::query(
                         "INSERT INTO external_voters (id, name, updated_at) VALUES ($1, $2, $3) \
@@ -142,7 +151,6 @@ macro_rules! sql_store {
                     .execute(&mut **tx)
                     .await?;
                 }
-                let turnout = Self::turnout(tx, &cast.vote_id, round, &vote.expected_voters).await?;
                 sqlx::query("UPDATE votes SET updated_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(&cast.vote_id)
@@ -1011,6 +1019,7 @@ macro_rules! sql_store {
                 let mut tx = self.begin_write().await?;
                 let vote = Self::lock_vote(&mut tx, vote_id).await?;
                 lifecycle::allows(vote.state, Change::NewRound)?;
+                lifecycle::may_start_round_after(vote.round)?;
                 let round = i64::from(vote.round);
                 sqlx::query(
                     "UPDATE votes SET state = 'open', round = round + 1, updated_at = $1, \

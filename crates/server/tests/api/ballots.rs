@@ -82,3 +82,74 @@ async fn hundred_voters_at_once_and_fifty_recasts_leave_exactly_the_last_values(
     }
     assert_eq!(vote.vote.state, VoteState::Revealed);
 }
+
+/// Casts a first ballot for each of `voters` on `id`, 32 at a time; the statuses.
+async fn cast_for(app: &TestApp, id: &str, voters: impl Iterator<Item = String>) -> Vec<Reply> {
+    use futures::StreamExt;
+    futures::stream::iter(voters)
+        .map(|voter| async move { app.cast(id, &voter, "3").await })
+        .buffer_unordered(32)
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn a_round_takes_a_thousand_ballots_and_then_only_replacements() {
+    let app = spawn_app_with(asyncvoter_server::LegacyApi::Open).await;
+    let id = app.fibonacci_vote("Flooded").await.vote.id;
+    let filled = cast_for(&app, &id, (0..1000).map(|n| format!("slack:U{n}"))).await;
+    assert!(filled.iter().all(|r| r.status == StatusCode::OK));
+
+    // New voters racing each other and replacements of cast ballots, all at once.
+    let new = cast_for(&app, &id, (1000..1020).map(|n| format!("slack:U{n}")));
+    let replaced = futures::future::join_all((0..5).map(|n| {
+        let (app, id) = (&app, &id);
+        async move { app.cast(id, &format!("slack:U{n}"), "8").await }
+    }));
+    let story_votes = format!("/stories/{id}/votes");
+    let legacy = app.send(
+        As::Anonymous,
+        Method::POST,
+        &story_votes,
+        Some(serde_json::json!({"size": "5"})),
+    );
+    let (new, replaced, legacy) = tokio::join!(new, replaced, legacy);
+    for reply in new.iter().chain([&legacy]) {
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+        assert!(reply.body.contains("1000 ballots"), "{}", reply.body);
+    }
+    assert!(replaced.iter().all(|r| r.status == StatusCode::OK));
+    let vote = app.vote(&id).await;
+    assert_eq!(
+        vote.vote.ballots_cast, 1000,
+        "the refused ballots left nothing"
+    );
+
+    // A withdrawn ballot makes room for one new voter.
+    let path = ballot_path(&id, "slack:U999");
+    let withdrawn = app.send(As::Bot, Method::DELETE, &path, None).await;
+    assert_eq!(withdrawn.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.cast_ok(&id, "slack:U1000", "5").await.ballots_cast,
+        1000
+    );
+    assert_eq!(
+        app.cast(&id, "slack:U1001", "5").await.status,
+        StatusCode::CONFLICT
+    );
+
+    assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
+    let vote = app.vote(&id).await;
+    let voters: Vec<&str> = vote.rounds[0]
+        .ballots
+        .iter()
+        .map(|b| b.voter.id.as_str())
+        .collect();
+    assert_eq!(voters.len(), 1000);
+    assert!(voters.contains(&"slack:U1000") && !voters.contains(&"slack:U999"));
+    let recast = vote.rounds[0]
+        .ballots
+        .iter()
+        .filter(|b| b.card.as_deref() == Some("8"));
+    assert_eq!(recast.count(), 5);
+}

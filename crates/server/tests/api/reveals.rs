@@ -1,5 +1,5 @@
 //! Automatic reveals: at the quorum, in the ballot's transaction; at the deadline, by the
-//! background task; each exactly once.
+//! background task; each exactly once. And the rounds that follow reveals, up to their cap.
 
 use std::time::Duration;
 
@@ -120,4 +120,40 @@ async fn racing_deadline_checks_reveal_each_due_vote_exactly_once() {
     revealed.sort();
     ids.sort();
     assert_eq!(revealed, ids, "each due vote revealed by exactly one check");
+}
+
+#[tokio::test]
+async fn a_vote_goes_through_a_hundred_rounds_and_then_asks_for_a_new_vote() {
+    let app = spawn_app().await;
+    let id = app.fibonacci_vote("Re-voted").await.vote.id;
+    for round in 1..100 {
+        assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
+        let next = app.act(&id, "rounds", None).await;
+        assert_eq!(
+            next.status,
+            StatusCode::CREATED,
+            "round {round}: {}",
+            next.body
+        );
+    }
+    app.cast_ok(&id, "slack:U1", "5").await;
+    assert_eq!(app.act(&id, "reveal", None).await.status, StatusCode::OK);
+    let refused = app.act(&id, "rounds", None).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("start a new vote"),
+        "{}",
+        refused.body
+    );
+    let vote = app.vote(&id).await;
+    assert_eq!(
+        (vote.vote.round, vote.vote.state),
+        (100, VoteState::Revealed)
+    );
+    assert_eq!(vote.rounds.len(), 100);
+    assert_eq!(
+        vote.rounds[99].ballots.len(),
+        1,
+        "the last round kept its ballot"
+    );
 }

@@ -539,3 +539,44 @@ async fn a_project_keeps_its_first_spelling_whatever_the_case_on_every_backend()
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_full_round_refuses_a_new_voter_and_keeps_nothing_of_the_ballot() {
+    use asyncvoter_server::domain::lifecycle::MAX_BALLOTS_PER_ROUND;
+    on_every_backend(|store, backend| async move {
+        let vote = store
+            .create_vote(story("Full", None), rules::now())
+            .await
+            .unwrap();
+        let casts = (0..MAX_BALLOTS_PER_ROUND)
+            .map(|n| store.cast_ballot(cast(&vote.id, &format!("slack:U{n}"), "3")));
+        for cast in futures::future::join_all(casts).await {
+            cast.unwrap();
+        }
+        let events = store.last_event_id().await.unwrap();
+        let mut named = cast(&vote.id, "slack:NEW", "5");
+        named.name = Some("Newcomer".into());
+        let refused = store.cast_ballot(named).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Conflict(m)) if m.contains("1000 ballots")),
+            "{backend}: {refused:?}"
+        );
+        let replaced = store.cast_ballot(cast(&vote.id, "slack:U7", "8")).await;
+        assert!(replaced.unwrap().replaced, "{backend}");
+        let history = store.vote(&vote.id).await.unwrap();
+        let ballots = &history.ballots;
+        assert_eq!(ballots.len(), MAX_BALLOTS_PER_ROUND, "{backend}");
+        assert!(ballots.iter().all(|b| b.voter != "slack:NEW"), "{backend}");
+        let names = store.external_names(&["slack:NEW".into()]).await.unwrap();
+        assert!(
+            names.is_empty(),
+            "{backend}: the refused ballot's name was not kept"
+        );
+        assert_eq!(
+            store.last_event_id().await.unwrap(),
+            events + 1,
+            "{backend}: only the replacement is an event"
+        );
+    })
+    .await;
+}

@@ -43,7 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, description = "No or bad token", body = ErrorBody),
         (status = 403, description = "Not allowed to vote for this voter", body = ErrorBody),
         (status = 404, description = "No such vote", body = ErrorBody),
-        (status = 409, description = "The vote is revealed or closed", body = ErrorBody),
+        (status = 409, description = "The vote is revealed or closed, or this new voter's ballot would be more than the 1,000 a round takes", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
         (status = 422, description = "The card is not in the deck, or a bad voter id", body = ErrorBody),

@@ -451,7 +451,7 @@ async fn reveal_vote(
         (status = 401, description = "No or bad token", body = ErrorBody),
         (status = 403, description = "Not the owner or an admin", body = ErrorBody),
         (status = 404, description = "No such vote", body = ErrorBody),
-        (status = 409, description = "The round is still open: reveal it first", body = ErrorBody),
+        (status = 409, description = "The round is still open: reveal it first; or the vote has had the 100 rounds one vote takes", body = ErrorBody),
     )
 )]
 async fn start_round(
