@@ -11,7 +11,8 @@
 //! each page runs under V8's sampling profiler, and rows say where that time went: our
 //! Rust (the wasm), JavaScript with the DOM work it calls (for the dashboard, the
 //! wasm-bindgen glue through which Rust reaches the DOM), the browser's own style and
-//! layout work, and garbage collection.
+//! layout work, and garbage collection. With `BENCH_PROFILE_TOP` set, each profile's 25
+//! costliest call stacks (five frames deep) are printed too.
 
 #[allow(dead_code)] // Shared with the browser tests; this uses part of it.
 #[path = "../../../tests/e2e/harness.rs"]
@@ -69,9 +70,10 @@ mod native {
     };
 
     /// Milliseconds of each run of one page's render, updates and clearing, and when the
-    /// render's list answer had arrived; where a profiled render and clearing spent theirs.
+    /// render's list was asked for and its answer had arrived; where a profiled render and clearing spent theirs.
     struct Timings {
         render: Vec<f64>,
+        asked: Vec<f64>,
         fetched: Vec<f64>,
         updates: Vec<f64>,
         clear: Vec<f64>,
@@ -148,8 +150,9 @@ mod native {
                 met: Some(ratio.median <= target),
             }
         };
-        // Where the render's time goes: until the list's answer has arrived (the request
-        // and the browser reading it), and after (decoding it and drawing the rows).
+        // Where the render's time goes: until the list is asked for (leaving the page before
+        // and starting the new one), until its answer has arrived (the server, the browser
+        // reading it), and after (decoding it and drawing the rows).
         let after = |t: &Timings| -> Vec<f64> {
             t.render
                 .iter()
@@ -158,14 +161,16 @@ mod native {
                 .collect()
         };
         let split = Row {
-            figure: "render `/`: answer arrived / after it (decode + rows)",
+            figure: "render `/`: list asked / answer arrived / after it (decode + rows)",
             value: format!(
-                "{:.0} ms / {:.0} ms",
+                "{:.1} ms / {:.0} ms / {:.0} ms",
+                median(&dashboard.asked),
                 median(&dashboard.fetched),
                 median(&after(&dashboard))
             ),
             baseline: format!(
-                "plain JavaScript {:.0} ms / {:.0} ms",
+                "plain JavaScript {:.1} ms / {:.0} ms / {:.0} ms",
+                median(&plain.asked),
                 median(&plain.fetched),
                 median(&after(&plain))
             ),
@@ -254,11 +259,14 @@ mod native {
             },
         )
         .await;
-        let (mut render, mut fetched, mut updates, mut clear) = (vec![], vec![], vec![], vec![]);
+        let (mut render, mut asked, mut fetched) = (vec![], vec![], vec![]);
+        let (mut updates, mut clear) = (vec![], vec![]);
         for run in first_run..first_run + runs {
             leave(world, page).await;
             render.push(timed(world, &format!("rows() === {SHOWN}"), page.show).await);
-            fetched.push(answer_arrived(world).await);
+            let (ask, arrived) = list_request(world).await;
+            asked.push(ask);
+            fetched.push(arrived);
 
             let shown: Vec<String> = serde_json::from_value(
                 eval(world, "return [...document.querySelectorAll('.vote-list > li')].map(li => li.dataset.voteId);").await,
@@ -295,6 +303,7 @@ mod native {
         .await;
         Timings {
             render,
+            asked,
             fetched,
             updates,
             clear,
@@ -425,12 +434,26 @@ mod native {
             .position(|&s| within(s, "__profileTo"))
             .expect("the profile holds the end mark");
         let mut spent = Profile::default();
+        let mut by_function = std::collections::HashMap::<String, f64>::new();
         // A sample's time is the gap to the next one.
         for i in from + 1..to {
             let ms = deltas[i + 1];
             let function = nodes[&samples[i]]["callFrame"]["functionName"]
                 .as_str()
                 .unwrap_or_default();
+            let mut stack = function.to_owned();
+            let mut at = parents.get(&samples[i]).copied();
+            for _ in 0..5 {
+                let Some(node) = at else { break };
+                stack.push_str(" < ");
+                stack.push_str(
+                    nodes[&node]["callFrame"]["functionName"]
+                        .as_str()
+                        .unwrap_or_default(),
+                );
+                at = parents.get(&node).copied();
+            }
+            *by_function.entry(stack).or_default() += ms;
             match function {
                 "(idle)" | "(root)" => {}
                 "(program)" => spent.browser += ms,
@@ -441,6 +464,14 @@ mod native {
                     From::WebDriver => spent.timer += ms,
                 },
             }
+        }
+        if std::env::var_os("BENCH_PROFILE_TOP").is_some() {
+            let mut top: Vec<_> = by_function.into_iter().collect();
+            top.sort_by(|a, b| b.1.total_cmp(&a.1));
+            for (function, ms) in top.iter().take(25) {
+                eprintln!("{ms:6.2} ms  {function}");
+            }
+            eprintln!();
         }
         spent
     }
@@ -480,12 +511,14 @@ mod native {
         eval(world, &script).await;
     }
 
-    /// When, after the last timer started, the last list answer had arrived, ms.
-    async fn answer_arrived(world: &World) -> f64 {
+    /// When, after the last timer started, the last list request began and its answer had
+    /// arrived, ms.
+    async fn list_request(world: &World) -> (f64, f64) {
         let script = "const lists = performance.getEntriesByType('resource')
                 .filter(e => e.name.includes('/api/votes?'));
-            return lists[lists.length - 1].responseEnd - window.__benchStarted;";
-        eval(world, script).await.as_f64().expect("a list request")
+            const list = lists[lists.length - 1];
+            return [list.startTime - window.__benchStarted, list.responseEnd - window.__benchStarted];";
+        serde_json::from_value(eval(world, script).await).expect("a list request")
     }
 
     async fn finish_timer(world: &World) -> f64 {
