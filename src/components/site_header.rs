@@ -14,15 +14,19 @@ use crate::waiting::use_waiting;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     // Open on a wide screen (where it does not look like a menu); on a phone, closed
-    // again whenever the page changes.
+    // again whenever the page changes, and when a wide window narrows into a phone's.
     let pathname = crate::navigation::use_location().pathname;
+    let wide = RwSignal::new(is_wide());
+    let resized = window_event_listener(leptos::ev::resize, move |_| {
+        let now = is_wide();
+        if now != wide.get_untracked() {
+            wide.set(now);
+        }
+    });
+    on_cleanup(move || resized.remove());
     let open = move || {
         pathname.track();
-        window()
-            .inner_width()
-            .ok()
-            .and_then(|width| width.as_f64())
-            .is_some_and(|width| width > 600.0)
+        wide.get()
     };
     view! {
         <header class="site-header">
@@ -42,6 +46,15 @@ pub fn SiteHeader() -> impl IntoView {
             </details>
         </header>
     }
+}
+
+/// Whether the window is wider than a phone's, where the menu's parts sit in the bar.
+fn is_wide() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width > 600.0)
 }
 
 /// "Log in", or the member's links and "Log out".

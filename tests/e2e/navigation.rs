@@ -327,14 +327,36 @@ async fn at_390_px_the_header_is_one_row_with_a_menu_and_no_page_scrolls_sideway
     tab.click(".site-menu__toggle").await;
     tab.wait_for_text(".site-nav a[href='/history']", "History")
         .await;
+    // The screenshot widens the window at its end, where the menu's parts sit in the bar;
+    // narrowed to a phone's again, the open menu folds by itself, without a page change.
+    tab.execute(
+        "window.widths = []; addEventListener('resize', () => widths.push(innerWidth));",
+        vec![],
+    )
+    .await
+    .unwrap();
     tab.screenshot("menu-open", 390).await;
+    poll_until("the page to see the wide window", || async {
+        tab.text_from("return String(widths.at(-1) > 600);").await == "true"
+    })
+    .await;
+    let open = "return String(document.querySelector('.site-menu').open);";
     tab.client.set_window_size(390, 900).await.unwrap();
+    poll_until("the menu to fold as the window narrows", || async {
+        tab.text_from(open).await == "false"
+    })
+    .await;
+    assert!(
+        tab.texts_of(".site-nav a")
+            .await
+            .iter()
+            .all(String::is_empty)
+    );
+    tab.click(".site-menu__toggle").await;
     tab.click(".site-nav a[href='/history']").await;
     world.wait_for_path("/history").await;
     poll_until("the menu to close", || async {
-        tab.text_from("return String(document.querySelector('.site-menu').open);")
-            .await
-            == "false"
+        tab.text_from(open).await == "false"
     })
     .await;
     // Wide again: everything in the bar, no menu button.
