@@ -280,6 +280,10 @@ pub struct ServeArgs {
     /// How long before a deadline expected voters who have not voted are reminded.
     #[arg(long, env = "ASYNCVOTER_REMIND_BEFORE", default_value = "12h,2h", value_parser = parse_leads)]
     pub remind_before: Leads,
+    /// Webhooks and chat announcements may go to private addresses (loopback, private
+    /// ranges, link-local): for receivers inside your network. Off, only public addresses.
+    #[arg(long, env = "ASYNCVOTER_ALLOW_PRIVATE_WEBHOOKS")]
+    pub allow_private_webhooks: bool,
 }
 
 /// Lead times before a deadline.

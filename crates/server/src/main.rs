@@ -233,6 +233,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
                 .public_url
                 .as_ref()
                 .map_or_else(|| format!("http://{}", args.bind), |u| u.to_string()),
+            allow_private_webhooks: args.allow_private_webhooks,
             ..NotifySettings::default()
         },
         slack: match (&args.slack_signing_secret, &args.slack_bot_token) {

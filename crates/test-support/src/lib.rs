@@ -125,7 +125,8 @@ impl TestServer {
     }
 
     /// Settings for tests: a fast deadline check, a notification worker that looks every
-    /// 50 ms and retries after 100 ms, the given 2016 API mode and dashboard.
+    /// 50 ms and retries after 100 ms and may send to the tests' receivers on loopback, the
+    /// given 2016 API mode and dashboard.
     pub fn settings(legacy_api: LegacyApi, ui_dir: Option<&Path>) -> Settings {
         Settings {
             legacy_api,
@@ -137,6 +138,7 @@ impl TestServer {
                     first: chrono::Duration::milliseconds(100),
                     ..Retries::default()
                 },
+                allow_private_webhooks: true,
                 ..NotifySettings::default()
             },
             ..Settings::default()

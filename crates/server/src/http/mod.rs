@@ -99,10 +99,7 @@ pub async fn serve(
         store: state.store.clone(),
         settings: state.settings.notify.clone(),
         clock: state.settings.clock.clone(),
-        http: reqwest::Client::builder()
-            .timeout(notify::ATTEMPT_TIMEOUT)
-            .user_agent("AsyncVoter")
-            .build()
+        http: notify::destinations::client(state.settings.notify.allow_private_webhooks)
             .map_err(std::io::Error::other)?,
         slack: state.settings.slack.clone(),
     };

@@ -4,7 +4,7 @@
 
 use asyncvoter_wire::EventKind;
 
-use super::{Failure, Worker, message};
+use super::{Failure, Worker, destinations, message};
 use crate::domain::records::DeliveryRecord;
 
 /// Posts one announcement.
@@ -42,15 +42,9 @@ pub async fn deliver(worker: &Worker, delivery: &DeliveryRecord) -> Result<(), F
             )));
         }
     };
-    let response = worker
-        .http
-        .post(url)
-        .json(&serde_json::json!({ "text": text }))
-        .send()
-        .await
-        .map_err(|e| Failure::Transient(format!("could not reach the chat: {e}")))?;
-    match response.status() {
-        status if status.is_success() => Ok(()),
-        status => Err(Failure::Transient(format!("the chat answered {status}"))),
-    }
+    let allow_private = worker.settings.allow_private_webhooks;
+    destinations::post(&worker.http, &url, allow_private, "the chat", |post| {
+        post.json(&serde_json::json!({ "text": text }))
+    })
+    .await
 }

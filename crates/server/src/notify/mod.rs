@@ -3,6 +3,7 @@
 //! many instances run.
 
 mod chat;
+pub mod destinations;
 mod email;
 mod message;
 mod slack;
@@ -42,6 +43,8 @@ pub struct NotifySettings {
     pub mailer: Option<Arc<Mailer>>,
     /// The address links in messages start with, e.g. `https://votes.example.com`.
     pub link_base: String,
+    /// Whether webhooks and chats may be sent to private addresses (see [`destinations`]).
+    pub allow_private_webhooks: bool,
 }
 
 impl std::fmt::Debug for NotifySettings {
@@ -51,6 +54,7 @@ impl std::fmt::Debug for NotifySettings {
             .field("remind_before", &self.remind_before)
             .field("mail", &self.mailer.is_some())
             .field("link_base", &self.link_base)
+            .field("allow_private_webhooks", &self.allow_private_webhooks)
             .finish()
     }
 }
@@ -63,6 +67,7 @@ impl Default for NotifySettings {
             remind_before: vec![Span::hours(12), Span::hours(2)],
             mailer: None,
             link_base: "http://127.0.0.1:8080".into(),
+            allow_private_webhooks: false,
         }
     }
 }

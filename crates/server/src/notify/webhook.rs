@@ -4,7 +4,7 @@
 use asyncvoter_wire::{EventKind, WebhookData, WebhookPayload};
 use standardwebhooks::Webhook;
 
-use super::{Failure, Worker, message};
+use super::{Failure, Worker, destinations, message};
 use crate::domain::notices;
 use crate::domain::records::DeliveryRecord;
 use crate::store;
@@ -19,23 +19,21 @@ pub async fn deliver(worker: &Worker, delivery: &DeliveryRecord) -> Result<(), F
     let signature = Webhook::new(&endpoint.secret)
         .and_then(|signer| signer.sign(&id, timestamp, body.as_bytes()))
         .map_err(|e| Failure::Permanent(format!("the webhook's secret cannot sign: {e}")))?;
-    let response = worker
-        .http
-        .post(&endpoint.url)
-        .header("content-type", "application/json")
-        .header("webhook-id", &id)
-        .header("webhook-timestamp", timestamp.to_string())
-        .header("webhook-signature", signature)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| Failure::Transient(format!("could not reach the endpoint: {e}")))?;
-    match response.status() {
-        status if status.is_success() => Ok(()),
-        status => Err(Failure::Transient(format!(
-            "the endpoint answered {status}"
-        ))),
-    }
+    let allow_private = worker.settings.allow_private_webhooks;
+    destinations::post(
+        &worker.http,
+        &endpoint.url,
+        allow_private,
+        "the endpoint",
+        |post| {
+            post.header("content-type", "application/json")
+                .header("webhook-id", &id)
+                .header("webhook-timestamp", timestamp.to_string())
+                .header("webhook-signature", signature)
+                .body(body)
+        },
+    )
+    .await
 }
 
 /// What a delivery says: the change, the vote as lists show it, and a revealed round's

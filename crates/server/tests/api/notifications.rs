@@ -367,3 +367,101 @@ async fn a_deleted_vote_is_announced_to_webhooks_by_its_id() {
     assert_eq!(payloads[1]["data"]["vote_id"], id.as_str());
     assert_eq!(payloads[1]["data"]["vote"], Value::Null);
 }
+
+/// A test server's settings with webhooks to private addresses allowed or not.
+fn private_webhooks(allowed: bool) -> asyncvoter_server::Settings {
+    let mut settings =
+        asyncvoter_test_support::TestServer::settings(asyncvoter_server::LegacyApi::Token, None);
+    settings.notify.allow_private_webhooks = allowed;
+    settings
+}
+
+#[tokio::test]
+async fn webhooks_and_chats_go_only_to_public_addresses_unless_the_server_allows_private_ones() {
+    let app = spawn_app_with_settings(private_webhooks(true)).await;
+    let admin = app.member("root", Role::Admin).await;
+    let receiver = Receiver::start(0).await;
+    // Saved while the server allowed private addresses; then it is started without.
+    let (saved, _) = register(&app, &admin, json!({"url": receiver.base})).await;
+    let app = app.restart(private_webhooks(false)).await;
+    let admin = app.member("admin2", Role::Admin).await;
+
+    for url in [
+        receiver.base.clone(),
+        "http://localhost:9/x".into(),
+        "http://api.localhost/x".into(),
+        "http://[::1]:9/".into(),
+        "http://[::ffff:127.0.0.1]/".into(),
+        "http://0x7f000001/".into(),
+        "http://10.0.0.5/hook".into(),
+        "http://169.254.169.254/latest/meta-data/".into(),
+    ] {
+        let refused = app
+            .send(
+                As::Member(&admin),
+                Method::POST,
+                "/api/webhooks",
+                Some(json!({ "url": url })),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(
+            refused.body.contains("private network"),
+            "{url}: {}",
+            refused.body
+        );
+        let chat = app
+            .send(
+                As::Member(&admin),
+                Method::PUT,
+                "/api/projects/web",
+                Some(json!({ "chat_webhook_url": url })),
+            )
+            .await;
+        assert_eq!(chat.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+    }
+    let listed = app
+        .send(As::Member(&admin), Method::GET, "/api/webhooks", None)
+        .await
+        .json();
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "only the one saved before"
+    );
+
+    // The one saved before is refused when it is sent to, and given up at once.
+    let test = app
+        .send(
+            As::Member(&admin),
+            Method::POST,
+            &format!("/api/webhooks/{saved}/test"),
+            None,
+        )
+        .await;
+    assert_eq!(test.status, StatusCode::ACCEPTED);
+    let log = eventually(Duration::from_secs(10), "the ping given up", || async {
+        let log = app
+            .send(
+                As::Member(&admin),
+                Method::GET,
+                &format!("/api/webhooks/{saved}/deliveries"),
+                None,
+            )
+            .await
+            .json();
+        (log[0]["status"] == "failed").then_some(log)
+    })
+    .await;
+    assert!(
+        log[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("private network"),
+        "{log}"
+    );
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the receiver"
+    );
+}

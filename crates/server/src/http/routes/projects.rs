@@ -13,6 +13,7 @@ use crate::domain::{DomainError, rules};
 use crate::http::error::ApiResult;
 use crate::http::extract::{Json, Path};
 use crate::http::routes::votes::members_exist;
+use crate::notify::destinations;
 use crate::store::{self, ProjectRecord};
 
 /// The routes of this module.
@@ -78,7 +79,7 @@ async fn get_project(
         (status = 403, description = "Not a member, or the chat channel and not an admin", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
-        (status = 422, description = "An unknown member or a bad link", body = ErrorBody),
+        (status = 422, description = "An unknown member, a bad link, or a chat URL on a private network", body = ErrorBody),
     )
 )]
 async fn update_project(
@@ -101,7 +102,11 @@ async fn update_project(
             )
             .into());
         }
-        record.chat_webhook_url = rules::url(url.as_deref())?;
+        let url = rules::url(url.as_deref())?;
+        if let Some(url) = &url {
+            destinations::check(url, state.settings.notify.allow_private_webhooks)?;
+        }
+        record.chat_webhook_url = url;
     }
     state.store.save_project(&record, rules::now()).await?;
     Ok(Json(project(&state, record).await?))

@@ -18,6 +18,7 @@ use crate::domain::records::{Channel, DeliveryRecord, WebhookRecord};
 use crate::domain::{DomainError, rules};
 use crate::http::error::ApiResult;
 use crate::http::extract::{Json, Path, Query};
+use crate::notify::destinations;
 use crate::store::DeliveryQuery;
 
 /// Most deliveries a log lists.
@@ -112,7 +113,7 @@ async fn list_webhooks(
         (status = 409, description = "As many webhooks as a server keeps", body = ErrorBody),
         (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
         (status = 415, description = "The body is not marked as JSON", body = ErrorBody),
-        (status = 422, description = "A bad URL, event kind or project", body = ErrorBody),
+        (status = 422, description = "A bad URL, event kind or project, or a URL on a private network (see `--allow-private-webhooks`)", body = ErrorBody),
     )
 )]
 async fn create_webhook(
@@ -123,6 +124,7 @@ async fn create_webhook(
     let admin = caller.require_admin()?;
     let url = rules::url(Some(&input.url))?
         .ok_or_else(|| DomainError::Invalid("`url` is required".into()))?;
+    destinations::check(&url, state.settings.notify.allow_private_webhooks)?;
     let topics = topics(input.events.unwrap_or_else(|| vec!["*".into()]))?;
     let secret = format!(
         "whsec_{}",
