@@ -42,8 +42,7 @@ pub async fn deliver(worker: &Worker, delivery: &DeliveryRecord) -> Result<(), F
             )));
         }
     };
-    let allow_private = worker.settings.allow_private_webhooks;
-    destinations::post(&worker.http, &url, allow_private, "the chat", |post| {
+    destinations::post(worker, &url, "the chat", |post| {
         post.json(&serde_json::json!({ "text": text }))
     })
     .await

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
-use super::{ATTEMPT_TIMEOUT, Failure};
+use super::{ATTEMPT_TIMEOUT, Failure, Worker};
 use crate::domain::DomainError;
 
 /// A client for webhooks and chats: public addresses only unless `allow_private`, no
@@ -87,17 +87,17 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// Posts `request` (built on a POST to `url`) after checking `url` may be sent to; `what`
-/// names the receiver in failures ("the endpoint", "the chat").
+/// Posts `request` (built on a POST to `url`) with the worker's client, after checking
+/// `url` may be sent to; `what` names the receiver in failures ("the endpoint", "the chat").
 pub async fn post(
-    http: &reqwest::Client,
+    worker: &Worker,
     url: &str,
-    allow_private: bool,
     what: &str,
     request: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
 ) -> Result<(), Failure> {
-    check(url, allow_private).map_err(|refused| Failure::Permanent(refused.to_string()))?;
-    let response = request(http.post(url))
+    check(url, worker.settings.allow_private_webhooks)
+        .map_err(|refused| Failure::Permanent(refused.to_string()))?;
+    let response = request(worker.http.post(url))
         .send()
         .await
         .map_err(|e| Failure::Transient(format!("could not reach {what}: {}", innermost(&e))))?;

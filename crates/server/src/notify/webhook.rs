@@ -19,20 +19,13 @@ pub async fn deliver(worker: &Worker, delivery: &DeliveryRecord) -> Result<(), F
     let signature = Webhook::new(&endpoint.secret)
         .and_then(|signer| signer.sign(&id, timestamp, body.as_bytes()))
         .map_err(|e| Failure::Permanent(format!("the webhook's secret cannot sign: {e}")))?;
-    let allow_private = worker.settings.allow_private_webhooks;
-    destinations::post(
-        &worker.http,
-        &endpoint.url,
-        allow_private,
-        "the endpoint",
-        |post| {
-            post.header("content-type", "application/json")
-                .header("webhook-id", &id)
-                .header("webhook-timestamp", timestamp.to_string())
-                .header("webhook-signature", signature)
-                .body(body)
-        },
-    )
+    destinations::post(worker, &endpoint.url, "the endpoint", |post| {
+        post.header("content-type", "application/json")
+            .header("webhook-id", &id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(body)
+    })
     .await
 }
 
