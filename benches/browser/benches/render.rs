@@ -434,26 +434,30 @@ mod native {
             .position(|&s| within(s, "__profileTo"))
             .expect("the profile holds the end mark");
         let mut spent = Profile::default();
-        let mut by_function = std::collections::HashMap::<String, f64>::new();
+        let name = |id: u64| {
+            nodes[&id]["callFrame"]["functionName"]
+                .as_str()
+                .unwrap_or_default()
+        };
+        // Call stacks five frames deep, by the time spent in them, when asked for.
+        let mut stacks = std::env::var_os("BENCH_PROFILE_TOP")
+            .is_some()
+            .then(std::collections::HashMap::<String, f64>::new);
         // A sample's time is the gap to the next one.
         for i in from + 1..to {
             let ms = deltas[i + 1];
-            let function = nodes[&samples[i]]["callFrame"]["functionName"]
-                .as_str()
-                .unwrap_or_default();
-            let mut stack = function.to_owned();
-            let mut at = parents.get(&samples[i]).copied();
-            for _ in 0..5 {
-                let Some(node) = at else { break };
-                stack.push_str(" < ");
-                stack.push_str(
-                    nodes[&node]["callFrame"]["functionName"]
-                        .as_str()
-                        .unwrap_or_default(),
-                );
-                at = parents.get(&node).copied();
+            let function = name(samples[i]);
+            if let Some(stacks) = &mut stacks {
+                let mut stack = function.to_owned();
+                let mut at = parents.get(&samples[i]).copied();
+                for _ in 0..5 {
+                    let Some(node) = at else { break };
+                    stack.push_str(" < ");
+                    stack.push_str(name(node));
+                    at = parents.get(&node).copied();
+                }
+                *stacks.entry(stack).or_default() += ms;
             }
-            *by_function.entry(stack).or_default() += ms;
             match function {
                 "(idle)" | "(root)" => {}
                 "(program)" => spent.browser += ms,
@@ -465,8 +469,8 @@ mod native {
                 },
             }
         }
-        if std::env::var_os("BENCH_PROFILE_TOP").is_some() {
-            let mut top: Vec<_> = by_function.into_iter().collect();
+        if let Some(stacks) = stacks {
+            let mut top: Vec<_> = stacks.into_iter().collect();
             top.sort_by(|a, b| b.1.total_cmp(&a.1));
             for (function, ms) in top.iter().take(25) {
                 eprintln!("{ms:6.2} ms  {function}");

@@ -39,20 +39,21 @@ pub fn check(url: &str, allow_private: bool) -> Result<(), DomainError> {
         return Ok(());
     }
     let url = Url::parse(url).map_err(|e| DomainError::Invalid(format!("a bad link: {e}")))?;
-    let private = match url.host() {
-        Some(Host::Ipv4(ip)) => !is_public(ip.into()),
-        Some(Host::Ipv6(ip)) => !is_public(ip.into()),
-        Some(Host::Domain(name)) => {
+    let Some(host) = url.host() else {
+        return Ok(());
+    };
+    let private = match &host {
+        Host::Ipv4(ip) => !is_public((*ip).into()),
+        Host::Ipv6(ip) => !is_public((*ip).into()),
+        Host::Domain(name) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             name == "localhost" || name.ends_with(".localhost")
         }
-        None => false,
     };
     if private {
         return Err(DomainError::Invalid(format!(
-            "{} is on a private network: this server sends webhooks only to public addresses \
-             (start it with --allow-private-webhooks to send inside your network)",
-            url.host_str().unwrap_or_default()
+            "{host} is on a private network: this server sends webhooks only to public addresses \
+             (start it with --allow-private-webhooks to send inside your network)"
         )));
     }
     Ok(())
