@@ -461,6 +461,16 @@ pub struct MemberSettingsRecord {
     pub all_voted: bool,
 }
 
+/// An open vote whose deadline is near enough to remind of: the voters of its current
+/// round, and the reminders already sent in that round.
+#[derive(Debug, Clone)]
+pub struct ReminderCandidate {
+    pub vote: VoteRecord,
+    pub voters: Vec<String>,
+    /// Who was reminded at which lead time (ms).
+    pub sent: Vec<(String, i64)>,
+}
+
 /// A reminder to send: the vote's round, the voter, and every lead time now due for
 /// them (the smallest is the one that is sent; all are marked, so each is sent once).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,40 +6,41 @@ use asyncvoter_wire::VoteState;
 use chrono::{DateTime, Duration, Utc};
 
 use super::lifecycle;
-use super::records::{ReminderDue, VoteRecord};
+use super::records::{ReminderCandidate, ReminderDue};
 
-/// The reminders due for `vote` at `now`, for its expected voters who can be reached
-/// (members; Slack users too when `slack` is set up) and have not voted in the current
-/// round.
+/// The reminders due for a candidate vote at `now`, for its expected voters who can be
+/// reached (members; Slack users too when `slack` is set up), have not voted in the
+/// current round, and have lead times passed that they were not reminded at yet.
 pub fn due(
-    vote: &VoteRecord,
-    voters: &[String],
+    candidate: &ReminderCandidate,
     leads: &[Duration],
     now: DateTime<Utc>,
     slack: bool,
 ) -> Vec<ReminderDue> {
+    let vote = &candidate.vote;
     let Some(deadline) = vote.deadline.filter(|d| *d > now) else {
         return Vec::new();
     };
     if vote.state != VoteState::Open {
         return Vec::new();
     }
-    let leads_ms: Vec<i64> = leads
+    let passed: Vec<i64> = leads
         .iter()
         .filter(|lead| now >= deadline - **lead)
         .map(|lead| lead.num_milliseconds())
         .collect();
-    if leads_ms.is_empty() {
-        return Vec::new();
-    }
-    lifecycle::waiting_on(&vote.expected_voters, voters)
+    lifecycle::waiting_on(&vote.expected_voters, &candidate.voters)
         .into_iter()
         .filter(|voter| !super::rules::is_external(voter) || (slack && is_slack_user(voter)))
-        .map(|voter| ReminderDue {
-            vote_id: vote.id.clone(),
-            round: vote.round,
-            voter: voter.clone(),
-            leads_ms: leads_ms.clone(),
+        .filter_map(|voter| {
+            let was_sent = |lead: &i64| candidate.sent.iter().any(|(v, l)| v == voter && l == lead);
+            let leads_ms: Vec<i64> = passed.iter().copied().filter(|l| !was_sent(l)).collect();
+            (!leads_ms.is_empty()).then(|| ReminderDue {
+                vote_id: vote.id.clone(),
+                round: vote.round,
+                voter: voter.clone(),
+                leads_ms,
+            })
         })
         .collect()
 }
@@ -79,6 +80,7 @@ pub fn parse_leads(text: &str) -> Result<Vec<Duration>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::records::VoteRecord;
     use asyncvoter_wire::DeckKind;
 
     fn vote(deadline_in: Duration, now: DateTime<Utc>) -> VoteRecord {
@@ -103,16 +105,31 @@ mod tests {
         }
     }
 
+    fn candidate(deadline_in: Duration, now: DateTime<Utc>, voters: &[&str]) -> ReminderCandidate {
+        ReminderCandidate {
+            vote: vote(deadline_in, now),
+            voters: voters.iter().map(|v| v.to_string()).collect(),
+            sent: Vec::new(),
+        }
+    }
+
     #[test]
     fn members_who_have_not_voted_are_reminded_at_each_lead() {
         let now = Utc::now();
         let leads = [Duration::hours(12), Duration::hours(2)];
         let twelve = Duration::hours(12).num_milliseconds();
         let two = Duration::hours(2).num_milliseconds();
-        assert!(due(&vote(Duration::hours(13), now), &[], &leads, now, false).is_empty());
+        assert!(
+            due(
+                &candidate(Duration::hours(13), now, &[]),
+                &leads,
+                now,
+                false
+            )
+            .is_empty()
+        );
         let at_eleven = due(
-            &vote(Duration::hours(11), now),
-            &["ana".into()],
+            &candidate(Duration::hours(11), now, &["ana"]),
             &leads,
             now,
             false,
@@ -129,23 +146,50 @@ mod tests {
             ),
             ("ben", &[twelve][..])
         );
-        let at_one = due(&vote(Duration::hours(1), now), &[], &leads, now, false);
+        let at_one = due(&candidate(Duration::hours(1), now, &[]), &leads, now, false);
         assert_eq!(
             at_one[0].leads_ms,
             [twelve, two],
             "both passed: one stands for both"
         );
         assert!(
-            due(&vote(Duration::hours(-1), now), &[], &leads, now, false).is_empty(),
+            due(
+                &candidate(Duration::hours(-1), now, &[]),
+                &leads,
+                now,
+                false
+            )
+            .is_empty(),
             "past"
         );
-        let with_slack = due(&vote(Duration::hours(1), now), &[], &leads, now, true);
+        let with_slack = due(&candidate(Duration::hours(1), now, &[]), &leads, now, true);
         let reached: Vec<&str> = with_slack.iter().map(|r| r.voter.as_str()).collect();
         assert_eq!(
             reached,
             ["ana", "ben", "slack:T1:U3"],
             "Slack reaches its users"
         );
+    }
+
+    #[test]
+    fn a_lead_already_reminded_at_is_not_due_again() {
+        let now = Utc::now();
+        let leads = [Duration::hours(12), Duration::hours(2)];
+        let twelve = Duration::hours(12).num_milliseconds();
+        let two = Duration::hours(2).num_milliseconds();
+        let mut reminded = candidate(Duration::hours(11), now, &[]);
+        reminded.sent = vec![("ana".into(), twelve), ("ben".into(), twelve)];
+        assert!(
+            due(&reminded, &leads, now, false).is_empty(),
+            "both reminded at 12 h: nothing to do until 2 h"
+        );
+        reminded.vote.deadline = Some(now + Duration::hours(1));
+        let at_one = due(&reminded, &leads, now, false);
+        let next: Vec<(&str, &[i64])> = at_one
+            .iter()
+            .map(|r| (r.voter.as_str(), r.leads_ms.as_slice()))
+            .collect();
+        assert_eq!(next, [("ana", &[two][..]), ("ben", &[two][..])]);
     }
 
     #[test]

@@ -113,10 +113,9 @@ impl Worker {
             .reminder_candidates(now, longest)
             .await?
             .iter()
-            .flat_map(|(vote, voters)| {
+            .flat_map(|candidate| {
                 reminders::due(
-                    vote,
-                    voters,
+                    candidate,
                     &self.settings.remind_before,
                     now,
                     self.slack.is_some(),
@@ -125,7 +124,10 @@ impl Worker {
             .collect();
         if !due.is_empty() {
             let sent = self.store.send_reminders(&due, now).await?;
-            tracing::info!(sent, "reminders sent");
+            // Reminders to voters nothing reaches are marked, not sent: nothing to say.
+            if sent > 0 {
+                tracing::info!(sent, "reminders sent");
+            }
         }
         Ok(())
     }

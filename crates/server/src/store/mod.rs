@@ -365,12 +365,12 @@ pub trait Store: Send + Sync + 'static {
     async fn unsubscribe(&self, token: &str, topic: &str) -> Result<Option<String>, StoreError>;
 
     /// Open votes with expected voters whose deadline falls after `now` and within
-    /// `within`, with the voters of their current round.
+    /// `within`, with the voters of their current round and the reminders sent in it.
     async fn reminder_candidates(
         &self,
         now: DateTime<Utc>,
         within: chrono::Duration,
-    ) -> Result<Vec<(VoteRecord, Vec<String>)>, StoreError>;
+    ) -> Result<Vec<ReminderCandidate>, StoreError>;
 
     /// Marks each reminder's lead times sent and, for those not sent before, writes the
     /// email into the outbox and a `reminder_sent` event; how many were sent.

@@ -1892,12 +1892,20 @@ macro_rules! sql_store {
                 &self,
                 now: DateTime<Utc>,
                 within: chrono::Duration,
-            ) -> Result<Vec<(VoteRecord, Vec<String>)>, StoreError> {
+            ) -> Result<Vec<ReminderCandidate>, StoreError> {
+                const NEAR: &str = "v.state = 'open' AND v.deadline > $1 AND v.deadline <= $2 \
+                                    AND v.expected_voters <> '[]'";
                 let rows = sqlx::query(&format!(
-                    "SELECT {VOTE_COLUMNS}, {} AS voters FROM votes v \
-                     WHERE v.state = 'open' AND v.deadline > $1 AND v.deadline <= $2 \
-                     AND v.expected_voters <> '[]'",
+                    "SELECT {VOTE_COLUMNS}, {} AS voters FROM votes v WHERE {NEAR}",
                     Self::CURRENT_VOTERS
+                ))
+                .bind(ms(now))
+                .bind(ms(now + within))
+                .fetch_all(&self.reader)
+                .await?;
+                let sent: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+                    "SELECT r.vote_id, r.voter, r.lead_ms FROM reminders_sent r \
+                     JOIN votes v ON v.id = r.vote_id AND v.round = r.round WHERE {NEAR}"
                 ))
                 .bind(ms(now))
                 .bind(ms(now + within))
@@ -1906,7 +1914,13 @@ macro_rules! sql_store {
                 let mut candidates = Vec::with_capacity(rows.len());
                 for row in &rows {
                     use sqlx::FromRow;
-                    candidates.push((VoteRecord::try_from(VoteRow::from_row(row)?)?, Self::voters(row)?));
+                    let vote = VoteRecord::try_from(VoteRow::from_row(row)?)?;
+                    let sent = sent
+                        .iter()
+                        .filter(|(vote_id, ..)| *vote_id == vote.id)
+                        .map(|(_, voter, lead)| (voter.clone(), *lead))
+                        .collect();
+                    candidates.push(ReminderCandidate { vote, voters: Self::voters(row)?, sent });
                 }
                 Ok(candidates)
             }

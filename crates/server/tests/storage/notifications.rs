@@ -135,10 +135,10 @@ async fn each_reminder_is_sent_once_per_lead() {
         let mut settings = store.member_settings("ben").await.unwrap();
         settings.email = Some("ben@example.com".into());
         store.save_member_settings("ben", &settings).await.unwrap();
-        let vote = store
-            .create_vote(story("Soon", None), rules::now())
-            .await
-            .unwrap();
+        let mut soon = story("Soon", None);
+        soon.deadline = Some(rules::now() + Duration::hours(1));
+        soon.expected_voters = vec!["ben".into()];
+        let vote = store.create_vote(soon, rules::now()).await.unwrap();
         let due = |leads: Vec<i64>| ReminderDue {
             vote_id: vote.id.clone(),
             round: 1,
@@ -155,6 +155,29 @@ async fn each_reminder_is_sent_once_per_lead() {
         assert_eq!(send(vec![twelve]).await, 1, "{backend}");
         assert_eq!(send(vec![twelve]).await, 0, "{backend}: once");
         assert_eq!(send(vec![twelve, two]).await, 1, "{backend}: the next lead");
+        let candidates = store
+            .reminder_candidates(rules::now(), Duration::hours(12))
+            .await
+            .unwrap();
+        assert_eq!(candidates.len(), 1, "{backend}");
+        let mut sent = candidates[0].sent.clone();
+        sent.sort();
+        assert_eq!(
+            sent,
+            [("ben".to_owned(), two), ("ben".to_owned(), twelve)],
+            "{backend}: what was sent, so the worker does not ask again"
+        );
+        let owner = asyncvoter_wire::RevealCause::Manual;
+        store.reveal(&vote.id, owner, rules::now()).await.unwrap();
+        store.start_round(&vote.id, rules::now()).await.unwrap();
+        let candidates = store
+            .reminder_candidates(rules::now(), Duration::hours(12))
+            .await
+            .unwrap();
+        assert!(
+            candidates[0].sent.is_empty(),
+            "{backend}: a new round reminds afresh"
+        );
         let now = rules::now();
         let claimed = store.claim_deliveries(now, now, 10).await.unwrap();
         let reminders = claimed.iter().filter(|d| d.topic == "reminder").count();
