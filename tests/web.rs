@@ -334,7 +334,7 @@ async fn the_card_picker_offers_real_buttons_with_key_hints_and_marks_my_card() 
     assert_eq!(attr(0, "aria-label"), "Vote 1 (Simple)");
     assert_eq!(attr(0, "type"), "button");
     assert!(
-        texts(&root, ".picker__help")[0].contains("type its value"),
+        texts(&root, ".picker__help")[0].contains("type its value: 3 for 3, ? for no opinion."),
         "the hint says keys type values"
     );
 }

@@ -131,6 +131,7 @@ pub fn CardPicker(
     });
     on_cleanup(move || keys.remove());
 
+    let help = words::picker_help(cards.iter().map(|card| card.label.as_str()));
     view! {
         <div class="picker">
             <ul class="deck deck--buttons" aria-label="Your vote">
@@ -165,7 +166,7 @@ pub fn CardPicker(
                     })
                     .collect_view()}
             </ul>
-            <p class="picker__help muted">{words::PICKER_HELP}</p>
+            <p class="picker__help muted">{help}</p>
             <label class="field picker__reason">
                 <span class="field__label">{words::REASON_LABEL}</span>
                 <textarea

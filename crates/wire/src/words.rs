@@ -17,8 +17,44 @@ pub const NOTHING_ONGOING: &str =
 
 /// Under a sealed round: what nobody sees yet.
 pub const SEALED_NOTE: &str = "Estimates and reasons stay sealed until the vote is revealed.";
-/// Under the cards a member votes with: how to pick one by keyboard.
-pub const PICKER_HELP: &str = "Pick a card, or type its value: 5 for 5, 1 then 3 for 13, X then L for XL, ? for no opinion. Nobody sees it until the reveal.";
+/// Under the cards a member votes with: how to pick one of these `labels` by keyboard,
+/// with examples from the deck itself ("8 for 8, 1 then 3 for 13, ? for no opinion").
+pub fn picker_help<'a>(labels: impl IntoIterator<Item = &'a str>) -> String {
+    let (mut one, mut longer, mut no_opinion) = (None, None::<&str>, false);
+    for label in labels {
+        match label.chars().count() {
+            1 if label == "?" => no_opinion = true,
+            1 => one = Some(label),
+            n if longer.is_none_or(|l| n < l.chars().count()) => longer = Some(label),
+            _ => {}
+        }
+    }
+    let mut help = String::from("Pick a card");
+    let mut typed = false;
+    let mut way = |text: &str| {
+        help.push_str(if typed { ", " } else { ", or type its value: " });
+        help.push_str(text);
+        typed = true;
+    };
+    if let Some(one) = one {
+        way(&format!("{one} for {one}"));
+    }
+    if let Some(longer) = longer {
+        let mut keys = String::new();
+        for key in longer.chars() {
+            if !keys.is_empty() {
+                keys.push_str(" then ");
+            }
+            keys.push(key);
+        }
+        way(&format!("{keys} for {longer}"));
+    }
+    if no_opinion {
+        way("? for no opinion");
+    }
+    help.push_str(". Nobody sees it until the reveal.");
+    help
+}
 /// The label of a ballot's reason.
 pub const REASON_LABEL: &str = "Why? (optional, sealed like your card)";
 /// An example reason.
@@ -167,6 +203,28 @@ mod tests {
         assert_eq!(until(now + Duration::hours(5), now), "in 5 h");
         assert_eq!(until(now + Duration::seconds(20), now), "in under a minute");
         assert_eq!(until(now - Duration::minutes(3), now), "now");
+    }
+
+    #[test]
+    fn the_picker_hint_types_cards_of_its_own_deck() {
+        let hint = |labels: &[&str]| picker_help(labels.iter().copied());
+        assert_eq!(
+            hint(&["0", "1", "2", "3", "5", "8", "13", "20", "40", "100", "?"]),
+            "Pick a card, or type its value: 8 for 8, 1 then 3 for 13, ? for no opinion. Nobody sees it until the reveal."
+        );
+        assert_eq!(
+            hint(&["XS", "S", "M", "L", "XL", "?"]),
+            "Pick a card, or type its value: L for L, X then S for XS, ? for no opinion. Nobody sees it until the reveal."
+        );
+        assert_eq!(
+            hint(&["1", "2", "3", "?"]),
+            "Pick a card, or type its value: 3 for 3, ? for no opinion. Nobody sees it until the reveal."
+        );
+        assert_eq!(
+            hint(&["½", "10", "100"]),
+            "Pick a card, or type its value: ½ for ½, 1 then 0 for 10. Nobody sees it until the reveal."
+        );
+        assert_eq!(hint(&[]), "Pick a card. Nobody sees it until the reveal.");
     }
 
     #[test]

@@ -253,7 +253,9 @@ fn picker(detail: &VoteDetail) -> String {
          <span class=\"field__label\">{}</span><textarea name=\"reason\" rows=\"2\" maxlength=\"500\" \
          placeholder=\"{}\" disabled>{reason}</textarea></label>\
          <div class=\"picker__status\" role=\"status\" aria-live=\"polite\"></div>{withdraw}</div>",
-        words::PICKER_HELP,
+        markup::escape(&words::picker_help(
+            detail.cards.iter().map(|c| c.label.as_str())
+        )),
         words::REASON_LABEL,
         markup::escape(words::REASON_PLACEHOLDER)
     )
@@ -384,7 +386,7 @@ mod tests {
             "aria-pressed=\"false\" aria-label=\"Vote 1\" aria-keyshortcuts=\"1\" data-index=\"0\" disabled>",
             "aria-pressed=\"true\" aria-label=\"Vote 13\" data-index=\"1\" disabled>",
             "aria-label=\"Vote ? (No idea)\" aria-keyshortcuts=\"?\"",
-            words::PICKER_HELP,
+            "type its value: 1 for 1, 1 then 3 for 13, ? for no opinion.",
             "disabled>&lt;/textarea&gt;&lt;b&gt;big&lt;/b&gt;</textarea>",
             ">Withdraw my vote</button>",
         ] {
