@@ -12,8 +12,7 @@ pub const ONGOING_TITLE: &str = "Ongoing votes";
 pub const ONGOING_LEDE: &str =
     "Sealed estimates in progress. Values stay hidden until a vote is revealed.";
 /// `/` without a vote.
-pub const NOTHING_ONGOING: &str =
-    "No votes are in progress. Start one from Slack, a bot or the API, and it appears here.";
+pub const NOTHING_ONGOING: &str = "No votes are in progress. Start one with New vote, or from Slack, a bot or the API, and it appears here.";
 
 /// Under a sealed round: what nobody sees yet.
 pub const SEALED_NOTE: &str = "Estimates and reasons stay sealed until the vote is revealed.";
