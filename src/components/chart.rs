@@ -48,7 +48,7 @@ pub struct Headers {
 }
 
 // Column chart geometry, in viewBox units.
-const SLOT: u32 = 64;
+const SLOT: u32 = 60;
 const BAR: u32 = 40;
 const PLOT: u32 = 120;
 const TOP: u32 = 40;

@@ -260,6 +260,21 @@ async fn chart_text_stays_body_size_at_every_width_and_the_median_is_right() {
             }
         }
     }
+    // The five ranges of the reveal-time chart fit a phone without scrolling.
+    let scrolls = world
+        .browser
+        .execute(
+            "const frame = document.querySelector('#reveal-chart .chart__frame'); \
+             return frame.scrollWidth > frame.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        scrolls,
+        json!(false),
+        "the reveal-time chart scrolls at 390 px"
+    );
     for width in [1440, 390] {
         world.browser.screenshot("insights", width).await;
     }
