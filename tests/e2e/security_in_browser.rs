@@ -50,10 +50,11 @@ async fn a_javascript_link_is_refused_when_starting_a_vote() {
     assert_eq!(votes["items"], json!([]), "nothing was created");
 }
 
-/// The page's visible text without the deck (whose cards are public), read in one go.
+/// The page's visible text without the deck (whose cards are public) and the picker's
+/// hint (examples drawn from the deck's cards), read in one go.
 async fn text_without_deck(tab: &crate::harness::Tab) -> String {
     let script = "const copy = document.body.cloneNode(true);
-        copy.querySelectorAll('.deck, .deck-legend').forEach(d => d.remove());
+        copy.querySelectorAll('.deck, .deck-legend, .picker__help').forEach(d => d.remove());
         return copy.textContent;";
     tab.text_from(script).await
 }
