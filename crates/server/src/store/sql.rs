@@ -1228,6 +1228,17 @@ macro_rules! sql_store {
 
             async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
                 let now = ms(at);
+                // Asked every second by every instance: the write lock only when one is due.
+                let any: Option<String> = sqlx::query_scalar(
+                    "SELECT id FROM votes WHERE state = 'open' AND deadline IS NOT NULL \
+                     AND deadline <= $1 LIMIT 1",
+                )
+                .bind(now)
+                .fetch_optional(&self.reader)
+                .await?;
+                if any.is_none() {
+                    return Ok(Vec::new());
+                }
                 let mut tx = self.begin_write().await?;
                 let due: Vec<(String, i64)> = sqlx::query_as(
                     "UPDATE votes SET state = 'revealed', updated_at = $1 \
@@ -1737,6 +1748,18 @@ macro_rules! sql_store {
                 lease_until: DateTime<Utc>,
                 limit: u32,
             ) -> Result<Vec<DeliveryRecord>, StoreError> {
+                // Asked every second by every instance: the write lock only when one is due.
+                let any: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL \
+                     AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) \
+                     LIMIT 1",
+                )
+                .bind(ms(now))
+                .fetch_optional(&self.reader)
+                .await?;
+                if any.is_none() {
+                    return Ok(Vec::new());
+                }
                 let mut tx = self.begin_write().await?;
                 // Due, not held by another worker, and the first undelivered one of its
                 // target and vote: each target hears of a vote in order.

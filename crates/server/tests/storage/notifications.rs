@@ -185,3 +185,30 @@ async fn each_reminder_is_sent_once_per_lead() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn idle_workers_check_without_waiting_for_the_write_lock() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("idle.db").display());
+    let store = asyncvoter_server::store::open(&url).await.unwrap();
+    // Another process holds the write lock, as a busy writer would.
+    let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let now = rules::now();
+    let quick = std::time::Duration::from_secs(2);
+    let revealed = tokio::time::timeout(quick, store.reveal_due(now))
+        .await
+        .expect("nothing is due: the deadline check does not wait for the lock")
+        .unwrap();
+    assert!(revealed.is_empty());
+    let claimed = tokio::time::timeout(quick, store.claim_deliveries(now, now, 10))
+        .await
+        .expect("nothing is due: the outbox check does not wait for the lock")
+        .unwrap();
+    assert!(claimed.is_empty());
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+}
