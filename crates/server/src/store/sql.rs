@@ -1228,23 +1228,21 @@ macro_rules! sql_store {
 
             async fn reveal_due(&self, at: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
                 let now = ms(at);
+                const DUE: &str = "state = 'open' AND deadline IS NOT NULL AND deadline <= $1";
                 // Asked every second by every instance: the write lock only when one is due.
-                let any: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM votes WHERE state = 'open' AND deadline IS NOT NULL \
-                     AND deadline <= $1 LIMIT 1",
-                )
-                .bind(now)
-                .fetch_optional(&self.reader)
-                .await?;
+                let any: Option<String> =
+                    sqlx::query_scalar(&format!("SELECT id FROM votes WHERE {DUE} LIMIT 1"))
+                        .bind(now)
+                        .fetch_optional(&self.reader)
+                        .await?;
                 if any.is_none() {
                     return Ok(Vec::new());
                 }
                 let mut tx = self.begin_write().await?;
-                let due: Vec<(String, i64)> = sqlx::query_as(
+                let due: Vec<(String, i64)> = sqlx::query_as(&format!(
                     "UPDATE votes SET state = 'revealed', updated_at = $1 \
-                     WHERE state = 'open' AND deadline IS NOT NULL AND deadline <= $1 \
-                     RETURNING id, round",
-                )
+                     WHERE {DUE} RETURNING id, round"
+                ))
                 .bind(now)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -1748,12 +1746,13 @@ macro_rules! sql_store {
                 lease_until: DateTime<Utc>,
                 limit: u32,
             ) -> Result<Vec<DeliveryRecord>, StoreError> {
+                // Due and not held by another worker.
+                const CLAIMABLE: &str = "o.delivered_at IS NULL AND o.gave_up_at IS NULL \
+                    AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1)";
                 // Asked every second by every instance: the write lock only when one is due.
-                let any: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL \
-                     AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1) \
-                     LIMIT 1",
-                )
+                let any: Option<i64> = sqlx::query_scalar(&format!(
+                    "SELECT o.id FROM outbox o WHERE {CLAIMABLE} LIMIT 1"
+                ))
                 .bind(ms(now))
                 .fetch_optional(&self.reader)
                 .await?;
@@ -1764,9 +1763,7 @@ macro_rules! sql_store {
                 // Due, not held by another worker, and the first undelivered one of its
                 // target and vote: each target hears of a vote in order.
                 let ids: Vec<i64> = sqlx::query_scalar(&format!(
-                    "SELECT o.id FROM outbox o \
-                     WHERE o.delivered_at IS NULL AND o.gave_up_at IS NULL \
-                     AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until <= $1) \
+                    "SELECT o.id FROM outbox o WHERE {CLAIMABLE} \
                      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel \
                      AND p.target = o.target AND p.vote_id = o.vote_id AND p.id < o.id \
                      AND p.delivered_at IS NULL AND p.gave_up_at IS NULL) \
