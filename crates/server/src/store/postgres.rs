@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use asyncvoter_wire::EventKind;
+use asyncvoter_wire::{EventKind, Scope, VoteState};
 
 use super::rows::*;
 use super::*;

@@ -14,7 +14,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use asyncvoter_wire::{EventKind, VoteState};
+use asyncvoter_wire::{EventKind, Scope, VoteState};
 
 use super::rows::*;
 use super::*;
