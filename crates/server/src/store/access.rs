@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use asyncvoter_wire::Scope;
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{Integration, IntegrationRecord, SessionRecord};
 
 /// Sessions, login attempts and integration tokens.
 #[async_trait]

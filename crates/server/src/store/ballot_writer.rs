@@ -1,6 +1,7 @@
 //! Group commit: the one task per store that writes ballots in batches.
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{BallotCast, CastOutcome};
 
 /// The way to the one task that writes a store's ballots, in batches (group commit):
 /// ballots that arrive while a batch is being written go together in the next

@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::EventRecord;
 
 /// The event log and the database's health: what live updates and caches read.
 #[async_trait]

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{MemberChanges, MemberRecord, SsoProfile};
 
 /// Members and their names.
 #[async_trait]

@@ -4,7 +4,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{
+    Channel, DeliveryOutcome, DeliveryRecord, MemberSettingsRecord, ReminderCandidate, ReminderDue,
+    WebhookRecord,
+};
 
 /// Webhooks, the outbox, reminders and notification settings.
 #[async_trait]

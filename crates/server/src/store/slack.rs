@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{SlackMessageRecord, SlackUserRecord};
 
 /// What the Slack app keeps.
 #[async_trait]

@@ -6,7 +6,11 @@ use chrono::{DateTime, Utc};
 
 use asyncvoter_wire::VoteState;
 
-use super::*;
+use super::StoreError;
+use crate::domain::records::{
+    BallotCast, CastOutcome, NewVoteRecord, OverviewRecord, ProjectRecord, RevealCause,
+    VoteChanges, VoteHistory, VoteListing, VoteRecord,
+};
 
 /// Votes, rounds, ballots and projects.
 #[async_trait]
