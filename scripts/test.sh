@@ -21,6 +21,8 @@ step "Lints (native)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Lints (wasm)"
 cargo clippy -p asyncvoter-dashboard --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+step "Build scripts"
+node --test scripts/
 step "Dashboard release build"
 trunk build --release
 # Fails when the dashboard reaches its transfer budget (BUDGET_KB in scripts/sizes.mjs).
