@@ -48,6 +48,30 @@ pub use asyncvoter_wire::markup::utc as exact;
 /// The machine-readable form for `<time datetime>`: `2026-11-28T14:05:09Z`.
 pub use asyncvoter_wire::markup::iso;
 
+/// A `datetime-local` input's value, read in the visitor's time zone; `None` when empty.
+pub fn from_local_input(text: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text)).get_time();
+    if millis.is_nan() {
+        return Err("The reveal time is not a date.".to_owned());
+    }
+    Ok(chrono::DateTime::from_timestamp_millis(millis as i64))
+}
+
+/// What a `datetime-local` input shows for `at` in the visitor's time zone:
+/// `2026-12-03T09:00`.
+pub fn to_local_input(at: chrono::DateTime<chrono::Utc>) -> String {
+    let millis = at.timestamp_millis() as f64;
+    let offset = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis)).get_timezone_offset();
+    let local = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis - offset * 60_000.0));
+    String::from(local.to_iso_string())
+        .chars()
+        .take(16)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

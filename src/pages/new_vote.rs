@@ -1,6 +1,5 @@
 use crate::navigation::use_navigate;
 use asyncvoter_wire::{DeckKind, Member, NewVote, ProjectUpdate, VoteDetail, Voter};
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -56,14 +55,16 @@ fn NewVoteForm() -> impl IntoView {
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (quorum, deadline) =
-            match (parse_quorum(&quorum.get()), parse_deadline(&deadline.get())) {
-                (Ok(quorum), Ok(deadline)) => (quorum, deadline),
-                (Err(message), _) | (_, Err(message)) => {
-                    problem.set(Some(message));
-                    return;
-                }
-            };
+        let (quorum, deadline) = match (
+            parse_quorum(&quorum.get()),
+            crate::time::from_local_input(&deadline.get()),
+        ) {
+            (Ok(quorum), Ok(deadline)) => (quorum, deadline),
+            (Err(message), _) | (_, Err(message)) => {
+                problem.set(Some(message));
+                return;
+            }
+        };
         problem.set(None);
         let chosen = voters.chosen.get();
         let project = Some(project.get().trim().to_owned()).filter(|p| !p.is_empty());
@@ -292,16 +293,4 @@ fn parse_quorum(text: &str) -> Result<Option<u32>, String> {
     text.parse()
         .map(Some)
         .map_err(|_| "The number of votes must be a whole number.".to_owned())
-}
-
-/// A `datetime-local` value, read in the visitor's time zone.
-fn parse_deadline(text: &str) -> Result<Option<DateTime<Utc>>, String> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let millis = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(text)).get_time();
-    if millis.is_nan() {
-        return Err("The reveal time is not a date.".to_owned());
-    }
-    Ok(DateTime::from_timestamp_millis(millis as i64))
 }

@@ -9,9 +9,9 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::clock::use_now;
 use crate::components::{
-    BallotTable, CardPicker, CopyLink, DeckCards, ErrorView, FarApart, Loading, LoginPrompt,
-    OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoterList, WaitsOnEditor,
-    deck_label,
+    BallotTable, CardPicker, CopyLink, DeckCards, Editable, ErrorView, FarApart, Loading,
+    LoginPrompt, OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoteEditor,
+    VoterList, deck_label,
 };
 use crate::first_paint;
 use crate::live::{Heard, progress, use_live};
@@ -379,9 +379,16 @@ fn ManageVote(
             Vec::new()
         }
     });
-    let waits_on = slice(&vote, |v| {
-        (v.vote.state == VoteState::Open)
-            .then(|| (v.vote.expected_voters.clone(), v.vote.reveal_when_all_voted))
+    // What the editors of an open vote start from: a ballot leaves them, and what is
+    // typed, alone.
+    let editable = slice(&vote, |v| {
+        (v.vote.state == VoteState::Open).then(|| Editable {
+            name: v.vote.name.clone(),
+            url: v.vote.url.clone(),
+            deadline: v.vote.deadline,
+            expected: v.vote.expected_voters.clone(),
+            reveal_when_all_voted: v.vote.reveal_when_all_voted,
+        })
     });
     let may = Memo::new(move |_| {
         let owner = stage.with(|s| s.2.clone());
@@ -407,10 +414,8 @@ fn ManageVote(
             })
         }}
         {move || {
-            let (expected, reveal_when_all_voted) = waits_on.get().filter(|_| may.get())?;
-            Some(view! {
-                <WaitsOnEditor vote_id=editor_id.clone() expected reveal_when_all_voted on_change=reload />
-            })
+            let vote = editable.get().filter(|_| may.get())?;
+            Some(view! { <VoteEditor vote_id=editor_id.clone() vote on_change=reload /> })
         }}
     }
 }

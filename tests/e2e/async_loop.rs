@@ -72,12 +72,12 @@ async fn the_start_form_waits_on_the_members_chosen_and_remembers_them_for_the_p
     );
 
     // Ana, the owner, changes who it waits on from the vote page.
-    tab.click("details.waits-on summary").await;
-    tab.click("details.waits-on input[name=expected_voters][value=ana]")
+    tab.click("details.vote-editor summary").await;
+    tab.click("details.vote-editor input[name=expected_voters][value=ana]")
         .await;
-    tab.click("details.waits-on input[name=expected_voters][value=cara]")
+    tab.click("details.vote-editor input[name=expected_voters][value=cara]")
         .await;
-    tab.click("details.waits-on button[type=submit]").await;
+    tab.click("details.vote-editor button[type=submit]").await;
     poll_until("the vote to wait on Ana and Ben", || async {
         tab.texts_of("ul[aria-label='Who the vote waits on'] .voter")
             .await

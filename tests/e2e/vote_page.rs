@@ -494,15 +494,8 @@ async fn times_show_in_each_viewers_own_time_zone_with_its_name() {
     tab.emulate_time_zone("America/New_York").await;
     tab.log_in("ana", &password, "/votes/new").await;
     tab.fill("name", "Time zones").await;
-    // 09:00 on the New York viewer's clock on the next 15 January (winter on both sides,
-    // and within the year a deadline may be ahead).
-    let today = chrono::Utc::now().date_naive();
-    let january = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 15).unwrap();
-    let year = if today < january {
-        today.year()
-    } else {
-        today.year() + 1
-    };
+    // 09:00 on the New York viewer's clock on the next 15 January.
+    let year = next_january();
     tab.execute(
         "const d = document.querySelector('[name=deadline]'); d.value = arguments[0]; \
          d.dispatchEvent(new Event('input', {bubbles: true}));",
@@ -601,4 +594,112 @@ async fn a_ballot_cast_while_the_server_is_away_says_not_saved_until_it_is_back(
         "Your vote (5) is recorded. You can change it until the vote is revealed.",
     )
     .await;
+}
+
+/// The next 15 January, within the year a deadline may be ahead (winter on both sides of
+/// the Atlantic).
+fn next_january() -> i32 {
+    let today = chrono::Utc::now().date_naive();
+    let january = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 15).unwrap();
+    if today < january {
+        today.year()
+    } else {
+        today.year() + 1
+    }
+}
+
+#[tokio::test]
+async fn an_owner_changes_the_story_link_and_reveal_time_and_nobody_else_can() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let ben = world
+        .add_member("ben", "Ben Okoro", asyncvoter_wire::Role::Member)
+        .await;
+    let year = next_january();
+    let id = world
+        .create_vote(json!({
+            "name": "Chekout typo", "url": "https://tracker.example/PAY-1", "deck": "fibonacci",
+            "owner": "ana", "deadline": format!("{year}-01-15T14:00:00Z"),
+        }))
+        .await;
+    let tab = &world.browser;
+    tab.emulate_time_zone("America/New_York").await;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.click("details.vote-editor summary").await;
+    // The form starts from the vote as it is, the reveal time on the viewer's clock.
+    let deadline_field = "return document.querySelector('.vote-editor [name=deadline]').value;";
+    assert_eq!(
+        tab.text_from(deadline_field).await,
+        format!("{year}-01-15T09:00")
+    );
+    tab.fill("name", "Checkout: pay by invoice").await;
+    // A ballot arriving while the owner types leaves what they typed alone.
+    world.cast(&id, "slack:T1:U1", "5").await;
+    tab.wait_for_text(".tally__count", "1 vote").await;
+    assert_eq!(
+        tab.text_from("return document.querySelector('.vote-editor [name=name]').value;")
+            .await,
+        "Checkout: pay by invoice"
+    );
+
+    // A reveal time in the past is refused in words, and nothing changes.
+    tab.expect_console_error("status of 422");
+    set_deadline(tab, "2020-01-01T09:00").await;
+    tab.click(".vote-editor button[type=submit]").await;
+    tab.wait_for_text(
+        ".vote-editor .form-error",
+        "The reveal time has already passed: choose a time in the future",
+    )
+    .await;
+    let unchanged = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    assert_eq!(unchanged["vote"]["name"], "Chekout typo");
+
+    // The new story and reveal time, and no ticket any more.
+    set_deadline(tab, &format!("{year}-01-16T10:30")).await;
+    tab.fill("url", "").await;
+    tab.click(".vote-editor button[type=submit]").await;
+    tab.wait_for_text(".vote__title", "Checkout: pay by invoice")
+        .await;
+    let changed = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    assert_eq!(changed["vote"]["name"], "Checkout: pay by invoice");
+    assert_eq!(changed["vote"]["url"], Value::Null);
+    assert!(
+        changed["vote"]["deadline"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{year}-01-16T15:30:00")),
+        "{changed}"
+    );
+    assert_eq!(changed["vote"]["ballots_cast"], 1);
+    let shown = tab
+        .text_of(&format!(".facts time[datetime^='{year}-01-16']"))
+        .await;
+    assert!(
+        shown.contains("10:30 AM") && shown.contains("EST"),
+        "{shown}"
+    );
+
+    // Another member sees the vote, not the editor.
+    let other = world.another_browser("ben").await;
+    other.log_in("ben", &ben, &format!("/votes/{id}")).await;
+    other
+        .wait_for_text(".vote__title", "Checkout: pay by invoice")
+        .await;
+    assert!(other.texts_of("details.vote-editor").await.is_empty());
+}
+
+/// Sets the vote editor's reveal time as the browser's picker would.
+async fn set_deadline(tab: &crate::harness::Tab, local: &str) {
+    tab.execute(
+        "document.querySelector('.vote-editor [name=deadline]').value = arguments[0];",
+        vec![json!(local)],
+    )
+    .await
+    .unwrap();
 }
