@@ -33,17 +33,18 @@ export function renameInGlue(js, map, module) {
   if (js.split(key).length !== 2) {
     throw new Error(`the import module ${from} is not one key of the imports object`);
   }
-  js = js.replace(key, JSON.stringify(module) + ":");
+  // Replaced by functions: a short name may hold `$`, which a replacement string reads.
+  js = js.replace(key, () => JSON.stringify(module) + ":");
   for (const [, name, renamed] of map.imports) {
     const uses = js.match(word(name)) ?? [];
     const asKey = js.match(new RegExp(word(name).source + ":", "g")) ?? [];
     if (uses.length !== 1 || asKey.length !== 1) {
       throw new Error(`the import ${name} is used ${uses.length} times, not once as a key`);
     }
-    js = js.replace(word(name), renamed);
+    js = js.replace(word(name), () => renamed);
   }
   for (const [name, renamed] of map.exports) {
-    js = js.replaceAll(`wasm.${name}`, `wasm.${renamed}`);
+    js = js.replaceAll(`wasm.${name}`, () => `wasm.${renamed}`);
     // What is left is the glue's own function of that name, never a property or string.
     if (new RegExp(`[.'"\`]${word(name).source}`).test(js)) {
       throw new Error(`the export ${name} is used other than as wasm.${name}`);
@@ -59,7 +60,7 @@ export function withIntegrity(html, name, data) {
   const file = name.replace(/\./g, "\\.");
   const attribute = new RegExp(`(href=["']?/${file}["']?[^>]*?integrity=["']?)sha384-[A-Za-z0-9+/=]+`);
   if (!attribute.test(html)) throw new Error(`index.html has no integrity hash for ${name}`);
-  return html.replace(attribute, `$1${hash}`);
+  return html.replace(attribute, (_, before) => before + hash);
 }
 
 function main() {

@@ -6,7 +6,7 @@ import { renameInGlue, withIntegrity } from "./shorten-wasm-names.mjs";
 
 const map = {
   imports: [["./app_bg.js", "__wbg_new_37eb45aaf5eeb820", "a"], ["./app_bg.js", "__wbg_new_4c069f6c1114791c", "$"]],
-  exports: [["memory", "b"], ["run__h1", "c"]],
+  exports: [["memory", "$$"], ["run__h1", "c"]],
 };
 const glue =
   'function run__h1(e){wasm.run__h1(e);}' +
@@ -18,7 +18,7 @@ test("imports, their module and exports take their short names; the glue's own f
     renameInGlue(glue, map, "a"),
     'function run__h1(e){wasm.c(e);}' +
       'const i={__proto__:null,"a":{__proto__:null,a:function(){return[]},' +
-      '$:function(){return run__h1(1)}}};let m=wasm.b;',
+      '$:function(){return run__h1(1)}}};let m=wasm.$$;',
   );
 });
 

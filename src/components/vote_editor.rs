@@ -13,8 +13,11 @@ use crate::time;
 /// An open vote as its editor finds it.
 #[derive(Clone, PartialEq)]
 pub struct Editable {
+    /// The story.
     pub name: String,
+    /// The ticket's link.
     pub url: Option<String>,
+    /// When the round reveals.
     pub deadline: Option<DateTime<Utc>>,
     /// Who it waits on.
     pub expected: Vec<Voter>,

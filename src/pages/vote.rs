@@ -379,8 +379,8 @@ fn ManageVote(
             Vec::new()
         }
     });
-    // What the editors of an open vote start from: a ballot leaves them, and what is
-    // typed, alone.
+    // What the editor of an open vote starts from: none of it is what a ballot changes, so
+    // a ballot leaves the editor, and what is typed in it, alone.
     let editable = slice(&vote, |v| {
         (v.vote.state == VoteState::Open).then(|| Editable {
             name: v.vote.name.clone(),
