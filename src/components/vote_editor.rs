@@ -108,7 +108,9 @@ pub fn VoteEditor(
                     <input type="datetime-local" name="deadline" value=deadline />
                 </label>
                 <VoterPicker options chosen />
-                <Checkbox name="reveal_when_all_voted" checked=reveal label="Reveal as soon as everyone chosen has voted" />
+                {move || (!chosen.with(Vec::is_empty)).then(|| view! {
+                    <Checkbox name="reveal_when_all_voted" checked=reveal label="Reveal as soon as everyone chosen has voted" />
+                })}
                 {move || problem.get().or_else(|| save.error()).map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <button type="submit" class="button button--quiet" disabled=move || save.pending()>"Save changes"</button>
             </form>

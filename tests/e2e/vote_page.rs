@@ -5,7 +5,7 @@ use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::harness::World;
+use crate::harness::{World, poll_until};
 use crate::pages::VoteView;
 
 #[tokio::test]
@@ -634,6 +634,16 @@ async fn an_owner_changes_the_story_link_and_reveal_time_and_nobody_else_can() {
         tab.text_from(deadline_field).await,
         format!("{year}-01-15T09:00")
     );
+    // With nobody chosen to wait on, there is no "once all of them voted" to offer.
+    let reveal_box = "details.vote-editor input[name=reveal_when_all_voted]";
+    let ben_box = "details.vote-editor input[name=expected_voters][value=ben]";
+    assert!(tab.texts_of(reveal_box).await.is_empty());
+    tab.click(ben_box).await;
+    poll_until("the reveal choice to appear", || async {
+        tab.texts_of(reveal_box).await.len() == 1
+    })
+    .await;
+    tab.click(ben_box).await;
     tab.fill("name", "Checkout: pay by invoice").await;
     // A ballot arriving while the owner types leaves what they typed alone.
     world.cast(&id, "slack:T1:U1", "5").await;
