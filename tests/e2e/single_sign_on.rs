@@ -26,6 +26,20 @@ async fn provider(port: u16, callback: &str) -> Child {
         .spawn()
         .expect("node runs the provider");
     asyncvoter_test_support::listening(port, "the OpenID provider did not start").await;
+    // Listening is not serving yet: its first answers (discovery, keys) can take seconds
+    // while the other browser tests keep both cores busy, longer than the server waits.
+    let http = reqwest::Client::new();
+    for document in ["/.well-known/openid-configuration", "/jwks"] {
+        let url = format!("http://127.0.0.1:{port}{document}");
+        poll_until(
+            &format!("the OpenID provider to serve {document}"),
+            || async {
+                let answer = http.get(&url).send().await;
+                answer.is_ok_and(|a| a.status().is_success())
+            },
+        )
+        .await;
+    }
     child
 }
 
