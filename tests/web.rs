@@ -40,6 +40,25 @@ fn texts(root: &web_sys::HtmlElement, css: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits until `css` matches inside `root`, for at most five seconds (a request to the
+/// test page's server answers in well under that).
+async fn poll_for(root: &web_sys::HtmlElement, css: &str) {
+    let deadline = js_sys::Date::now() + 5_000.0;
+    while root.query_selector(css).unwrap().is_none() {
+        assert!(
+            js_sys::Date::now() < deadline,
+            "nothing matched {css} within 5 s"
+        );
+        let pause = js_sys::Promise::new(&mut |resolve, _| {
+            set_timeout(
+                move || drop(resolve.call0(&wasm_bindgen::JsValue::NULL)),
+                std::time::Duration::from_millis(20),
+            );
+        });
+        wasm_bindgen_futures::JsFuture::from(pause).await.unwrap();
+    }
+}
+
 fn voter(name: &str) -> Voter {
     Voter {
         id: format!("slack:{name}"),
@@ -671,7 +690,7 @@ async fn agreement_needs_no_explaining_and_a_table_without_reasons_has_no_reason
 }
 
 #[wasm_bindgen_test]
-async fn the_voter_picker_filters_and_enter_picks_the_first_match() {
+async fn the_voter_picker_says_when_members_fail_to_load_filters_and_enter_picks() {
     use asyncvoter_dashboard::components::VoterPicker;
     let root = container();
     let people: Vec<Voter> = [
@@ -682,9 +701,16 @@ async fn the_voter_picker_filters_and_enter_picks_the_first_match() {
     .collect();
     let chosen = RwSignal::new(Vec::<String>::new());
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
-        view! { <VoterPicker options=Signal::stored(people.clone()) chosen /> }
+        view! { <VoterPicker others=Signal::stored(people.clone()) chosen /> }
     });
-    leptos::task::tick().await;
+    // The test page has no server, so asking for the members fails: the picker says so
+    // and still offers everyone else.
+    poll_for(&root, "[role=alert]").await;
+    let alert = texts(&root, "[role=alert]");
+    assert!(
+        alert[0].starts_with("The members could not be loaded: "),
+        "{alert:?}"
+    );
     assert_eq!(texts(&root, "label.checkbox").len(), 9);
     let filter: web_sys::HtmlInputElement = root
         .query_selector(".voter-picker__filter")

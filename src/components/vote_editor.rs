@@ -4,9 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::voter_picker::people;
 use crate::components::{Checkbox, Disclosure, VoterPicker};
-use crate::fetch::Fetch;
 use crate::task::Task;
 use crate::time;
 
@@ -40,7 +38,6 @@ pub fn VoteEditor(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let id = StoredValue::new(vote_id);
-    let members = Fetch::new(api::active_members);
     let expected = vote.expected;
     let chosen = RwSignal::new(expected.iter().map(|v| v.id.clone()).collect::<Vec<_>>());
     let reveal = RwSignal::new(vote.reveal_when_all_voted || expected.is_empty());
@@ -48,12 +45,7 @@ pub fn VoteEditor(
         0 => "Change this vote, or choose who it waits on".to_owned(),
         n => format!("Change this vote or who it waits on ({n})"),
     };
-    let options = Signal::derive(move || {
-        people(
-            members.get().and_then(Result::ok).unwrap_or_default(),
-            &expected,
-        )
-    });
+    let others = Signal::stored(expected);
     let shown = [
         vote.name,
         vote.url.unwrap_or_default(),
@@ -107,7 +99,7 @@ pub fn VoteEditor(
                     <span class="field__label">"Reveal at (optional, your time)"</span>
                     <input type="datetime-local" name="deadline" value=deadline />
                 </label>
-                <VoterPicker options chosen />
+                <VoterPicker others chosen />
                 {move || (!chosen.with(Vec::is_empty)).then(|| view! {
                     <Checkbox name="reveal_when_all_voted" checked=reveal label="Reveal as soon as everyone chosen has voted" />
                 })}

@@ -1,22 +1,41 @@
 use asyncvoter_wire::{Member, Voter};
 use leptos::prelude::*;
 
+use crate::api;
+use crate::fetch::Fetch;
+
 /// More people than this get a filter field above the list.
 const FILTER_FROM: usize = 8;
 
 /// Choosing who a vote waits on: one checkbox per person (Tab and Space, as any form),
-/// a filter field where Enter toggles the first match, and "Everyone" / "Nobody".
+/// a filter field where Enter toggles the first match, and "Everyone" / "Nobody". The
+/// people are the active members, asked for here (saying so when they cannot be had),
+/// then `others`.
 #[component]
 pub fn VoterPicker(
-    /// Who can be chosen (members, and anyone already chosen who is not one).
+    /// Who else can be chosen: people already chosen or usual who may not be members
+    /// (external voters), after the members.
     #[prop(into)]
-    options: Signal<Vec<Voter>>,
+    others: Signal<Vec<Voter>>,
     /// The ids chosen, in the order they were chosen.
     chosen: RwSignal<Vec<String>>,
     /// Called when the visitor changes the choice by hand.
     #[prop(optional)]
     on_touch: Option<Callback<()>>,
 ) -> impl IntoView {
+    let members = Fetch::new(api::active_members);
+    let options = Memo::new(move |_| {
+        members.with(|answer| match answer {
+            Some(Ok(members)) => others.with(|others| people(members, others)),
+            _ => others.get(),
+        })
+    });
+    let load_error = move || {
+        members.with(|answer| match answer {
+            Some(Err(error)) => Some(format!("The members could not be loaded: {error}")),
+            _ => None,
+        })
+    };
     let filter = RwSignal::new(String::new());
     let touched = move || {
         if let Some(callback) = on_touch {
@@ -97,6 +116,7 @@ pub fn VoterPicker(
                     }).collect_view()}
             </ul>
             {move || shown.with(Vec::is_empty).then(|| view! { <p class="muted">"Nobody matches."</p> })}
+            {move || load_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <p class="voter-picker__summary">
                 <span role="status">{move || chosen_label(chosen.with(Vec::len))}</span>
                 " · "
@@ -108,14 +128,13 @@ pub fn VoterPicker(
     }
 }
 
-/// Who can be chosen: the members, then each of `others` (external voters already
-/// expected) who is not one.
-pub fn people(members: Vec<Member>, others: &[Voter]) -> Vec<Voter> {
+/// Who can be chosen: the members, then each of `others` who is not one.
+fn people(members: &[Member], others: &[Voter]) -> Vec<Voter> {
     let mut people: Vec<Voter> = members
-        .into_iter()
+        .iter()
         .map(|m| Voter {
-            id: m.username,
-            name: m.display_name,
+            id: m.username.clone(),
+            name: m.display_name.clone(),
         })
         .collect();
     for other in others {

@@ -1,10 +1,9 @@
 use crate::navigation::use_navigate;
-use asyncvoter_wire::{DeckKind, Member, NewVote, ProjectUpdate, VoteDetail, Voter};
+use asyncvoter_wire::{DeckKind, NewVote, ProjectUpdate, VoteDetail, Voter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::voter_picker::people;
 use crate::components::{Checkbox, LoginPrompt, VoterPicker, deck_label};
 use crate::fetch::Fetch;
 use crate::routes;
@@ -152,8 +151,7 @@ fn NewVoteForm() -> impl IntoView {
     }
 }
 
-/// Who the new vote waits on: the choice, the people to choose from, and what the
-/// project remembers.
+/// Who the new vote waits on: the choice, and what the project remembers.
 #[derive(Clone, Copy)]
 struct ExpectedVoters {
     /// The ids chosen.
@@ -165,8 +163,6 @@ struct ExpectedVoters {
     usual: RwSignal<Option<(String, Vec<Voter>)>>,
     /// Save the choice as the project's usual voters.
     remember: RwSignal<bool>,
-    /// The members, to choose from.
-    members: Fetch<Vec<Member>>,
 }
 
 impl ExpectedVoters {
@@ -176,7 +172,6 @@ impl ExpectedVoters {
             touched: RwSignal::new(false),
             usual: RwSignal::new(None),
             remember: RwSignal::new(false),
-            members: Fetch::new(api::active_members),
         }
     }
 
@@ -200,17 +195,11 @@ impl ExpectedVoters {
         });
     }
 
-    /// Members, then the project's usual voters who are not members (external ids).
-    fn options(self) -> Vec<Voter> {
-        let usual = self
-            .usual
-            .get()
-            .map(|(_, voters)| voters)
-            .unwrap_or_default();
-        people(
-            self.members.get().and_then(Result::ok).unwrap_or_default(),
-            &usual,
-        )
+    /// The project's usual voters, offered beside the members (external ids among them).
+    fn usual_voters(self) -> Vec<Voter> {
+        self.usual
+            .with(|usual| usual.as_ref().map(|(_, voters)| voters.clone()))
+            .unwrap_or_default()
     }
 
     /// True when the choice differs from what `project` remembers.
@@ -238,22 +227,14 @@ fn ExpectedVotersField(
         (!voters.touched.get() && !usual.is_empty() && name == trimmed())
             .then(|| format!("Filled in with {name}'s usual voters."))
     };
-    let load_error = move || {
-        voters
-            .members
-            .get()
-            .and_then(Result::err)
-            .map(|error| format!("The members could not be loaded: {error}"))
-    };
     view! {
         <div class="field">
             <VoterPicker
-                options=Signal::derive(move || voters.options())
+                others=Signal::derive(move || voters.usual_voters())
                 chosen=voters.chosen
                 on_touch=Callback::new(move |()| voters.touched.set(true))
             />
             {move || prefilled().map(|note| view! { <p class="muted" role="status">{note}</p> })}
-            {move || load_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {move || (!voters.chosen.with(Vec::is_empty)).then(|| view! {
                 <Checkbox name="reveal_when_all_voted" checked=reveal_when_all_voted label="Reveal as soon as everyone chosen has voted" />
             })}
