@@ -1,7 +1,8 @@
 //! The one SQL implementation of [`Store`](super::Store), for SQLite and PostgreSQL alike.
 //!
 //! Every statement and every step is written once, in this folder's file for its concern
-//! (`votes.rs` implements `VoteStore`, and so on; the steps several share are here), and
+//! (`votes.rs` implements `VoteStore`, with a ballot's way in, the group-commit writer
+//! included, in `ballots.rs`, and so on; the steps several share are here), and
 //! expanded for each backend by `sql_store!(Backend, Database)`, which expands each
 //! concern's macro in turn; placeholders are `$n`, which both drivers bind. A
 //! backend supplies only what really differs, as items of its own type:
@@ -24,6 +25,7 @@
 pub(super) const LAST_USE_EVERY_MS: i64 = 60_000;
 
 pub(in crate::store) mod access;
+pub(in crate::store) mod ballots;
 pub(in crate::store) mod events;
 pub(in crate::store) mod members;
 pub(in crate::store) mod notifications;
@@ -87,6 +89,7 @@ macro_rules! sql_store {
 
         $crate::store::sql::events::sql_events!($store, $db);
         $crate::store::sql::votes::sql_votes!($store, $db);
+        $crate::store::sql::ballots::sql_ballots!($store, $db);
         $crate::store::sql::members::sql_members!($store, $db);
         $crate::store::sql::access::sql_access!($store, $db);
         $crate::store::sql::notifications::sql_notifications!($store, $db);
