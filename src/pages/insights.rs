@@ -169,7 +169,11 @@ fn RevealSpeed(times: RevealTimes, days: u32) -> impl IntoView {
             }
         })
         .collect();
-    let summary = format!("{revealed} rounds revealed by their owner, a quorum or a deadline.");
+    let rounds = match revealed {
+        1 => "1 round".to_owned(),
+        n => format!("{n} rounds"),
+    };
+    let summary = format!("{rounds} revealed by their owner, a quorum or a deadline.");
     view! {
         <Section id="reveal" title=format!("Time from round start to reveal, last {days} days")
             empty="No round has been revealed lately." has_data={revealed > 0}>

@@ -237,7 +237,10 @@ async fn chart_text_stays_body_size_at_every_width_and_the_median_is_right() {
     let median = world
         .text_of("section[aria-labelledby=reveal-heading] .muted")
         .await;
-    assert!(median.ends_with("Median: 2 h."), "{median}");
+    assert_eq!(
+        median,
+        "2 rounds revealed by their owner, a quorum or a deadline. Median: 2 h."
+    );
     // The rendered size of each chart's text against the page's body text.
     let sizes = "const body = parseFloat(getComputedStyle(document.body).fontSize); \
         return [...document.querySelectorAll(arguments[0] + ' svg text')] \
