@@ -42,7 +42,7 @@ pub use round_results::{RoundResults, RoundsCompared, distribution};
 pub use site_header::SiteHeader;
 pub use state_badge::StateBadge;
 pub use tally::Tally;
-pub use vote_editor::{Editable, VoteEditor};
+pub use vote_editor::{Editable, VoteEditor, Voting};
 pub use vote_filters::VoteFilters;
 pub use vote_list::VoteListView;
 pub use vote_rows::{Row, VoteRows};

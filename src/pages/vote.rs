@@ -11,7 +11,7 @@ use crate::clock::use_now;
 use crate::components::{
     BallotTable, CardPicker, CopyLink, DeckCards, Editable, ErrorView, FarApart, Loading,
     LoginPrompt, OwnerControls, RoundResults, RoundsCompared, StateBadge, Tally, VoteEditor,
-    VoterList, deck_label,
+    VoterList, Voting, deck_label,
 };
 use crate::first_paint;
 use crate::live::{Heard, progress, use_live};
@@ -379,16 +379,16 @@ fn ManageVote(
             Vec::new()
         }
     });
-    // What the editor of an open vote starts from: none of it is what a ballot changes, so
-    // a ballot leaves the editor, and what is typed in it, alone.
-    let editable = slice(&vote, |v| {
-        (v.vote.state == VoteState::Open).then(|| Editable {
-            name: v.vote.name.clone(),
-            url: v.vote.url.clone(),
+    // What the editor starts from: none of it is what a ballot changes, so a ballot
+    // leaves the editor, and what is typed in it, alone.
+    let editable = slice(&vote, |v| Editable {
+        name: v.vote.name.clone(),
+        url: v.vote.url.clone(),
+        voting: (v.vote.state == VoteState::Open).then(|| Voting {
             deadline: v.vote.deadline,
             expected: v.vote.expected_voters.clone(),
             reveal_when_all_voted: v.vote.reveal_when_all_voted,
-        })
+        }),
     });
     let may = Memo::new(move |_| {
         let owner = stage.with(|s| s.2.clone());
@@ -414,7 +414,7 @@ fn ManageVote(
             })
         }}
         {move || {
-            let vote = editable.get().filter(|_| may.get())?;
+            let vote = may.get().then(|| editable.get())?;
             Some(view! { <VoteEditor vote_id=editor_id.clone() vote on_change=reload /> })
         }}
     }

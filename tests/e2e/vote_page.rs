@@ -704,6 +704,65 @@ async fn an_owner_changes_the_story_link_and_reveal_time_and_nobody_else_can() {
     assert!(other.texts_of("details.vote-editor").await.is_empty());
 }
 
+#[tokio::test]
+async fn an_owner_corrects_a_closed_votes_story_and_link_and_nothing_else() {
+    let world = World::start().await;
+    let password = world
+        .add_member("ana", "Ana Lima", asyncvoter_wire::Role::Member)
+        .await;
+    let id = world
+        .create_vote(json!({
+            "name": "Chekout typo", "url": "https://tracker.example/PAY-1", "deck": "fibonacci",
+            "owner": "ana",
+        }))
+        .await;
+    world.cast(&id, "slack:T1:U1", "5").await;
+    // Closed as Ana would close it (no token manages a member's vote).
+    world
+        .server
+        .store
+        .close(&id, "5", asyncvoter_server::rules::now())
+        .await
+        .unwrap();
+    let tab = &world.browser;
+    tab.log_in("ana", &password, &format!("/votes/{id}")).await;
+    tab.wait_for_text(
+        "details.vote-editor summary",
+        "Correct the story or its link",
+    )
+    .await;
+    tab.click("details.vote-editor summary").await;
+    // A closed vote's round is over: nothing about how it ends is offered.
+    for gone in [
+        "[name=deadline]",
+        ".voter-picker",
+        "[name=reveal_when_all_voted]",
+    ] {
+        assert!(
+            tab.texts_of(&format!(".vote-editor {gone}"))
+                .await
+                .is_empty(),
+            "{gone} on a closed vote"
+        );
+    }
+    tab.fill("name", "Checkout: pay by invoice").await;
+    tab.fill("url", "https://tracker.example/PAY-2").await;
+    tab.click(".vote-editor button[type=submit]").await;
+    // The title links to the new ticket.
+    tab.wait_for_text(
+        ".vote__title a[href='https://tracker.example/PAY-2']",
+        "Checkout: pay by invoice ↗",
+    )
+    .await;
+    let changed = world
+        .call(Method::GET, &format!("/api/votes/{id}"), None)
+        .await;
+    assert_eq!(changed["vote"]["name"], "Checkout: pay by invoice");
+    assert_eq!(changed["vote"]["url"], "https://tracker.example/PAY-2");
+    assert_eq!(changed["vote"]["state"], "closed");
+    assert_eq!(changed["vote"]["final_size"], "5");
+}
+
 /// Sets the vote editor's reveal time as the browser's picker would.
 async fn set_deadline(tab: &crate::harness::Tab, local: &str) {
     tab.execute(
